@@ -1,0 +1,1 @@
+"""Prompt templates (the *.txt files beside this one), loaded at run time."""

@@ -1,0 +1,74 @@
+"""The engine: one object behind the CLI, the Python API and the web UI."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from rag.config import Settings, load_settings
+from rag.knowledge_base import KnowledgeBase
+from rag.manifest import ArticleRecord
+from rag.types import Passage
+
+
+class RAG:
+    """Open a knowledge base, ingest articles, search it and ask questions about it.
+
+    >>> rag = RAG("index/store")           # or RAG() for the configured index
+    >>> rag.ingest("index/articles")
+    >>> rag.search("Which countries did not sign the 2008 treaty?", k=3)
+    """
+
+    def __init__(self, index: str | Path | None = None, *, settings: Settings | None = None, **overrides: Any):
+        self.settings = (settings or load_settings()).with_overrides(index=index, **overrides)
+        self._kb: KnowledgeBase | None = None
+        self._write_lock = threading.Lock()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            self._kb = KnowledgeBase(self.settings)
+        return self._kb
+
+    def close(self) -> None:
+        if self._kb is not None:
+            self._kb.close()
+            self._kb = None
+
+    def __enter__(self) -> "RAG":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- the knowledge base ----
+    def ingest(self, *paths: str | Path, prune: bool = False,
+               on_progress: Callable[[int, int, Any], None] | None = None):
+        """Add or update the articles in these files and folders; returns an IngestReport."""
+        from rag.ingest import Ingester
+
+        with self._write_lock:
+            if self._kb is None:
+                self._kb = KnowledgeBase(self.settings, create=True)
+            return Ingester(self._kb, on_progress).run([Path(p) for p in paths], prune=prune)
+
+    def remove(self, article_id: str) -> ArticleRecord:
+        """Remove one article (by id, see `articles()`) and its vectors."""
+        with self._write_lock:
+            return self.kb.remove(article_id)
+
+    def articles(self) -> list[ArticleRecord]:
+        return self.kb.articles()
+
+    def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
+               lang: str = "") -> list[Passage]:
+        """Ranked passages for a question, each with its text, score and article."""
+        from rag.validation import check_question
+
+        return self.kb.search(check_question(question), k, since=since, until=until, lang=lang)
+
+    def evaluate(self, questions: str | Path, k: int = 5) -> dict:
+        """Recall@1/3/5 and MRR of `search` over a question set (see rag.evaluation)."""
+        from rag.evaluation import evaluate, load_questions
+
+        return evaluate(lambda q, n: self.kb.search(q, n), load_questions(Path(questions)))

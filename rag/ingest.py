@@ -1,0 +1,173 @@
+"""Build and update the knowledge base from files, incrementally."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from rag.chunking import chunk_text
+from rag.dedup import minhash, near_duplicate_of
+from rag.knowledge_base import KnowledgeBase, date_bound
+from rag.loaders import Article, LoadError, find_files, load_file
+from rag.manifest import ArticleRecord
+
+BATCH_CHUNKS = 256  # chunks embedded and written together: bounded memory, few store calls
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did; `errors` name the file (and line) of everything that failed."""
+
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    removed: int = 0
+    duplicates: int = 0
+    repaired: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.skipped} unchanged",
+                 f"{self.failed} failed"]
+        if self.removed:
+            parts.append(f"{self.removed} removed")
+        if self.duplicates:
+            parts.append(f"{self.duplicates} near-duplicates grouped")
+        if self.repaired:
+            parts.append(f"{self.repaired} repaired after an interrupted ingest")
+        return f"{', '.join(parts)}; {self.chunks} chunks written in {self.seconds:.1f} s"
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "skipped": self.skipped,
+                "failed": self.failed, "removed": self.removed, "duplicates": self.duplicates,
+                "chunks": self.chunks, "seconds": round(self.seconds, 2), "errors": self.errors}
+
+
+@dataclass
+class _Pending:
+    record: ArticleRecord
+    signature: np.ndarray
+    chunks: list[str]
+    is_update: bool
+
+
+class Ingester:
+    """Reads files into the knowledge base in batches; safe to interrupt at any point."""
+
+    def __init__(self, kb: KnowledgeBase, on_progress: Callable[[int, int, IngestReport], None] | None = None):
+        self.kb = kb
+        self.settings = kb.settings
+        self.on_progress = on_progress
+        self.report = IngestReport()
+        self._batch: list[_Pending] = []
+        self._batch_chunks = 0
+        self._seen: set[str] = set()
+        self._failed_files: set[str] = set()
+        self._ids, self._dup_of, self._signatures = kb.manifest.signatures()
+
+    def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        self.report.repaired = self.kb.repair()
+        files, errors = find_files(paths)
+        self.report.errors.extend(str(e) for e in errors)
+        for done, path in enumerate(files, start=1):
+            for item in load_file(path):
+                if isinstance(item, LoadError):
+                    self.report.errors.append(str(item))
+                    self._failed_files.add(str(path))
+                else:
+                    self._add(item, path)
+            if self.on_progress:
+                self.on_progress(done, len(files), self.report)
+        self._flush()
+        if prune:
+            self._prune(files)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _version(self, article: Article) -> str:
+        # the chunking settings are part of an article's version: changing them re-chunks it
+        key = f"{article.content_hash}/{self.settings.chunk_size}/{self.settings.chunk_overlap}"
+        return hashlib.sha1(key.encode()).hexdigest()
+
+    def _add(self, article: Article, path: Path) -> None:
+        if article.id in self._seen:
+            self.report.errors.append(f"{path}: another article with identity {article.identity} "
+                                      "was already read in this ingest; kept the first")
+            return
+        self._seen.add(article.id)
+        version = self._version(article)
+        old = self.kb.manifest.get(article.id)
+        if old is not None and old.hash == version and old.state == "done":
+            self.report.skipped += 1
+            return
+        signature = minhash(article.text)
+        dup_of = near_duplicate_of(signature, self._ids, self._dup_of, self._signatures, exclude=article.id)
+        chunks = chunk_text(article.text, self.settings.chunk_size, self.settings.chunk_overlap)
+        record = ArticleRecord(id=article.id, identity=article.identity, path=str(path), source=article.source,
+                               title=article.title, date=article.date, lang=article.lang, hash=version,
+                               chunks=len(chunks), dup_of=dup_of, state="pending")
+        self._batch.append(_Pending(record, signature, chunks, is_update=old is not None))
+        self._batch_chunks += len(chunks)
+        self._remember(article.id, dup_of, signature)
+        if self._batch_chunks >= BATCH_CHUNKS:
+            self._flush()
+
+    def _remember(self, article_id: str, dup_of: str | None, signature: np.ndarray) -> None:
+        if article_id in self._ids:
+            return
+        self._ids.append(article_id)
+        self._dup_of.append(dup_of)
+        self._signatures = (signature[None, :] if self._signatures.size == 0
+                            else np.vstack([self._signatures, signature]))
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        texts = [chunk for item in self._batch for chunk in item.chunks]
+        vectors = self.kb.embedder.embed(texts)
+        ids, metadatas = [], []
+        for item in self._batch:
+            r = item.record
+            meta = {"article_id": r.id, "title": r.title, "date": r.date, "lang": r.lang, "source": r.source,
+                    "group": r.dup_of or r.id, "date_int": date_bound(r.date, upper=False) if r.date else 0}
+            for i in range(len(item.chunks)):
+                ids.append(f"{r.id}-{i:04d}")
+                metadatas.append(dict(meta, chunk=i))
+        manifest, store = self.kb.manifest, self.kb.store
+        for item in self._batch:
+            manifest.begin(item.record, item.signature)
+        for item in self._batch:
+            if item.is_update:
+                store.delete_article(item.record.id)
+        store.add(ids, vectors, texts, metadatas)
+        for item in self._batch:
+            manifest.commit(item.record.id)
+            if item.is_update:
+                self.report.updated += 1
+            else:
+                self.report.added += 1
+            if item.record.dup_of:
+                self.report.duplicates += 1
+        self.report.chunks += len(texts)
+        self._batch, self._batch_chunks = [], 0
+
+    def _prune(self, files: list[Path]) -> None:
+        """Drop articles whose file is gone, or no longer holds them (a file that failed keeps its articles)."""
+        read = {str(p) for p in files} - self._failed_files
+        for record in self.kb.manifest.all():
+            gone = not Path(record.path).exists()
+            dropped = record.path in read and record.id not in self._seen
+            if gone or dropped:
+                self.kb.remove(record.id)
+                self.report.removed += 1

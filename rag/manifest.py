@@ -1,0 +1,125 @@
+"""The index's record of its articles, in SQLite beside the vectors.
+
+Every article write goes through a two-step journal: the row is marked
+`pending` and committed before its chunks are touched in Chroma, and marked
+`done` after. A row still `pending` when the index is next opened for writing
+belongs to an interrupted ingest; its chunks are removed and the article is
+ingested again from its file.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    identity TEXT NOT NULL,
+    path TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    chunks INTEGER NOT NULL,
+    dup_of TEXT,
+    minhash BLOB,
+    state TEXT NOT NULL
+);
+"""
+
+
+@dataclass
+class ArticleRecord:
+    """One indexed article, as listed by `rag list` and the UI."""
+
+    id: str
+    identity: str
+    path: str
+    source: str
+    title: str
+    date: str
+    lang: str
+    hash: str
+    chunks: int
+    dup_of: str | None
+    state: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "date": self.date, "lang": self.lang,
+                "source": self.source, "chunks": self.chunks, "duplicate_of": self.dup_of}
+
+
+_COLUMNS = "id, identity, path, source, title, date, lang, hash, chunks, dup_of, state"
+
+
+class Manifest:
+    """SQLite file `manifest.sqlite` in the index folder."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "manifest.sqlite"
+        self.db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def get(self, article_id: str) -> ArticleRecord | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
+        return ArticleRecord(*row) if row else None
+
+    def all(self, state: str | None = "done") -> list[ArticleRecord]:
+        query = f"SELECT {_COLUMNS} FROM articles"
+        rows = (self.db.execute(query + " WHERE state=? ORDER BY date DESC, title", (state,))
+                if state else self.db.execute(query + " ORDER BY date DESC, title"))
+        return [ArticleRecord(*row) for row in rows]
+
+    def count(self) -> tuple[int, int]:
+        """(articles, chunks) of finished articles."""
+        row = self.db.execute("SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM articles WHERE state='done'")
+        return tuple(row.fetchone())  # type: ignore[return-value]
+
+    def begin(self, record: ArticleRecord, minhash: np.ndarray) -> None:
+        """Journal step 1: the article's chunks are about to change."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                            (record.id, record.identity, record.path, record.source, record.title,
+                             record.date, record.lang, record.hash, record.chunks, record.dup_of,
+                             minhash.astype(np.uint32).tobytes(), "pending"))
+
+    def commit(self, article_id: str) -> None:
+        """Journal step 2: the article's chunks are in the store."""
+        with self.db:
+            self.db.execute("UPDATE articles SET state='done' WHERE id=?", (article_id,))
+
+    def mark_pending(self, article_id: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE articles SET state='pending' WHERE id=?", (article_id,))
+
+    def delete(self, article_id: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+
+    def signatures(self) -> tuple[list[str], list[str | None], np.ndarray]:
+        """Ids, dup_of and MinHash signatures of the finished articles, for near-duplicate checks."""
+        rows = self.db.execute("SELECT id, dup_of, minhash FROM articles WHERE state='done' "
+                               "AND minhash IS NOT NULL ORDER BY rowid").fetchall()
+        if not rows:
+            return [], [], np.zeros((0, 0), dtype=np.uint32)
+        sigs = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows])
+        return [r[0] for r in rows], [r[1] for r in rows], sigs

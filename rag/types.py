@@ -1,0 +1,71 @@
+"""Plain data objects shared by the engine, the CLI, the UI and the JSON output."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What travels with every passage: which article it comes from."""
+
+    id: str
+    title: str
+    date: str  # "YYYY-MM" or "YYYY-MM-DD", "" when unknown
+    lang: str  # "nl", "en", ...
+    source: str  # file path or url
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Passage:
+    """One retrieved chunk, ranked."""
+
+    rank: int
+    score: float
+    text: str
+    article: ArticleMeta
+    chunk_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "score": round(self.score, 4), "text": self.text,
+                "article": self.article.to_dict()}
+
+
+@dataclass
+class Citation:
+    """A passage the answer cites as [n]; n counts in order of first use in the answer."""
+
+    n: int
+    text: str
+    article: ArticleMeta
+    supported: bool = True  # every sentence citing it shares content with the passage
+    quote: str = ""  # the passage sentence that best matches what the answer says
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "text": self.text, "article": self.article.to_dict(),
+                "supported": self.supported, "quote": self.quote}
+
+
+Mode = Literal["llm", "extractive"]
+
+
+@dataclass
+class Answer:
+    """The result of a question: text with [n] markers, the cited passages and what went wrong."""
+
+    question: str
+    text: str
+    language: str
+    mode: Mode
+    citations: list[Citation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)  # everything retrieved, cited or not
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.text, "language": self.language,
+                "mode": self.mode, "citations": [c.to_dict() for c in self.citations],
+                "warnings": list(self.warnings)}
