@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -15,7 +16,7 @@ from rag.knowledge_base import KnowledgeBase, date_bound
 from rag.loaders import Article, LoadError, find_files, load_file
 from rag.manifest import ArticleRecord
 
-BATCH_CHUNKS = 256  # chunks embedded and written together: bounded memory, few store calls
+BATCH_CHUNKS = 64  # chunks embedded and written together: bounded memory, the last write is short
 
 
 @dataclass
@@ -62,7 +63,11 @@ class _Pending:
 
 
 class Ingester:
-    """Reads files into the knowledge base in batches; safe to interrupt at any point."""
+    """Reads files into the knowledge base in batches; safe to interrupt at any point.
+
+    One batch is written to the store by a writer thread while the next is embedded.
+    The manifest is only touched from the calling thread: a batch's rows are marked
+    pending before its write starts and done after it has finished."""
 
     def __init__(self, kb: KnowledgeBase, on_progress: Callable[[int, int, IngestReport], None] | None = None):
         self.kb = kb
@@ -74,8 +79,16 @@ class Ingester:
         self._seen: set[str] = set()
         self._failed_files: set[str] = set()
         self._ids, self._dup_of, self._signatures = kb.manifest.signatures()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-store-writer")
+        self._writing: tuple[list[_Pending], Future] | None = None
 
     def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
+        try:
+            return self._run(paths, prune)
+        finally:
+            self._writer.shutdown(wait=True)
+
+    def _run(self, paths: list[Path], prune: bool) -> IngestReport:
         started = time.perf_counter()
         self.report.repaired = self.kb.repair()
         files, errors = find_files(paths)
@@ -90,6 +103,7 @@ class Ingester:
             if self.on_progress:
                 self.on_progress(done, len(files), self.report)
         self._flush()
+        self._wait_for_writer()
         if prune:
             self._prune(files)
         self.report.seconds = time.perf_counter() - started
@@ -132,35 +146,42 @@ class Ingester:
                             else np.vstack([self._signatures, signature]))
 
     def _flush(self) -> None:
+        """Embed the batch here while the previous batch is still being written to the store."""
         if not self._batch:
             return
-        texts = [chunk for item in self._batch for chunk in item.chunks]
+        batch, self._batch, self._batch_chunks = self._batch, [], 0
+        texts = [chunk for item in batch for chunk in item.chunks]
         vectors = self.kb.embedder.embed(texts)
         ids, metadatas = [], []
-        for item in self._batch:
+        for item in batch:
             r = item.record
             meta = {"article_id": r.id, "title": r.title, "date": r.date, "lang": r.lang, "source": r.source,
                     "group": r.dup_of or r.id, "date_int": date_bound(r.date, upper=False) if r.date else 0}
             for i in range(len(item.chunks)):
                 ids.append(f"{r.id}-{i:04d}")
                 metadatas.append(dict(meta, chunk=i))
-        manifest, store = self.kb.manifest, self.kb.store
-        for item in self._batch:
-            manifest.begin(item.record, item.signature)
-        for item in self._batch:
-            if item.is_update:
-                store.delete_article(item.record.id)
-        store.add(ids, vectors, texts, metadatas)
-        for item in self._batch:
-            manifest.commit(item.record.id)
-            if item.is_update:
-                self.report.updated += 1
-            else:
-                self.report.added += 1
-            if item.record.dup_of:
-                self.report.duplicates += 1
-        self.report.chunks += len(texts)
-        self._batch, self._batch_chunks = [], 0
+        self._wait_for_writer()
+        self.kb.manifest.begin([(item.record, item.signature) for item in batch])
+        updated = [item.record.id for item in batch if item.is_update]
+        self._writing = (batch, self._writer.submit(self._write, updated, ids, vectors, texts, metadatas))
+
+    def _write(self, updated: list[str], ids, vectors, texts, metadatas) -> None:
+        for article_id in updated:
+            self.kb.store.delete_article(article_id)
+        self.kb.store.add(ids, vectors, texts, metadatas)
+
+    def _wait_for_writer(self) -> None:
+        if self._writing is None:
+            return
+        batch, future = self._writing
+        self._writing = None
+        future.result()
+        self.kb.manifest.commit([item.record.id for item in batch])
+        for item in batch:
+            self.report.updated += item.is_update
+            self.report.added += not item.is_update
+            self.report.duplicates += bool(item.record.dup_of)
+            self.report.chunks += item.record.chunks
 
     def _prune(self, files: list[Path]) -> None:
         """Drop articles whose file is gone, or no longer holds them (a file that failed keeps its articles)."""

@@ -28,7 +28,7 @@ class KnowledgeBase:
         self._check_embedder()
         from rag.store import ChunkStore
 
-        self.store = ChunkStore(self.folder, settings.chroma_url)
+        self.store = ChunkStore(self.folder, settings.chroma_url, self._collection_name())
         if create:
             self.repair()
 
@@ -44,6 +44,16 @@ class KnowledgeBase:
                 f"the index at {self.folder} was built with embedder {built_with!r}, not "
                 f"{self.embedder.spec!r}. Use --embedder {built_with}, or build a new index with "
                 f"this embedder: rag ingest PATH --index NEW_FOLDER --embedder {self.embedder.spec}")
+
+    def _collection_name(self) -> str:
+        # one collection per index, so several indexes can share one Chroma server
+        name = self.manifest.get_meta("collection")
+        if name is None:
+            import uuid
+
+            name = f"rag-{uuid.uuid4().hex[:16]}"
+            self.manifest.set_meta("collection", name)
+        return name
 
     def repair(self) -> int:
         """Finish what an interrupted ingest left: drop chunks of articles not committed."""

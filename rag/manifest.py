@@ -94,18 +94,17 @@ class Manifest:
         row = self.db.execute("SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM articles WHERE state='done'")
         return tuple(row.fetchone())  # type: ignore[return-value]
 
-    def begin(self, record: ArticleRecord, minhash: np.ndarray) -> None:
-        """Journal step 1: the article's chunks are about to change."""
+    def begin(self, records: list[tuple[ArticleRecord, np.ndarray]]) -> None:
+        """Journal step 1: these articles' chunks are about to change (record, MinHash signature)."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                            (record.id, record.identity, record.path, record.source, record.title,
-                             record.date, record.lang, record.hash, record.chunks, record.dup_of,
-                             minhash.astype(np.uint32).tobytes(), "pending"))
+            self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                                [(r.id, r.identity, r.path, r.source, r.title, r.date, r.lang, r.hash, r.chunks,
+                                  r.dup_of, sig.astype(np.uint32).tobytes(), "pending") for r, sig in records])
 
-    def commit(self, article_id: str) -> None:
-        """Journal step 2: the article's chunks are in the store."""
+    def commit(self, article_ids: list[str]) -> None:
+        """Journal step 2: these articles' chunks are in the store."""
         with self.db:
-            self.db.execute("UPDATE articles SET state='done' WHERE id=?", (article_id,))
+            self.db.executemany("UPDATE articles SET state='done' WHERE id=?", [(i,) for i in article_ids])
 
     def mark_pending(self, article_id: str) -> None:
         with self.db:

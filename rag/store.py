@@ -9,9 +9,6 @@ import numpy as np
 
 from rag.errors import RagError
 
-COLLECTION = "articles"
-
-
 def _client(folder: Path, url: str):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -33,11 +30,11 @@ class ChunkStore:
     """Chunks with their vectors and article metadata. Embeddings are always passed in:
     Chroma's default embedding function would try to download a model."""
 
-    def __init__(self, folder: Path, url: str = ""):
+    def __init__(self, folder: Path, url: str = "", collection: str = "articles"):
         self.url = url
         self.client = _client(folder, url)
         self.collection = self.client.get_or_create_collection(
-            COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
         self._max_batch = self.client.get_max_batch_size()
 
     def count(self) -> int:

