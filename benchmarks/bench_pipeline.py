@@ -38,21 +38,23 @@ def pct(values: list[float], q: float) -> float:
 
 
 def bench_ingest(workdir: Path, n_articles: int, embedder) -> tuple["RAG", dict]:
-    from rag.chunking import chunk_text
+    from rag.chunking import chunk_article
     from rag.engine import RAG
+    from rag.language import detect_language
 
     records = generate(n_articles)
     feed = write_jsonl(workdir / "corpus.jsonl", records)
     # warm: one-time imports (nltk, chromadb) and model loading are not throughput
-    with RAG(workdir / "warm-up", embedder=embedder) as warm:
+    with RAG(workdir / "warm-up", encoder=embedder) as warm:
         warm.ingest(write_jsonl(workdir / "warm.jsonl", generate(5, seed=99)))
-    engine = RAG(workdir / "index", embedder=embedder)
+    engine = RAG(workdir / "index", encoder=embedder)
     settings = engine.settings
 
     started = time.perf_counter()
     report = engine.ingest(feed)
     pipeline_s = time.perf_counter() - started
-    chunks = [c for r in records for c in chunk_text(r["text"], settings.chunk_size, settings.chunk_overlap)]
+    chunks = [c.text for r in records
+              for c in chunk_article(r["text"], detect_language(r["text"]), settings.chunk_size, settings.chunk_overlap)]
     started = time.perf_counter()
     for i in range(0, len(chunks), 256):
         embedder.embed(chunks[i:i + 256])
@@ -62,9 +64,10 @@ def bench_ingest(workdir: Path, n_articles: int, embedder) -> tuple["RAG", dict]
 
 
 def grow(engine, target: int, seed: int = 3) -> int:
-    """Add noisy copies of the indexed chunks until the store holds `target` chunks."""
-    store = engine.kb.store
+    """Add noisy copies of the indexed chunks (and their sentence vectors) until the store holds `target`."""
+    store, manifest = engine.kb.store, engine.kb.manifest
     base = store.collection.get(include=["embeddings", "documents", "metadatas"])
+    sentence_vectors = manifest.sentence_vectors(base["ids"], engine.kb.embedder.dim)
     vectors = np.asarray(base["embeddings"], dtype=np.float32)
     rng = np.random.default_rng(seed)
     copy = 0
@@ -76,6 +79,10 @@ def grow(engine, target: int, seed: int = 3) -> int:
         metas = [dict(m, article_id=f"copy{copy}-{m['article_id']}", group=f"copy{copy}-{m['group']}")
                  for m in base["metadatas"][:n]]
         store.add(ids, noisy, base["documents"][:n], metas)
+        with manifest.lock, manifest.db:
+            manifest.db.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?,?,?)",
+                                    [(cid, m["article_id"], sentence_vectors[orig].astype(np.float16).tobytes())
+                                     for cid, m, orig in zip(ids, metas, base["ids"][:n])])
         copy += 1
     return store.count()
 
@@ -97,7 +104,7 @@ def bench_first_token(engine, rounds: int = 100) -> dict:
     from rag.engine import RAG
 
     with OllamaTestServer(models=("bench",), responder=lambda body: "Answer [1].") as server:
-        answering = RAG(engine.settings.index, embedder=engine.kb.embedder, ollama_host=server.url, model="bench")
+        answering = RAG(engine.settings.index, encoder=engine.kb.embedder, ollama_host=server.url, model="bench")
         for q in QUESTIONS:
             answering.ask(q)
         times = []

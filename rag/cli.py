@@ -27,6 +27,19 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def _ollama_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("language model")
+    group.add_argument("--model", metavar="M", help="Ollama model (default qwen2.5:7b; env RAG_MODEL)")
+    group.add_argument("--ollama-host", metavar="URL", help="Ollama server (env OLLAMA_HOST)")
+
+
+def _answer_options(parser: argparse.ArgumentParser) -> None:
+    _ollama_options(parser)
+    parser.add_argument("--k", type=int, metavar="N", help="number of passages to retrieve (default 5)")
+    parser.add_argument("--no-llm", action="store_true",
+                        help="extractive answer: quote the most relevant sentences, no model")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rag", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -34,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=textwrap.dedent(f"""\
             examples:
               rag ingest index/articles
+              rag ask "{EXAMPLE_QUESTION}"
               rag search "{EXAMPLE_QUESTION}" --k 3
               rag eval index/questions.jsonl
             """))
@@ -61,6 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     _filters(p)
 
+    p = command("ask", "answer one question with citations (streams the answer, then lists the sources)",
+                f'rag ask "{EXAMPLE_QUESTION}"\n  rag ask "Welke landen ondertekenden het verdrag niet?" --no-llm --json')
+    p.add_argument("question")
+    _answer_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
+
+    p = command("chat", "a conversation in the terminal; follow-up questions use the history",
+                "rag chat --model llama3.1:8b")
+    _answer_options(p)
+
+    p = command("doctor", "check the index, the embedder, the Ollama server and the model", "rag doctor")
+    _ollama_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("serve", "start the web chat (Gradio) on 127.0.0.1:7860", "rag serve --port 8080")
+    _ollama_options(p)
+    p.add_argument("--host", help="address to bind (default 127.0.0.1; another address is your explicit choice)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+
     p = command("eval", "score retrieval on a question set: recall@1/3/5 and MRR by language",
                 "rag eval index/questions.jsonl")
     p.add_argument("questions", metavar="QUESTIONS.jsonl", type=Path)
@@ -71,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _engine(args: argparse.Namespace):
     from rag.engine import RAG
 
-    return RAG(args.index, chroma_url=args.chroma_url, embedder=args.embedder,
-               k=getattr(args, "k", None))
+    return RAG(args.index, chroma_url=args.chroma_url, embedder=args.embedder, k=getattr(args, "k", None),
+               model=getattr(args, "model", None), ollama_host=getattr(args, "ollama_host", None))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -137,6 +170,83 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_answer(stream, out=sys.stdout) -> "Answer":
+    """Stream the answer's text, then its warnings and cited sources; returns the Answer."""
+    from rag.types import Answer
+
+    shown = []
+    answer = None
+    for item in stream:
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            shown.append(item)
+            out.write(item)
+            out.flush()
+    assert answer is not None
+    if "".join(shown).strip() != answer.text:
+        out.write("\n\n" + answer.text)  # the model broke off: the final answer replaces the partial one
+    out.write("\n")
+    for warning in answer.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if answer.citations:
+        out.write("\nSources:\n")
+        for c in answer.citations:
+            a = c.article
+            flag = "" if c.supported else "  (may not support the claim)"
+            out.write(f"[{c.n}] {a.title} ({a.date or 'no date'}) {a.source}{flag}\n")
+            out.write(textwrap.indent(textwrap.fill(f'"{c.quote or c.text}"', 100), "    ") + "\n")
+    out.flush()
+    return answer
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.json:
+        answer = engine.ask(args.question, model=args.model, use_llm=not args.no_llm)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return 0
+    _print_answer(engine.stream(args.question, model=args.model, use_llm=not args.no_llm))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    session = _engine(args).chat(model=args.model, use_llm=not args.no_llm)
+    print("Ask about the articles; an empty line or Ctrl-D ends the chat.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question or question in ("exit", "quit"):
+            return 0
+        try:
+            _print_answer(session.stream(question))
+        except RagError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    checks = _engine(args).doctor()
+    if args.json:
+        print(json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=1))
+    else:
+        for c in checks:
+            print(f"{'ok ' if c.ok else 'FIX'}  {c.name:9} {c.detail}")
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from rag.ui.app import serve
+
+    engine = _engine(args)
+    settings = engine.settings.with_overrides(host=args.host, port=args.port)
+    auth = (settings.username, settings.password) if settings.username and settings.password else None
+    serve(engine, host=settings.host, port=settings.port, auth=auth)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag.evaluation import format_scores
 
@@ -151,7 +261,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "remove": cmd_remove, "list": cmd_list, "search": cmd_search,
-            "eval": cmd_eval}
+            "ask": cmd_ask, "chat": cmd_chat, "doctor": cmd_doctor, "serve": cmd_serve, "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:

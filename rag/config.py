@@ -44,8 +44,8 @@ class Settings:
     chroma_url: str = ""  # empty: embedded Chroma under `index`
     embedder: str = "use"  # "use" (multilingual USE v3) or "st:NAME_OR_PATH"
     cache_dir: Path = field(default_factory=_default_cache)
-    chunk_size: int = 256  # tokens, chosen by `rag eval` (README)
-    chunk_overlap: int = 32
+    chunk_size: int = 384  # tokens; chosen with benchmarks/tune_retrieval.py (README)
+    chunk_overlap: int = 48
     k: int = 5
     ollama_host: str = "http://127.0.0.1:11434"
     model: str = "qwen2.5:7b"
@@ -54,7 +54,7 @@ class Settings:
     timeout: float = 120.0  # seconds without a byte from Ollama before giving up
     connect_timeout: float = 3.0
     history_turns: int = 6
-    min_score: float = 0.25  # below this nothing counts as relevant
+    min_score: float = 0.10  # cosine below which a passage is not relevant (calibrated in README)
     host: str = "127.0.0.1"
     port: int = 7860
     username: str = ""

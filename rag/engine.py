@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from rag.config import Settings, load_settings
+from rag.embedders import Embedder
 from rag.knowledge_base import KnowledgeBase
 from rag.manifest import ArticleRecord
-from rag.types import Passage
+from rag.types import Answer, Passage
+
+if TYPE_CHECKING:
+    from rag.chat import ChatSession
+    from rag.doctor import Check
 
 
 class RAG:
@@ -19,15 +24,18 @@ class RAG:
     >>> rag.search("Which countries did not sign the 2008 treaty?", k=3)
     """
 
-    def __init__(self, index: str | Path | None = None, *, settings: Settings | None = None, **overrides: Any):
+    def __init__(self, index: str | Path | None = None, *, settings: Settings | None = None,
+                 encoder: Embedder | None = None, **overrides: Any):
         self.settings = (settings or load_settings()).with_overrides(index=index, **overrides)
+        self._encoder = encoder  # an already loaded embedder to share, e.g. across engines
         self._kb: KnowledgeBase | None = None
+        self._llm = None
         self._write_lock = threading.Lock()
 
     @property
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
-            self._kb = KnowledgeBase(self.settings)
+            self._kb = KnowledgeBase(self.settings, embedder=self._encoder)
         return self._kb
 
     def close(self) -> None:
@@ -49,7 +57,7 @@ class RAG:
 
         with self._write_lock:
             if self._kb is None:
-                self._kb = KnowledgeBase(self.settings, create=True)
+                self._kb = KnowledgeBase(self.settings, create=True, embedder=self._encoder)
             return Ingester(self._kb, on_progress).run([Path(p) for p in paths], prune=prune)
 
     def remove(self, article_id: str) -> ArticleRecord:
@@ -72,3 +80,39 @@ class RAG:
         from rag.evaluation import evaluate, load_questions
 
         return evaluate(lambda q, n: self.kb.search(q, n), load_questions(Path(questions)))
+
+    # ---- answering ----
+    @property
+    def llm(self):
+        if self._llm is None:
+            from rag.llm import OllamaLLM
+
+            self._llm = OllamaLLM(self.settings)
+        return self._llm
+
+    def stream(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
+               model: str | None = None, use_llm: bool = True) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is written, then the final Answer.
+
+        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}]."""
+        from rag.answering import Answerer
+
+        yield from Answerer(self.kb, self.llm).stream(question, history, k=k, model=model, use_llm=use_llm)
+
+    def ask(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
+            model: str | None = None, use_llm: bool = True) -> Answer:
+        """Answer a question with citations: text, language, mode, citations, warnings, timings."""
+        *_, answer = self.stream(question, history, k=k, model=model, use_llm=use_llm)
+        return answer
+
+    def chat(self, **options: Any) -> "ChatSession":
+        """A conversation that remembers its questions and answers (bounded by history_turns)."""
+        from rag.chat import ChatSession
+
+        return ChatSession(self, **options)
+
+    def doctor(self) -> list["Check"]:
+        """Check the index, the embedder, the Ollama server and the model; each with what to do."""
+        from rag.doctor import run_checks
+
+        return run_checks(self)

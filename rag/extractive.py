@@ -9,23 +9,28 @@ import numpy as np
 from rag.sentences import split_sentences
 from rag.types import Citation, Passage
 
-RANK_BONUS = 0.05  # the first passage gets +0.05, later ones linearly less: retrieval order breaks near-ties
+PASSAGE_WEIGHT = 0.5  # a sentence inherits half its passage's retrieval score (which weighs numbers and context)
 PER_PASSAGE = 2
 NEAR_DUPLICATE = 0.95
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
 # Sentence encoders barely see negation: to USE, "100 countries signed the treaty" is closer to
 # "Which countries did not sign the treaty?" than "The US and Russia did not sign it" is.
 NEGATION_BONUS = 0.15
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|without|\w+n['’]t|niet|geen|nooit|"
-                       r"niemand|niets|noch|zonder)\b", re.IGNORECASE)
+# Words of exclusion count as negation: "staan buiten het verdrag" answers "did not sign".
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|without|outside|\w+n['’]t|niet|geen|"
+                       r"nooit|niemand|niets|noch|zonder|buiten|ontbreken)\b", re.IGNORECASE)
+# Numbers (years, amounts) read the same in every language and the encoder hardly tells them apart.
+NUMBER_BONUS = 0.15
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def extractive_answer(question: str, passages: list[Passage], embed: Callable[[list[str]], np.ndarray], *,
                       max_sentences: int = 3, lang: str = "en") -> tuple[str, list[Citation]]:
     """Quote the sentences most similar to the question: (lines `- "sentence" [n]`, citations).
 
-    A sentence scores its cosine to the question, plus RANK_BONUS * (1 - rank_index / len(passages)),
-    plus NEGATION_BONUS when both the question and the sentence hold a negation ("not", "niet", ...).
+    A sentence scores its cosine to the question, plus PASSAGE_WEIGHT * its passage's retrieval score,
+    plus NEGATION_BONUS when both the question and the sentence hold a negation ("not", "niet", ...),
+    plus NUMBER_BONUS when the sentence's passage holds every number of the question.
     The best `max_sentences` are taken, at most PER_PASSAGE from one passage and none nearly
     identical (cosine > NEAR_DUPLICATE) to one already taken; passages are numbered in order of
     first use. `lang` (the question's language) is unused: the caller adds the label.
@@ -40,9 +45,13 @@ def extractive_answer(question: str, passages: list[Passage], embed: Callable[[l
     vectors = np.asarray(embed([question] + [s for _, s in candidates]), dtype=np.float32)
     vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     q, sv = vectors[0], vectors[1:]
-    scores = sv @ q + RANK_BONUS * (1 - np.array([i for i, _ in candidates]) / len(passages))
+    scores = sv @ q + PASSAGE_WEIGHT * np.array([passages[i].score for i, _ in candidates])
     if _NEGATION.search(question):
         scores += NEGATION_BONUS * np.array([bool(_NEGATION.search(s)) for _, s in candidates])
+    numbers = set(_NUMBER.findall(question))
+    if numbers:
+        holds = [numbers <= set(_NUMBER.findall(p.text)) for p in passages]
+        scores += NUMBER_BONUS * np.array([holds[i] for i, _ in candidates])
 
     picked: list[int] = []
     for c in np.argsort(-scores, kind="stable"):

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from rag.chunking import chunk_text
+from rag.chunking import Chunk, chunk_article
 from rag.dedup import minhash, near_duplicate_of
 from rag.knowledge_base import KnowledgeBase, date_bound
 from rag.loaders import Article, LoadError, find_files, load_file
@@ -58,7 +58,7 @@ class IngestReport:
 class _Pending:
     record: ArticleRecord
     signature: np.ndarray
-    chunks: list[str]
+    chunks: list[Chunk]
     is_update: bool
 
 
@@ -127,7 +127,7 @@ class Ingester:
             return
         signature = minhash(article.text)
         dup_of = near_duplicate_of(signature, self._ids, self._dup_of, self._signatures, exclude=article.id)
-        chunks = chunk_text(article.text, self.settings.chunk_size, self.settings.chunk_overlap)
+        chunks = chunk_article(article.text, article.lang, self.settings.chunk_size, self.settings.chunk_overlap)
         record = ArticleRecord(id=article.id, identity=article.identity, path=str(path), source=article.source,
                                title=article.title, date=article.date, lang=article.lang, hash=version,
                                chunks=len(chunks), dup_of=dup_of, state="pending")
@@ -150,18 +150,29 @@ class Ingester:
         if not self._batch:
             return
         batch, self._batch, self._batch_chunks = self._batch, [], 0
-        texts = [chunk for item in batch for chunk in item.chunks]
-        vectors = self.kb.embedder.embed(texts)
-        ids, metadatas = [], []
+        # Each sentence is embedded once; a chunk's vector is the normalised mean of its
+        # sentences' vectors, and the sentence vectors are kept to score chunks by their
+        # best sentence (benchmarks/tune_retrieval.py shows why).
+        sentences = list(dict.fromkeys(s for item in batch for chunk in item.chunks for s in chunk.sentences))
+        row = {s: i for i, s in enumerate(sentences)}
+        sentence_vectors = self.kb.embedder.embed(sentences)
+        ids, texts, metadatas, vectors, per_chunk = [], [], [], [], {}
         for item in batch:
             r = item.record
             meta = {"article_id": r.id, "title": r.title, "date": r.date, "lang": r.lang, "source": r.source,
                     "group": r.dup_of or r.id, "date_int": date_bound(r.date, upper=False) if r.date else 0}
-            for i in range(len(item.chunks)):
-                ids.append(f"{r.id}-{i:04d}")
+            for i, chunk in enumerate(item.chunks):
+                chunk_id = f"{r.id}-{i:04d}"
+                rows = sentence_vectors[[row[s] for s in chunk.sentences]]
+                mean = rows.mean(axis=0)
+                ids.append(chunk_id)
+                texts.append(chunk.text)
                 metadatas.append(dict(meta, chunk=i))
+                vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+                per_chunk[chunk_id] = rows
+        vectors = np.stack(vectors).astype(np.float32)
         self._wait_for_writer()
-        self.kb.manifest.begin([(item.record, item.signature) for item in batch])
+        self.kb.manifest.begin([(item.record, item.signature) for item in batch], per_chunk)
         updated = [item.record.id for item in batch if item.is_update]
         self._writing = (batch, self._writer.submit(self._write, updated, ids, vectors, texts, metadatas))
 

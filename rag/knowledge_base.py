@@ -1,6 +1,7 @@
 """The knowledge base: the article manifest, the vector store and the embedder that built it."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rag.config import Settings
@@ -8,6 +9,11 @@ from rag.embedders import Embedder, get_embedder
 from rag.errors import EmbedderMismatch, RagError
 from rag.manifest import ArticleRecord, Manifest
 from rag.types import ArticleMeta, Passage
+
+
+CANDIDATES = 24  # chunks fetched from the store before rescoring by best sentence
+NUMBER_BONUS = 0.05  # for a chunk holding every number of the question (years, amounts)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def index_exists(folder: Path) -> bool:
@@ -29,8 +35,6 @@ class KnowledgeBase:
         from rag.store import ChunkStore
 
         self.store = ChunkStore(self.folder, settings.chroma_url, self._collection_name())
-        if create:
-            self.repair()
 
     def close(self) -> None:
         self.manifest.close()
@@ -74,13 +78,26 @@ class KnowledgeBase:
 
     def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
                lang: str = "") -> list[Passage]:
-        """The `k` chunks nearest the question, at most one article per near-duplicate group."""
+        """The `k` best chunks for the question, at most one article per near-duplicate group.
+
+        Candidates come from the store by the chunk vector; each is then scored by the mean
+        of its own cosine and its best sentence's cosine to the question."""
         k = k or self.settings.k
         vector = self.embedder.embed([question])[0]
-        hits = self.store.query(vector, n=k * 3 + 5, where=_where(since, until, lang))
+        hits = self.store.query(vector, n=max(CANDIDATES, 3 * k + 5), where=_where(since, until, lang))
+        sentences = self.manifest.sentence_vectors([h[0] for h in hits], len(vector))
+        numbers = set(_NUMBER.findall(question))
+        rescored = []
+        for chunk_id, text, meta, chunk_score in hits:
+            rows = sentences.get(chunk_id)
+            best = float((rows @ vector).max()) if rows is not None and len(rows) else chunk_score
+            # the encoder hardly tells 1997 from 2008; numbers read the same in every language
+            bonus = NUMBER_BONUS if numbers and numbers <= set(_NUMBER.findall(text)) else 0.0
+            rescored.append((chunk_id, text, meta, (chunk_score + best) / 2 + bonus))
+        rescored.sort(key=lambda hit: -hit[3])
         passages: list[Passage] = []
         group_owner: dict[str, str] = {}
-        for chunk_id, text, meta, score in hits:
+        for chunk_id, text, meta, score in rescored:
             owner = group_owner.setdefault(meta["group"], meta["article_id"])
             if owner != meta["article_id"]:
                 continue  # another copy of a story already in the results

@@ -70,7 +70,7 @@ def sample_rag(sample_index, use_embedder):
     """A RAG engine over the shared sample index, with the session's embedder."""
     from rag.engine import RAG
 
-    engine = RAG(sample_index, embedder=use_embedder)
+    engine = RAG(sample_index, encoder=use_embedder)
     yield engine
     engine.close()
 

@@ -58,7 +58,7 @@ def make_pdf(path: Path, lines: list[str]) -> Path:
 
 @pytest.fixture
 def engine(tmp_path, use_embedder):
-    with RAG(tmp_path / "index", embedder=use_embedder) as e:
+    with RAG(tmp_path / "index", encoder=use_embedder) as e:
         yield e
 
 
@@ -200,7 +200,7 @@ def test_interrupted_ingest_is_repaired(tmp_path, engine, copy_articles, monkeyp
     articles, chunks = consistent(engine)
     assert articles == len(list(copy_articles.glob("*.txt")))
 
-    with RAG(tmp_path / "clean", embedder=engine.kb.embedder) as clean:
+    with RAG(tmp_path / "clean", encoder=engine.kb.embedder) as clean:
         clean.ingest(copy_articles)
         assert consistent(clean) == (articles, chunks)
 

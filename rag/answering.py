@@ -1,0 +1,177 @@
+"""Answer a question from retrieved passages: through the model when it can, extractively when not."""
+from __future__ import annotations
+
+import time
+from typing import Iterator, Sequence
+
+from rag.citations import CitationRenumberer, build_citations
+from rag.errors import LLMUnavailable, RagError
+from rag.extractive import extractive_answer
+from rag.knowledge_base import KnowledgeBase
+from rag.language import detect_language
+from rag.llm import LLMError, OllamaLLM
+from rag.prompts import message, render
+from rag.tokens import count_tokens
+from rag.types import Answer, Passage
+from rag.validation import check_question
+
+NOT_FOUND = "NOT_IN_ARTICLES"
+ANSWER_TOKENS = 512  # room left in the context window for the answer itself
+LANGUAGE_NAMES = {"nl": "Dutch", "en": "English", "de": "German", "fr": "French", "es": "Spanish",
+                  "it": "Italian", "pt": "Portuguese", "da": "Danish", "sv": "Swedish", "no": "Norwegian",
+                  "pl": "Polish"}
+History = Sequence[dict]  # [{"role": "user" | "assistant", "content": str}, ...]
+
+
+class Answerer:
+    """Retrieval, prompt, model, citation check: the steps behind `RAG.ask` and `RAG.stream`."""
+
+    def __init__(self, kb: KnowledgeBase, llm: OllamaLLM):
+        self.kb = kb
+        self.llm = llm
+        self.settings = kb.settings
+
+    def stream(self, question: str, history: History = (), *, k: int | None = None, model: str | None = None,
+               use_llm: bool = True) -> Iterator[str | Answer]:
+        """Yield answer text as it is written, then the final Answer (whose text is authoritative)."""
+        started = time.perf_counter()
+        question = check_question(question)
+        lang = detect_language(question)
+        warnings: list[str] = []
+        history = _bounded(history, self.settings.history_turns)
+        standalone = self._condense(question, history, model, use_llm, warnings) if history else question
+        passages = self.kb.search(standalone, k or self.settings.k)
+        timings = {"retrieval_ms": _ms(started)}
+        relevant = [p for p in passages if p.score >= self.settings.min_score]
+
+        def finish(text: str, mode: str, citations=()) -> Answer:
+            timings["total_ms"] = _ms(started)
+            return Answer(question=question, text=text, language=lang, mode=mode, citations=list(citations),
+                          warnings=warnings, timings=timings, passages=passages)
+
+        if not relevant:
+            text = self._not_found(lang, passages)
+            yield text
+            yield finish(text, "extractive")
+            return
+        if use_llm:
+            try:
+                result = yield from self._generate(question, standalone, lang, relevant, model, warnings,
+                                                   timings, started)
+            except (LLMUnavailable, LLMError) as exc:
+                warnings.append(str(exc) if isinstance(exc, LLMUnavailable)
+                                else message("fallback", lang, reason=str(exc)))
+            else:
+                text, mapping, given = result
+                if text is None:
+                    text = self._not_found(lang, relevant)
+                    yield text
+                    yield finish(text, "llm")
+                    return
+                citations = build_citations(text, given, mapping, embed=self.kb.embedder.embed, lang=lang)
+                warnings.extend(message("unsupported", lang, n=c.n) for c in citations if not c.supported)
+                yield finish(text, "llm", citations)
+                return
+        body, citations = extractive_answer(standalone, relevant, self.kb.embedder.embed, lang=lang)
+        text = f"{message('extractive_label', lang)}\n\n{body}"
+        timings.setdefault("first_token_ms", _ms(started))
+        yield text
+        yield finish(text, "extractive", citations)
+
+    def _generate(self, question: str, standalone: str, lang: str, passages: list[Passage], model: str | None,
+                  warnings: list[str], timings: dict, started: float):
+        """Stream the model's answer with citations renumbered on the fly.
+
+        Returns (text, mapping, passages given), with text None when the model says
+        the passages hold no answer."""
+        language = LANGUAGE_NAMES.get(lang, "the language of the question")
+        system = render("system", language=language, not_found_token=NOT_FOUND)
+        given = self._fit(passages, system, standalone, language)
+        prompt = render("question", passages="\n\n".join(_passage_block(i, p) for i, p in enumerate(given, 1)),
+                        question=standalone if standalone != question else question, language=language)
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
+        renumber = CitationRenumberer(len(given))
+        head, raw, shown_all = "", [], []
+        usage: dict = {}
+        for piece in self.llm.stream_chat(messages, model=model, usage=usage, num_predict=ANSWER_TOKENS):
+            raw.append(piece)
+            if head is not None:  # hold the start back until it cannot be the not-found token
+                head += piece
+                stripped = head.lstrip()
+                if NOT_FOUND.startswith(stripped) or stripped.startswith(NOT_FOUND):
+                    continue
+                piece, head = head, None
+            shown = renumber.feed(piece)
+            if shown:
+                timings.setdefault("first_token_ms", _ms(started))
+                shown_all.append(shown)
+                yield shown
+        if "".join(raw).strip().startswith(NOT_FOUND):
+            return None, {}, given
+        tail = renumber.feed(head) if head else ""
+        tail += renumber.finish()
+        if tail:
+            timings.setdefault("first_token_ms", _ms(started))
+            shown_all.append(tail)
+            yield tail
+        text = "".join(shown_all).strip()
+        warnings.extend(message("invalid_citation", lang, n=n) for n in renumber.invalid)
+        if usage.get("prompt_tokens", 0) >= self.settings.num_ctx:
+            warnings.append(f"the prompt filled the model's whole context window ({self.settings.num_ctx} "
+                            "tokens); raise num_ctx or lower k")
+        return text, renumber.mapping, given
+
+    def _fit(self, passages: list[Passage], system: str, question: str, language: str) -> list[Passage]:
+        """As many passages, best first, as fit the context window beside the prompt and the answer."""
+        budget = (self.settings.num_ctx - ANSWER_TOKENS - count_tokens(system)
+                  - count_tokens(render("question", passages="", question=question, language=language)))
+        given = []
+        for p in passages:
+            cost = count_tokens(_passage_block(len(given) + 1, p))
+            if cost > budget:
+                break
+            budget -= cost
+            given.append(p)
+        if not given:
+            raise RagError(f"the context window (num_ctx {self.settings.num_ctx}) is too small for even one "
+                           "passage; raise num_ctx in the config")
+        return given
+
+    def _condense(self, question: str, history: History, model: str | None, use_llm: bool,
+                  warnings: list[str]) -> str:
+        """A follow-up ("and who signed it?") rewritten as a standalone question."""
+        if use_llm:
+            transcript = "\n".join(f"{m['role']}: {m['content']}" for m in history)
+            prompt = render("condense", history=transcript, question=question)
+            try:
+                standalone = self.llm.chat([{"role": "user", "content": prompt}], model=model,
+                                           num_predict=120).strip().strip('"')
+                if standalone and NOT_FOUND not in standalone:
+                    return standalone.splitlines()[0]
+            except (LLMUnavailable, LLMError):
+                pass  # the answer step reports the problem; retrieval uses the fallback below
+        previous = [m["content"] for m in history if m["role"] == "user"]
+        return f"{previous[-1]} {question}" if previous else question
+
+    def _not_found(self, lang: str, passages: list[Passage]) -> str:
+        if self.kb.manifest.count()[0] == 0:
+            return message("no_articles", lang)
+        lines = [message("not_found", lang)]
+        nearest = list({p.article.id: p.article for p in passages}.values())[:3]
+        if nearest:
+            lines.append(message("nearest", lang))
+            lines.extend(f"- {a.title} ({a.date or '?'})" for a in nearest)
+        return "\n".join(lines)
+
+
+def _passage_block(n: int, p: Passage) -> str:
+    return render("passage", n=n, title=p.article.title, date=p.article.date or "date unknown", text=p.text)
+
+
+def _bounded(history: History, turns: int) -> list[dict]:
+    kept = [m for m in history if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
+    return [{"role": m["role"], "content": m["content"][:1500]} for m in kept[-2 * turns:]]
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,201 @@
+"""Answers with citations, through the real ollama client talking HTTP to an Ollama-API test server."""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from conftest import EXAMPLE, run_rag
+from ollama_server import OllamaTestServer
+from rag.engine import RAG
+from rag.errors import RagError
+from rag.types import Answer
+
+MODEL = "qwen2.5:7b"
+NL_EXAMPLE = "Welke landen hebben het verdrag van 2008 niet ondertekend?"
+
+
+@pytest.fixture
+def server():
+    with OllamaTestServer(models=(MODEL,)) as s:
+        yield s
+
+
+@pytest.fixture
+def engine(sample_index, use_embedder, server):
+    with RAG(sample_index, encoder=use_embedder, ollama_host=server.url, model=MODEL, timeout=2.0) as e:
+        yield e
+
+
+def answer_requests(server) -> list[dict]:
+    return [body for method, path, body in server.requests if path == "/api/chat" and body.get("stream", True)]
+
+
+def prompt_passages(body: dict) -> dict[int, str]:
+    """The numbered passages as the model saw them: {n: text}."""
+    user = body["messages"][-1]["content"]
+    blocks = re.split(r"^\[(\d+)\] ", user, flags=re.M)
+    return {int(n): block.split("\n", 1)[1].strip().split("\n\nQuestion:")[0].strip()
+            for n, block in zip(blocks[1::2], blocks[2::2])}
+
+
+def test_citations_are_checked_renumbered_and_carry_their_passages(engine, server):
+    server.reply("The United States, Russia and Ukraine did not sign it [3]. More than 120 countries did, "
+                 "including the Netherlands [1][9].", chunk_size=3)
+    answer = engine.ask(EXAMPLE, k=5)
+    given = prompt_passages(answer_requests(server)[-1])
+    assert answer.mode == "llm" and answer.language == "en"
+    assert answer.text == ("The United States, Russia and Ukraine did not sign it [1]. More than 120 countries did, "
+                           "including the Netherlands [2].")
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert answer.citations[0].text == given[3] and answer.citations[1].text == given[1]
+    assert all(c.article.title and c.article.date for c in answer.citations)
+    assert any("[9]" in w and "removed" in w for w in answer.warnings)
+    assert len(answer.citations) < len(answer.passages)  # sources are the cited ones, not all retrieved
+
+
+def test_prompt_holds_numbered_dated_passages_question_and_language_rule(engine, server):
+    engine.ask(NL_EXAMPLE)
+    body = answer_requests(server)[-1]
+    system, user = body["messages"][0]["content"], body["messages"][-1]["content"]
+    assert body["model"] == MODEL and body["options"]["num_ctx"] == engine.settings.num_ctx
+    assert "Answer in Dutch" in system and "Answer in Dutch" in user
+    assert NL_EXAMPLE in user
+    assert re.search(r'^\[1\] ".+" \(\d{4}-\d{2}(-\d{2})?\)$', user, flags=re.M)
+    passages = prompt_passages(body)
+    assert sorted(passages) == list(range(1, len(passages) + 1)) and len(passages) >= 3
+
+
+def test_answer_streams_piece_by_piece_with_final_numbers(engine, server):
+    server.reply("Rusland, Oekraïne en de VS tekenden niet [2]. Nederland wel [2][1].", chunk_size=2, delay=0.005)
+    pieces = list(engine.stream(NL_EXAMPLE))
+    answer = pieces.pop()
+    assert isinstance(answer, Answer) and len(pieces) > 10
+    assert "".join(pieces).strip() == answer.text == "Rusland, Oekraïne en de VS tekenden niet [1]. Nederland wel [1][2]."
+
+
+def test_not_in_the_articles_is_said_plainly_in_the_question_language(engine, server):
+    server.reply("NOT_IN_ARTICLES")
+    answer = engine.ask("Hoeveel inwoners heeft Kupiansk?")
+    assert answer.text.startswith("De artikelen bevatten het antwoord op deze vraag niet.")
+    assert "De artikelen die er het dichtst bij komen:" in answer.text
+    assert answer.citations == []
+    server.reply("NOT_IN_ARTICLES")
+    english = engine.ask("What is the population of Kupiansk?")
+    assert english.text.startswith("The articles don't contain the answer to this question.")
+
+
+def test_unsupported_claim_is_flagged(engine, server):
+    server.reply("The treaty was signed by 15 countries in 1975 in Brazil [1].")
+    answer = engine.ask(EXAMPLE)
+    assert answer.citations and answer.citations[0].supported is False
+    assert any("[1] may not support" in w for w in answer.warnings)
+
+
+def test_follow_up_is_condensed_and_the_fifth_turn_still_says_not_found(engine, server):
+    chat = engine.chat()
+    chat.ask(EXAMPLE)
+    server.reply("Which countries did sign the 2008 Convention on Cluster Munitions?")  # condensed question
+    server.reply("More than 120 countries signed it [1].")
+    second = chat.ask("And who signed it?")
+    condense = [b for m, p, b in server.requests if p == "/api/chat" and b.get("stream") is False][-1]
+    assert "And who signed it?" in condense["messages"][-1]["content"]
+    assert EXAMPLE in condense["messages"][-1]["content"]
+    assert "Which countries did sign the 2008 Convention" in answer_requests(server)[-1]["messages"][-1]["content"]
+    assert second.text == "More than 120 countries signed it [1]."
+    for turn in range(2):
+        server.reply("Which countries joined?")
+        server.reply("Many [1].")
+        chat.ask("Which countries joined?")
+    server.reply("How many people live in Kupiansk?")
+    server.reply("NOT_IN_ARTICLES")
+    fifth = chat.ask("And how many people live there?")
+    assert fifth.text.startswith("The articles don't contain the answer")
+    assert len(chat.history) <= 2 * engine.settings.history_turns
+
+
+@pytest.mark.parametrize("failure, expected", [
+    ({"stall_after": 2}, "sent nothing for 2 s"),
+    ({"error_after": 2}, "reported an error"),
+    ({"malformed_after": 2}, "unreadable reply"),
+    ({"drop_after": 2}, "broke off"),
+    ({"error": "model runner crashed", "status": 500}, "model runner crashed"),
+])
+def test_broken_streams_end_in_a_clear_message_and_an_extractive_answer(engine, server, failure, expected):
+    server.reply("The United States, Russia and Ukraine did not sign [1].", **failure)
+    started = time.monotonic()
+    answer = engine.ask(EXAMPLE)
+    assert time.monotonic() - started < 15
+    assert answer.mode == "extractive" and answer.citations
+    assert any(expected in w for w in answer.warnings), answer.warnings
+
+
+def test_missing_model_names_the_pull_command(sample_index, use_embedder):
+    with OllamaTestServer(models=("llama3.1:8b",)) as other:
+        with RAG(sample_index, encoder=use_embedder, ollama_host=other.url, model=MODEL) as engine:
+            answer = engine.ask(EXAMPLE)
+    assert answer.mode == "extractive"
+    assert f"model '{MODEL}' is not available on the Ollama server at {other.url}. Pull it with: ollama pull {MODEL}" \
+        in answer.warnings[0]
+
+
+def test_cli_without_ollama_answers_extractively_with_sources(sample_index):
+    result = run_rag("ask", EXAMPLE, "--index", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Extractive answer (no language model was used)")
+    assert "[1]" in out and "\nSources:\n[1] " in out
+    quoted = out.split("Sources:")[0]
+    assert re.search(r"Rusland|Russia", quoted) and re.search(r"Oekraïne|Ukraine", quoted)
+    assert "cannot reach Ollama at http://127.0.0.1:9" in result.stderr and "ollama serve" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_json_contract(sample_index, server):
+    server.reply("Rusland, Oekraïne en de VS [1].")
+    result = run_rag("ask", NL_EXAMPLE, "--json", "--index", str(sample_index), "--model", MODEL,
+                     env={"OLLAMA_HOST": server.url})
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == ["question", "answer", "language", "mode", "citations", "warnings"]
+    assert (data["question"], data["answer"], data["language"], data["mode"]) == \
+        (NL_EXAMPLE, "Rusland, Oekraïne en de VS [1].", "nl", "llm")
+    citation = data["citations"][0]
+    assert citation["n"] == 1 and citation["text"]
+    assert set(citation["article"]) == {"id", "title", "date", "lang", "source"}
+    extractive = json.loads(run_rag("ask", NL_EXAMPLE, "--json", "--no-llm", "--index", str(sample_index)).stdout)
+    assert extractive["mode"] == "extractive" and [c["n"] for c in extractive["citations"]] == \
+        list(range(1, len(extractive["citations"]) + 1))
+
+
+def test_cli_streams_then_lists_sources(sample_index, server):
+    server.reply("The United States, Russia and Ukraine did not sign the treaty [2].", chunk_size=5)
+    result = run_rag("ask", EXAMPLE, "--index", str(sample_index), "--model", MODEL, env={"OLLAMA_HOST": server.url})
+    assert result.returncode == 0, result.stderr
+    answer, sources = result.stdout.split("\nSources:\n")
+    assert answer.strip() == "The United States, Russia and Ukraine did not sign the treaty [1]."
+    assert sources.startswith("[1] ") and '"' in sources
+
+
+@pytest.mark.parametrize("question, message", [("   ", "the question is empty"),
+                                               ("x" * 2001, "the limit is 2000")])
+def test_bad_questions_exit_non_zero_with_a_message(sample_index, question, message):
+    result = run_rag("ask", question, "--index", str(sample_index))
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_doctor_reports_each_part(sample_index, server):
+    ok = run_rag("doctor", "--index", str(sample_index), "--model", MODEL, env={"OLLAMA_HOST": server.url})
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert re.search(r"^ok +index .* \d+ articles", ok.stdout, flags=re.M)
+    assert re.search(rf"^ok +model +{re.escape(MODEL)} is available", ok.stdout, flags=re.M)
+    down = run_rag("doctor", "--index", str(sample_index))
+    assert down.returncode == 1
+    assert re.search(r"^FIX +ollama +cannot reach Ollama at http://127.0.0.1:9.*ollama serve", down.stdout, flags=re.M)
+
+
+def test_python_api_refuses_empty_question(engine):
+    with pytest.raises(RagError, match="the question is empty"):
+        engine.ask("  ")
