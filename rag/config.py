@@ -54,7 +54,7 @@ class Settings:
     timeout: float = 120.0  # seconds without a byte from Ollama before giving up
     connect_timeout: float = 3.0
     history_turns: int = 6
-    min_score: float = 0.10  # cosine below which a passage is not relevant (calibrated in README)
+    min_score: float = 0.25  # retrieval score below which a passage is not relevant (README: calibration)
     host: str = "127.0.0.1"
     port: int = 7860
     username: str = ""

@@ -26,6 +26,8 @@ class RAG:
 
     def __init__(self, index: str | Path | None = None, *, settings: Settings | None = None,
                  encoder: Embedder | None = None, **overrides: Any):
+        if not isinstance(overrides.get("embedder"), (str, type(None))):
+            raise TypeError("embedder= takes a spec string ('use', 'st:NAME'); pass a loaded embedder as encoder=")
         self.settings = (settings or load_settings()).with_overrides(index=index, **overrides)
         self._encoder = encoder  # an already loaded embedder to share, e.g. across engines
         self._kb: KnowledgeBase | None = None

@@ -199,3 +199,14 @@ def test_doctor_reports_each_part(sample_index, server):
 def test_python_api_refuses_empty_question(engine):
     with pytest.raises(RagError, match="the question is empty"):
         engine.ask("  ")
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("How do I bake an apple pie?", "The articles don't contain the answer to this question."),
+    ("Welke kleur heeft een banaan?", "De artikelen bevatten het antwoord op deze vraag niet."),
+])
+def test_off_topic_question_gets_a_plain_not_found_without_the_model(engine, server, question, opening):
+    answer = engine.ask(question)
+    assert answer.text.startswith(opening) and answer.citations == []
+    assert answer.text.count("\n- ") >= 1  # names the nearest articles it did find
+    assert answer_requests(server) == []  # nothing relevant: the model is not asked to invent
