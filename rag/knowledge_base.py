@@ -92,7 +92,8 @@ class KnowledgeBase:
             rows = sentences.get(chunk_id)
             best = float((rows @ vector).max()) if rows is not None and len(rows) else chunk_score
             # the encoder hardly tells 1997 from 2008; numbers read the same in every language
-            bonus = NUMBER_BONUS if numbers and numbers <= set(_NUMBER.findall(text)) else 0.0
+            bonus = NUMBER_BONUS if numbers and all(n in text for n in numbers) and \
+                numbers <= set(_NUMBER.findall(text)) else 0.0
             rescored.append((chunk_id, text, meta, (chunk_score + best) / 2 + bonus))
         rescored.sort(key=lambda hit: -hit[3])
         passages: list[Passage] = []

@@ -61,11 +61,8 @@ class ChunkStore:
             offset += page
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, str, dict, float]]:
-        """The `n` nearest chunks as (id, text, metadata, cosine similarity)."""
-        total = self.count()
-        if total == 0:
-            return []
-        got = self.collection.query(query_embeddings=vector[None, :], n_results=min(n, total), where=where,
+        """The `n` nearest chunks (fewer if the store holds fewer) as (id, text, metadata, cosine similarity)."""
+        got = self.collection.query(query_embeddings=vector[None, :], n_results=n, where=where,
                                     include=["documents", "metadatas", "distances"])
         return [(i, d, m, 1.0 - dist) for i, d, m, dist in
                 zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
