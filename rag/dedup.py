@@ -23,15 +23,42 @@ def minhash(text: str) -> np.ndarray:
     return ((_A[:, None] * hashes[None, :] + _B[:, None]) % _PRIME).min(axis=1).astype(np.uint32)
 
 
-def near_duplicate_of(signature: np.ndarray, ids: list[str], dup_of: list[str | None],
-                      signatures: np.ndarray, exclude: str = "") -> str | None:
-    """The id of the original that `signature` nearly duplicates, or None."""
-    if not ids:
-        return None
-    similarity = (signatures == signature[None, :]).mean(axis=1)
-    for i in np.argsort(-similarity):
-        if similarity[i] < THRESHOLD:
-            return None
-        if ids[i] != exclude:
-            return dup_of[i] or ids[i]
-    return None
+class NearDuplicateIndex:
+    """Finds an earlier article that a new one nearly duplicates, without comparing against all.
+
+    Locality-sensitive hashing: the signature is cut into BANDS bands; two articles become
+    candidates when any band is identical, and candidates are checked on the whole signature.
+    With 16 bands of 4 hashes a pair at similarity 0.6 is found with probability 0.9, at 0.7
+    with 0.98, while unrelated articles rarely meet in a bucket.
+    """
+
+    BANDS = 16
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.originals: list[str] = []
+        self.signatures: list[np.ndarray] = []
+        self.buckets: dict[tuple[int, bytes], list[int]] = {}
+
+    def _keys(self, signature: np.ndarray) -> list[tuple[int, bytes]]:
+        return [(b, band.tobytes()) for b, band in enumerate(np.split(signature, self.BANDS))]
+
+    def add(self, article_id: str, dup_of: str | None, signature: np.ndarray) -> None:
+        row = len(self.ids)
+        self.ids.append(article_id)
+        self.originals.append(dup_of or article_id)
+        self.signatures.append(signature)
+        for key in self._keys(signature):
+            self.buckets.setdefault(key, []).append(row)
+
+    def original_of(self, signature: np.ndarray, exclude: str = "") -> str | None:
+        """The id of the original that `signature` nearly duplicates, or None."""
+        rows = {r for key in self._keys(signature) for r in self.buckets.get(key, ())}
+        best, best_row = THRESHOLD, None
+        for r in sorted(rows):
+            if self.ids[r] == exclude:
+                continue
+            similarity = float((self.signatures[r] == signature).mean())
+            if similarity >= best:
+                best, best_row = similarity, r
+        return None if best_row is None else self.originals[best_row]

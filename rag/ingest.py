@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 
 from rag.chunking import Chunk, chunk_article
-from rag.dedup import minhash, near_duplicate_of
+from rag.dedup import NearDuplicateIndex, minhash
 from rag.knowledge_base import KnowledgeBase, date_bound
 from rag.loaders import Article, LoadError, find_files, load_file
 from rag.manifest import ArticleRecord
@@ -78,7 +78,9 @@ class Ingester:
         self._batch_chunks = 0
         self._seen: set[str] = set()
         self._failed_files: set[str] = set()
-        self._ids, self._dup_of, self._signatures = kb.manifest.signatures()
+        self._near_duplicates = NearDuplicateIndex()
+        for article_id, dup_of, signature in kb.manifest.signatures():
+            self._near_duplicates.add(article_id, dup_of, signature)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-store-writer")
         self._writing: tuple[list[_Pending], Future] | None = None
 
@@ -126,24 +128,17 @@ class Ingester:
             self.report.skipped += 1
             return
         signature = minhash(article.text)
-        dup_of = near_duplicate_of(signature, self._ids, self._dup_of, self._signatures, exclude=article.id)
+        dup_of = self._near_duplicates.original_of(signature, exclude=article.id)
         chunks = chunk_article(article.text, article.lang, self.settings.chunk_size, self.settings.chunk_overlap)
         record = ArticleRecord(id=article.id, identity=article.identity, path=str(path), source=article.source,
                                title=article.title, date=article.date, lang=article.lang, hash=version,
                                chunks=len(chunks), dup_of=dup_of, state="pending")
         self._batch.append(_Pending(record, signature, chunks, is_update=old is not None))
         self._batch_chunks += len(chunks)
-        self._remember(article.id, dup_of, signature)
+        if old is None:
+            self._near_duplicates.add(article.id, dup_of, signature)
         if self._batch_chunks >= BATCH_CHUNKS:
             self._flush()
-
-    def _remember(self, article_id: str, dup_of: str | None, signature: np.ndarray) -> None:
-        if article_id in self._ids:
-            return
-        self._ids.append(article_id)
-        self._dup_of.append(dup_of)
-        self._signatures = (signature[None, :] if self._signatures.size == 0
-                            else np.vstack([self._signatures, signature]))
 
     def _flush(self) -> None:
         """Embed the batch here while the previous batch is still being written to the store."""

@@ -143,12 +143,9 @@ class Manifest:
             self.db.execute("DELETE FROM sentence_vectors WHERE article_id=?", (article_id,))
             self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
 
-    def signatures(self) -> tuple[list[str], list[str | None], np.ndarray]:
-        """Ids, dup_of and MinHash signatures of the finished articles, for near-duplicate checks."""
+    def signatures(self) -> list[tuple[str, str | None, np.ndarray]]:
+        """(id, dup_of, MinHash signature) of the finished articles, for near-duplicate checks."""
         with self.lock:
             rows = self.db.execute("SELECT id, dup_of, minhash FROM articles WHERE state='done' "
                                    "AND minhash IS NOT NULL ORDER BY rowid").fetchall()
-        if not rows:
-            return [], [], np.zeros((0, 0), dtype=np.uint32)
-        sigs = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows])
-        return [r[0] for r in rows], [r[1] for r in rows], sigs
+        return [(r[0], r[1], np.frombuffer(r[2], dtype=np.uint32)) for r in rows]
