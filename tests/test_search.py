@@ -1,0 +1,79 @@
+"""Retrieval as users see it: the JSON contract, filters, the evaluation, the package contents."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+from conftest import EXAMPLE, QUESTIONS, ROOT, SEEDS, run_rag
+
+
+def test_search_json_contract_and_ranking(sample_index):
+    result = run_rag("search", EXAMPLE, "--json", "--k", "3", "--index", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == ["question", "results"] and data["question"] == EXAMPLE
+    results = data["results"]
+    assert [r["rank"] for r in results] == [1, 2, 3]
+    assert all(list(r) == ["rank", "score", "text", "article"] for r in results)
+    assert all(set(r["article"]) == {"id", "title", "date", "lang", "source"} for r in results)
+    assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+    assert any("Rusland en Oekraïne" in r["text"] for r in results)
+
+
+def test_filters_by_language_and_date(sample_rag):
+    dutch = sample_rag.search("cluster munitions", k=5, lang="nl")
+    assert dutch and all(p.article.lang == "nl" for p in dutch)
+    july = sample_rag.search("weapons for Ukraine", k=10, since="2023-07", until="2023-07")
+    assert july and all(p.article.date.startswith("2023-07") for p in july)
+    later = sample_rag.search("weapons for Ukraine", k=10, since="2023-08")
+    assert later and all(p.article.date >= "2023-08" for p in later)
+    bad = run_rag("search", "x", "--since", "last week", "--index", str(sample_rag.settings.index))
+    assert bad.returncode == 2 and "not a date: 'last week'" in bad.stderr
+
+
+def test_eval_meets_the_recall_goal_in_both_languages(sample_index):
+    result = run_rag("eval", str(QUESTIONS), "--json", "--index", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)["scores"]
+    assert scores["en"]["questions"] >= 18 and scores["nl"]["questions"] >= 12
+    assert scores["en"]["recall@3"] >= 0.9 and scores["nl"]["recall@3"] >= 0.9, scores
+    table = run_rag("eval", str(QUESTIONS), "--index", str(sample_index)).stdout
+    assert table.splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5", "MRR"]
+
+
+def test_seed_articles_answer_their_questions(tmp_path):
+    index = str(tmp_path / "seeds")
+    assert run_rag("ingest", str(SEEDS), "--index", index).returncode == 0
+    scores = json.loads(run_rag("eval", str(ROOT / "tests" / "data" / "seed_questions.jsonl"), "--json",
+                                "--index", index).stdout)["scores"]
+    assert scores["all"]["recall@5"] == 1.0 and scores["all"]["recall@3"] >= 0.9
+    answer = json.loads(run_rag("ask", EXAMPLE, "--json", "--no-llm", "--index", index).stdout)
+    cited = " ".join(c["text"] for c in answer["citations"])
+    assert "Rusland" in cited and "Oekraïne" in cited
+
+
+def test_wheel_carries_prompts_and_ui(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path)], check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("rag_news-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("rag/prompts/system.txt", "rag/prompts/question.txt", "rag/prompts/condense.txt",
+                   "rag/prompts/passage.txt", "rag/prompts/messages.toml", "rag/ui/app.py", "rag/cli.py"):
+        assert needed in names, needed
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "rag = rag.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+
+
+def test_help_teaches_with_examples():
+    for command in ("ingest", "search", "ask", "chat", "doctor", "serve", "eval", "remove", "list"):
+        result = run_rag(command, "--help")
+        assert result.returncode == 0 and "example:" in result.stdout and "rag " + command in result.stdout
+
+
+def test_terminal_chat_keeps_the_conversation(sample_index):
+    result = run_rag("chat", "--no-llm", "--index", str(sample_index),
+                     input="Which countries did not sign the 2008 treaty?\nAnd who signed it?\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Extractive answer") == 2 and result.stdout.count("Sources:") == 2
