@@ -6,8 +6,15 @@
     for passage in rag.search("Which countries did not sign the 2008 treaty?"):
         print(passage.rank, passage.article.title, passage.text[:80])
 """
-from rag.engine import RAG
-from rag.errors import RagError
-from rag.types import Answer, ArticleMeta, Citation, Passage
+from importlib import import_module
 
 __all__ = ["RAG", "RagError", "Answer", "ArticleMeta", "Citation", "Passage"]
+_WHERE = {"RAG": "rag.engine", "RagError": "rag.errors", "Answer": "rag.types", "ArticleMeta": "rag.types",
+          "Citation": "rag.types", "Passage": "rag.types"}
+
+
+def __getattr__(name: str):
+    # Imported on first use, so `rag` on the command line can set up numpy's threads first.
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'rag' has no attribute {name!r}")

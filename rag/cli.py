@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -264,8 +265,17 @@ COMMANDS = {"ingest": cmd_ingest, "remove": cmd_remove, "list": cmd_list, "searc
             "ask": cmd_ask, "chat": cmd_chat, "doctor": cmd_doctor, "serve": cmd_serve, "eval": cmd_eval}
 
 
+# Commands that embed one question at a time: tiny matrix products, where a second BLAS
+# thread only adds hand-off cost and, on a busy machine, long waits (BENCHMARKS.md, section 5).
+# Set before numpy is first imported; bulk embedding (ingest, eval) keeps every core.
+_SINGLE_QUESTION = {"search", "ask", "chat", "doctor", "serve"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in _SINGLE_QUESTION and "numpy" not in sys.modules:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
     try:
         return COMMANDS[args.command](args)
     except RagError as exc:
