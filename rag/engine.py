@@ -33,11 +33,14 @@ class RAG:
         self._kb: KnowledgeBase | None = None
         self._llm = None
         self._write_lock = threading.Lock()
+        self._open_lock = threading.Lock()  # the web app's sessions may arrive at once
 
     @property
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
-            self._kb = KnowledgeBase(self.settings, embedder=self._encoder)
+            with self._open_lock:
+                if self._kb is None:
+                    self._kb = KnowledgeBase(self.settings, embedder=self._encoder)
         return self._kb
 
     def close(self) -> None:
@@ -89,7 +92,9 @@ class RAG:
         if self._llm is None:
             from rag.llm import OllamaLLM
 
-            self._llm = OllamaLLM(self.settings)
+            with self._open_lock:
+                if self._llm is None:
+                    self._llm = OllamaLLM(self.settings)
         return self._llm
 
     def stream(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,

@@ -1,20 +1,26 @@
 """The web app, started for real on a loopback port and driven by the real gradio_client."""
 from __future__ import annotations
 
+import contextlib
+import re
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE
+from conftest import ARTICLES, EXAMPLE
 from ollama_server import OllamaTestServer
 from rag.engine import RAG
 
 MODEL = "qwen2.5:7b"
+OTHER = "llama3.1:8b"
 XSS = ("date 2023-07 Poisoned wire copy about cluster munitions in Ukraine. <script>window.__xss = 1</script> "
        "The report named <img src=x onerror=\"window.__xss = 2\"> as a source on cluster munitions. "
        "Cluster munitions scatter bomblets over a wide area and many fail to explode.")
+TRACTORS = ("date 2024-05 The town of Kalmthout opened a museum of antique tractors on Monday. "
+            "The mayor said forty-two machines are on show, the oldest built in 1921.")
 
 
 def free_port() -> int:
@@ -23,32 +29,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(engine: RAG):
-    from rag.ui.app import serve
+@contextlib.contextmanager
+def running(engine: RAG):
+    """The app for this engine, launched on a free loopback port; yields its URL."""
+    from rag.ui.app import create_app
 
+    demo = create_app(engine)
     port = free_port()
-    demo = serve(engine, port=port, block=False)
-    return demo, f"http://127.0.0.1:{port}/"
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
 
 
-@pytest.fixture
-def ollama():
-    with OllamaTestServer(models=(MODEL,)) as server:
-        yield server
-
-
-@pytest.fixture
-def live_app(tmp_path, use_embedder, ollama, copy_articles):
-    """The app over its own index (built from the sample articles), answering through the test server."""
-    engine = RAG(tmp_path / "index", encoder=use_embedder, ollama_host=ollama.url, model=MODEL)
-    engine.ingest(copy_articles)
-    demo, url = start(engine)
-    yield engine, url
-    demo.close()
-    engine.close()
+def small_index(tmp_path: Path, use_embedder, ollama_url: str, *texts: str, **settings) -> RAG:
+    """A fresh index of its own in tmp_path: the treaty article plus `texts` (one file each)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "treaty.txt").write_text((ARTICLES / "05_verdrag-clustermunitie-2008.txt").read_text("utf-8"), "utf-8")
+    for i, text in enumerate(texts):
+        (docs / f"doc{i}.txt").write_text(text, encoding="utf-8")
+    engine = RAG(tmp_path / "index", encoder=use_embedder, ollama_host=ollama_url, model=MODEL, **settings)
+    report = engine.ingest(docs)
+    assert report.failed == 0, report.errors
+    return engine
 
 
 def ask(url: str, question: str, history=None):
+    """(every streamed update, the final answer) of the `chat` endpoint."""
     from gradio_client import Client
 
     job = Client(url, verbose=False).submit(question, history or [], api_name="/chat")
@@ -56,78 +65,187 @@ def ask(url: str, question: str, history=None):
     return updates, job.outputs()[-1]
 
 
-def test_chat_endpoint_streams_a_cited_answer(live_app, ollama):
-    engine, url = live_app
+@pytest.fixture
+def ollama():
+    with OllamaTestServer(models=(MODEL, OTHER)) as server:
+        yield server
+
+
+@pytest.fixture
+def sample_app(sample_index, use_embedder, ollama):
+    """The app over the shared sample index (read only), answering through the test server."""
+    engine = RAG(sample_index, encoder=use_embedder, ollama_host=ollama.url, model=MODEL)
+    with running(engine) as url:
+        yield engine, url
+    engine.close()
+
+
+def test_chat_endpoint_streams_a_cited_answer(sample_app, ollama):
+    from gradio_client import Client
+
+    engine, url = sample_app
+    info = Client(url, verbose=False).view_api(return_format="dict", print_info=False)["named_endpoints"]["/chat"]
+    assert [p["parameter_name"] for p in info["parameters"]] == ["message", "history"]
+    assert info["parameters"][1]["parameter_default"] == []
     ollama.reply("The United States, Russia and Ukraine stayed out of the convention [2].", chunk_size=3,
                  delay=0.01)
     updates, final = ask(url, EXAMPLE)
     partial = [u["answer"] for u in updates if set(u) == {"answer"}]
-    assert len(partial) > 3 and all(final["answer"].startswith(p.strip()) or p.strip() in final["answer"]
-                                    for p in partial)
+    assert len(partial) > 3 and all(final["answer"].startswith(p) for p in partial)
     assert final["answer"] == "The United States, Russia and Ukraine stayed out of the convention [1]."
-    assert final["mode"] == "llm" and final["language"] == "en"
+    assert set(final) == {"question", "answer", "language", "mode", "citations", "warnings"}
+    assert final["mode"] == "llm" and final["language"] == "en" and final["question"] == EXAMPLE
     citation = final["citations"][0]
-    assert citation["n"] == 1 and citation["text"] and citation["article"]["title"]
+    assert citation["n"] == 1 and "Rusland" in citation["text"] and citation["article"]["title"]
+    assert citation["article"]["date"] and citation["article"]["source"].endswith(".txt")
 
 
-def test_chat_endpoint_without_ollama_is_extractive_and_says_why(tmp_path, use_embedder, copy_articles):
-    engine = RAG(tmp_path / "index", encoder=use_embedder, ollama_host=f"http://127.0.0.1:{free_port()}")
-    engine.ingest(copy_articles)
-    demo, url = start(engine)
-    try:
+def test_follow_up_questions_use_the_history(sample_app, ollama):
+    engine, url = sample_app
+    ollama.reply("Which countries signed the 2008 cluster munitions treaty?")  # the follow-up, made standalone
+    ollama.reply("More than 120 countries signed it [1].")
+    history = [{"role": "user", "content": EXAMPLE},
+               {"role": "assistant", "content": "The United States, Russia and Ukraine did not [1]."}]
+    _, final = ask(url, "And who signed it?", history)
+    assert final["answer"] == "More than 120 countries signed it [1]." and final["citations"]
+    condense = [body for _, path, body in ollama.requests if path in ("/api/chat", "/api/generate")][0]
+    assert EXAMPLE in str(condense) and "And who signed it?" in str(condense)
+
+
+def test_session_settings_reach_the_engine(sample_app, ollama):
+    from rag.ui.app import ChatApp
+
+    engine, url = sample_app
+    app = ChatApp(engine)  # the handlers behind the page
+    banner, models, rows = app.on_load()
+    assert banner["visible"] is False and models["choices"] == [OTHER, MODEL] and models["value"] == MODEL
+    assert len(rows) == len(engine.articles()) and all(len(row) == 5 for row in rows)
+    *_, (chat, panel, plain, _, banner) = app.respond(EXAMPLE, [], [], OTHER, 2)
+    body = [b for _, path, b in ollama.requests if path == "/api/chat"][-1]
+    assert body["model"] == OTHER and "[2]" in body["messages"][-1]["content"]
+    assert "[3]" not in body["messages"][-1]["content"]  # k=2 passages
+    assert plain == [{"role": "user", "content": EXAMPLE}, {"role": "assistant", "content": plain[1]["content"]}]
+    assert chat[0] == {"role": "user", "content": EXAMPLE} and 'href="#src-1"' in chat[1]["content"]
+
+
+def test_without_ollama_answers_are_extractive_and_say_why(sample_index, use_embedder):
+    from rag.ui.app import ChatApp
+
+    down = f"http://127.0.0.1:{free_port()}"
+    engine = RAG(sample_index, encoder=use_embedder, ollama_host=down, model=MODEL)
+    with running(engine) as url:
         _, final = ask(url, "Welke landen hebben het verdrag van 2008 niet ondertekend?")
-    finally:
-        demo.close()
     assert final["mode"] == "extractive" and final["language"] == "nl"
     assert final["answer"].startswith("Extractief antwoord")
-    assert any("cannot reach Ollama" in w and "ollama serve" in w for w in final["warnings"])
+    assert any(down in w and "ollama serve" in w for w in final["warnings"])
     assert any("Rusland" in c["text"] for c in final["citations"])
+    app = ChatApp(engine)  # what the page shows: the banner with the fix, the configured model to pick
+    assert down in app.llm_banner() and "ollama serve" in app.llm_banner() and "extractive" in app.llm_banner()
+    assert app.models() == [MODEL]
+    engine.close()
 
 
-def test_upload_then_ask_and_unsafe_names_stay_inside(live_app, tmp_path, ollama):
+def test_upload_then_ask_and_what_is_refused(tmp_path, use_embedder, ollama):
     from gradio_client import Client, handle_file
 
-    engine, url = live_app
-    sneaky = tmp_path / "..evil name?.txt"
-    sneaky.write_text("date 2024-05 The town of Kalmthout opened a museum of antique tractors on Monday. "
-                      "The mayor said forty-two machines are on show, the oldest built in 1921.", encoding="utf-8")
-    binary = tmp_path / "tool.exe"
-    binary.write_bytes(b"MZ\x00\x00")
-    client = Client(url, verbose=False)
-    status, table = client.predict([handle_file(str(sneaky)), handle_file(str(binary))], api_name="/upload")
-    assert "1 added" in status and "tool.exe: refused, not a supported type" in status
+    engine = small_index(tmp_path, use_embedder, ollama.url, max_upload_mb=1)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not to be overwritten", encoding="utf-8")
     uploads = engine.settings.index / "uploads"
-    saved = [p.name for p in uploads.iterdir()]
-    assert len(saved) == 1 and "/" not in saved[0] and not saved[0].startswith(".")
-    assert not (tmp_path / "evil name_.txt").exists()
-    assert any("Kalmthout" in row[0] for row in table["data"])
-    ollama.reply("A tractor museum opened in Kalmthout [1].")
-    _, final = ask(url, "Where did a tractor museum open?")
-    assert final["citations"][0]["article"]["source"].startswith(str(uploads))
+    uploads.mkdir()
+    (uploads / "planted.txt").symlink_to(outside)  # a name that points out of the folder
+    send = tmp_path / "send"
+    send.mkdir()
+    sneaky = send / "..evil name?.txt"
+    sneaky.write_text(TRACTORS, encoding="utf-8")
+    planted = send / "planted.txt"
+    planted.write_text("date 2024-05 A planted file with a new article about beekeeping in Zeeland.", "utf-8")
+    binary = send / "tool.exe"
+    binary.write_bytes(b"MZ\x00\x00")
+    big = send / "big.txt"
+    big.write_text("Too big. " * 140_000, encoding="utf-8")  # 1.2 MB, over the 1 MB limit
+    with running(engine) as url:
+        client = Client(url, verbose=False)
+        status, table, _ = client.predict([handle_file(str(p)) for p in (sneaky, planted, binary, big)],
+                                          api_name="/upload")
+        assert "2 added" in status and "0 failed" in status
+        assert "tool.exe: refused, not a supported type" in status
+        assert "big.txt: refused, larger than the 1 MB limit" in status
+        saved = sorted(p.name for p in uploads.iterdir())  # gradio may have cleaned the name a bit already
+        evil = next(name for name in saved if name != "planted.txt")
+        assert len(saved) == 2 and "planted.txt" in saved and re.fullmatch(r"evil_name_?\.txt", evil)
+        assert not (uploads / "planted.txt").is_symlink() and outside.read_text() == "not to be overwritten"
+        titles = [row[0] for row in table["data"]]
+        assert any("Kalmthout" in t for t in titles) and len(titles) == 3
+        ollama.reply("A tractor museum opened in Kalmthout [1].")
+        _, final = ask(url, "Where did a tractor museum open?")
+        assert final["citations"][0]["article"]["source"] == str(uploads / evil)
+
+        tractors = next(row[4] for row in table["data"] if "Kalmthout" in row[0])
+        status, table = client.predict("no-such-id", api_name="/remove")
+        assert "no article with id 'no-such-id'" in status and len(table["data"]) == 3
+        status, table = client.predict(tractors, api_name="/remove")
+        assert status.startswith("Removed:") and len(table["data"]) == 2
+        assert not (uploads / evil).exists()
+    engine.close()
+
+
+@pytest.mark.parametrize("name, saved", [
+    ("../../evil.txt", "evil.txt"), ("..\\..\\evil.txt", "evil.txt"), ("/etc/cron.d/x.txt", "x.txt"),
+    ("..", "upload"), (".hidden.md", "hidden.md"), ("-rf .txt", "rf_.txt"), ("a/../../b.jsonl", "b.jsonl"),
+    ("Verdrag België.pdf", "Verdrag_België.pdf"), ("x" * 300 + ".html", "x" * 100 + ".html"),
+    ("evil.txt\x00.exe", "evil.txt_.exe"), ("....txt", "txt")])
+def test_upload_names_stay_inside_the_folder(tmp_path, name, saved):
+    from rag.ui.app import safe_upload_name
+
+    assert safe_upload_name(name) == saved
+    uploads = tmp_path / "uploads"
+    assert (uploads / safe_upload_name(name)).resolve().parent == uploads.resolve()
 
 
 def test_article_html_is_shown_as_text_never_run(tmp_path, use_embedder, ollama):
-    from rag.ui.app import answer_html, sources_html
+    from rag.ui.app import ChatApp, answer_html
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "poison.txt").write_text(XSS, encoding="utf-8")
-    with RAG(tmp_path / "index", encoder=use_embedder, ollama_host=ollama.url, model=MODEL) as engine:
-        engine.ingest(docs)
-        ollama.reply("It says <script>window.__xss = 3</script> bomblets fail to explode [1].")
-        answer = engine.ask("What happens to cluster munition bomblets?")
-    panel = sources_html(answer)
-    chat = answer_html(answer.text)
-    for rendered in (panel, chat):
+    engine = small_index(tmp_path, use_embedder, ollama.url, XSS)
+    app = ChatApp(engine)
+    ollama.reply("It says <script>window.__xss = 3</script> bomblets fail to explode [1].")
+    *_, (chat, panel, plain, _, banner) = app.respond("What happens to cluster munition bomblets?",
+                                                       [], [], MODEL, 3)  # what the chat tab shows
+    shown = chat[-1]["content"]
+    for rendered in (panel, shown, chat[0]["content"]):
         assert "<script" not in rendered and "<img" not in rendered
     assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in panel and "&lt;img src=x onerror=" in panel
-    assert "&lt;script&gt;window.__xss = 3&lt;/script&gt;" in chat
-    assert '<sup><a href="#src-1">[1]</a></sup>' in chat
+    assert "&lt;script&gt;window.__xss = 3&lt;/script&gt;" in shown
+    assert '<a href="#src-1"' in shown and 'id="src-1"' in panel
+    assert plain[-1]["content"].startswith("It says <script>")  # the history keeps the plain text
+    assert "<mark>" in panel and banner == {"__type__": "update", "value": "", "visible": False}
+    assert answer_html("<b>[2]</b>") == '&lt;b&gt;<sup class="cite"><a href="#src-2">[2]</a></sup>&lt;/b&gt;'
+    engine.close()
 
 
-def test_two_people_at_once(live_app, ollama):
-    engine, url = live_app
-    ollama.reply("A slow answer that takes a while to write out in full [1].", chunk_size=1, delay=0.1)
+def test_unsupported_citations_and_warnings_are_marked():
+    from rag.types import Answer, ArticleMeta, Citation
+    from rag.ui.app import answer_html, sources_html
+
+    url = 'https://example.org/a?x=1&y="><script>alert(1)</script>'
+    article = ArticleMeta(id="a1", title="Title <i>x</i>", date="", lang="en", source=url)
+    answer = Answer(question="Q?", text="Claim one [1]. Claim two [2].", language="en", mode="llm",
+                    citations=[Citation(1, "First  sentence\nhere. Second one.", article, True, "First sentence here."),
+                               Citation(2, "Other text.", article, False, "Other text.")],
+                    warnings=["Citation [2] may not <b>support</b> it"])
+    chat, panel = answer_html(answer.text, answer), sources_html(answer)
+    assert '<sup class="cite"><a href="#src-1">[1]</a></sup>' in chat
+    assert '<sup class="cite unsupported"><a href="#src-2" title=' in chat
+    assert chat.endswith('<div class="warnings"><p>⚠ Citation [2] may not &lt;b&gt;support&lt;/b&gt; it</p></div>')
+    assert '<div class="source" id="src-1">' in panel and '<div class="source unsupported" id="src-2">' in panel
+    assert "may not support what cites it" in panel and "no date" in panel and "Title &lt;i&gt;x&lt;/i&gt;" in panel
+    assert "<mark>First  sentence<br>here.</mark> Second one." in panel
+    assert "<script" not in panel and 'href="https://example.org/a?x=1&amp;y=&quot;&gt;&lt;script&gt;' in panel
+
+
+def test_two_people_at_once(sample_app, ollama):
+    engine, url = sample_app
+    ollama.reply("A slow answer that takes a while to write out in full [1].", chunk_size=2, delay=0.06)
     results = {}
 
     def slow():
@@ -137,7 +255,7 @@ def test_two_people_at_once(live_app, ollama):
     worker.start()
     deadline = time.monotonic() + 30
     while ollama.pending() and time.monotonic() < deadline:  # the slow reply has been taken
-        time.sleep(0.05)
+        time.sleep(0.02)
     _, quick = ask(url, "Who warned that the deliveries could lead to a nuclear war?")
     still_writing = worker.is_alive()
     worker.join(60)

@@ -1,12 +1,19 @@
-"""The web chat: a Gradio app over one RAG engine (`rag serve`)."""
+"""The web chat: a Gradio app over one RAG engine (`rag serve`).
+
+`create_app(engine)` builds the app (tests hand it an engine over a test index and a test
+Ollama server); `serve(engine, host, port, auth)` launches it. Everything an article, an answer
+or a file name brings in is HTML-escaped before it is put on the page.
+"""
 from __future__ import annotations
 
 import html
 import os
 import re
 import shutil
+import tempfile
+import unicodedata
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
 
@@ -15,55 +22,122 @@ import gradio as gr  # noqa: E402
 from rag.engine import RAG  # noqa: E402
 from rag.errors import LLMUnavailable, RagError  # noqa: E402
 from rag.loaders import SUFFIXES  # noqa: E402
-from rag.types import Answer  # noqa: E402
+from rag.types import Answer, Citation  # noqa: E402
 
 EXAMPLES = ["Which countries did not sign the 2008 treaty?",
             "Welke landen hebben het verdrag van 2008 niet ondertekend?",
             "Who warned that the deliveries could lead to a nuclear war?",
             "Waarom is clustermunitie omstreden?"]
+CONCURRENCY = 4  # answers written at once; more wait in the queue (pages stay responsive)
+NO_SOURCES = "<p class='hint'>The passages an answer cites appear here.</p>"
+WAITING = "<p class='hint'>Searching the articles…</p>"
 CSS = """
-.source { border-left: 3px solid #6b7280; padding: 4px 10px; margin: 8px 0; }
+.source { border-left: 3px solid #6b7280; padding: 4px 10px; margin: 10px 0; }
 .source.unsupported { border-left-color: #dc2626; }
-.source mark { background: #fde68a; }
-.badge { color: #dc2626; font-size: 0.85em; margin-left: 6px; }
-.banner { background: #fef3c7; border: 1px solid #f59e0b; padding: 8px 12px; border-radius: 6px; }
-sup a { text-decoration: none; }
+.source mark { background: #fde68a; color: inherit; }
+.source .meta { color: #6b7280; font-size: 0.85em; }
+.badge { color: #dc2626; font-size: 0.85em; margin-left: 6px; font-weight: 600; }
+.banner { background: #fef3c7; border: 1px solid #f59e0b; color: #78350f; padding: 8px 12px;
+          border-radius: 6px; margin: 0; }
+.warnings { margin-top: 8px; color: #92400e; font-size: 0.9em; }
+sup.cite a { text-decoration: none; }
+sup.cite.unsupported a { color: #dc2626; }
+.hint { color: #6b7280; }
 """
+THEME = gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+                          font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"])
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
-def answer_html(text: str) -> str:
-    """Answer text for the chat: escaped, each [n] a link to its source below."""
-    escaped = html.escape(text).replace("\n", "<br>")
-    return _MARKER.sub(lambda m: f'<sup><a href="#src-{m.group(1)}">[{m.group(1)}]</a></sup>', escaped)
+# ---- HTML, always from escaped text ----
+def answer_html(text: str, answer: Answer | None = None) -> str:
+    """Answer text for the chat: escaped, each [n] a link to its source, warnings under it."""
+    unsupported = {c.n for c in answer.citations if not c.supported} if answer else set()
+
+    def link(m: re.Match) -> str:
+        n = int(m.group(1))
+        if n in unsupported:
+            return (f'<sup class="cite unsupported"><a href="#src-{n}" title="this source may not support '
+                    f'the claim">[{n}]</a></sup>')
+        return f'<sup class="cite"><a href="#src-{n}">[{n}]</a></sup>'
+
+    body = _MARKER.sub(link, html.escape(text).replace("\n", "<br>"))
+    if answer and answer.warnings:
+        body += '<div class="warnings">' + "".join(f"<p>⚠ {html.escape(w)}</p>" for w in answer.warnings) + "</div>"
+    return body
+
+
+def _highlight(passage: str, quote: str) -> str:
+    """The escaped passage with the quoted sentence in <mark> (whitespace may differ)."""
+    escaped = html.escape(passage)
+    words = quote.split()
+    if words:
+        pattern = re.compile(r"\s+".join(re.escape(html.escape(w)) for w in words))
+        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped, count=1)
+    return escaped.replace("\n", "<br>")
+
+
+def _source_line(c: Citation) -> str:
+    a = c.article
+    where = html.escape(a.source)
+    if re.match(r"https?://", a.source):
+        where = f'<a href="{html.escape(a.source, quote=True)}" target="_blank" rel="noopener noreferrer">{where}</a>'
+    return f'{html.escape(a.date or "no date")} · {html.escape(a.lang)} · {where}'
 
 
 def sources_html(answer: Answer) -> str:
     """The sources panel: each cited passage with its article, the cited part highlighted."""
-    parts = []
-    for w in answer.warnings:
-        parts.append(f'<p class="banner">{html.escape(w)}</p>')
+    parts = [f'<p class="hint">Sources for: <i>{html.escape(answer.question)}</i></p>']
     for c in answer.citations:
-        a = c.article
-        passage = html.escape(c.text)
-        quote = html.escape(c.quote)
-        if quote and quote in passage:
-            passage = passage.replace(quote, f"<mark>{quote}</mark>", 1)
-        badge = "" if c.supported else '<span class="badge">may not support the claim that cites it</span>'
+        badge = "" if c.supported else '<span class="badge">⚠ may not support what cites it</span>'
         parts.append(f'<div class="source{"" if c.supported else " unsupported"}" id="src-{c.n}">'
-                     f'<b>[{c.n}] {html.escape(a.title)}</b>{badge}<br>'
-                     f'<small>{html.escape(a.date or "no date")} · {html.escape(a.lang)} · '
-                     f'{html.escape(a.source)}</small><p>{passage.replace(chr(10), "<br>")}</p></div>')
-    if not answer.citations and not answer.warnings:
+                     f'<b>[{c.n}] {html.escape(c.article.title)}</b>{badge}<br>'
+                     f'<span class="meta">{_source_line(c)}</span>'
+                     f'<p>{_highlight(c.text, c.quote)}</p></div>')
+    if not answer.citations:
         parts.append("<p>No sources cited.</p>")
     return "\n".join(parts)
 
 
+def _text(message: str) -> str:
+    """Plain text for a Markdown status line: no tag can form, quotes stay readable."""
+    return html.escape(message, quote=False).replace("\n", " ")
+
+
+def show_banner(html_text: str) -> dict:
+    """The banner's update: shown with this text, or hidden when there is nothing to say."""
+    return gr.update(value=html_text, visible=bool(html_text))
+
+
+def llm_banner_html(message: str) -> str:
+    return (f'<p class="banner">No language model is reachable, so answers are extractive (the most relevant '
+            f'sentences, quoted): {html.escape(message)}.</p>')
+
+
+# ---- uploads ----
 def safe_upload_name(name: str) -> str:
-    """A file name with no folders, no '..' and only plain characters."""
-    base = os.path.basename(name.replace("\\", "/"))
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip("._") or "upload"
-    return base[:120]
+    """A plain file name: no folders, no '..', no leading dot or dash, no odd characters."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/")).rsplit("/", 1)[-1]
+    base = re.sub(r"[^\w.-]+", "_", base)
+    base = re.sub(r"\.{2,}", ".", base).lstrip("._-")
+    stem, dot, suffix = base.rpartition(".")
+    if dot and len(suffix) <= 10:
+        base = f"{stem[:100].rstrip('.')}.{suffix}" if stem else suffix
+    return base[:120] or "upload"
+
+
+def plain_history(history: Any) -> list[dict]:
+    """[{"role", "content"}] with text contents, whatever shape the caller sent."""
+    plain = []
+    for turn in history or []:
+        if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
+            continue
+        content = turn.get("content")
+        if isinstance(content, list):  # content blocks: keep the text ones
+            content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+        if isinstance(content, str) and content.strip():
+            plain.append({"role": turn["role"], "content": content})
+    return plain
 
 
 class ChatApp:
@@ -73,30 +147,42 @@ class ChatApp:
         self.engine = engine
         self.uploads = Path(engine.settings.index) / "uploads"
 
-    def llm_banner(self) -> str:
+    # ---- the model ----
+    def llm_banner(self, model: str | None = None) -> str:
+        """Empty when the model answers; else why not and how to fix it."""
         try:
-            self.engine.llm.check()
+            self.engine.llm.check(model or None)
             return ""
         except LLMUnavailable as exc:
-            return f'<p class="banner">Answers are extractive: {html.escape(str(exc))}.</p>'
+            return llm_banner_html(str(exc))
         except RagError as exc:
             return f'<p class="banner">{html.escape(str(exc))}</p>'
 
     def models(self) -> list[str]:
+        """The models the server has, else (server down) the configured one."""
         try:
             found = self.engine.llm.models()
         except RagError:
             found = []
         return sorted(set(found) | {self.engine.settings.model})
 
-    def stream(self, message: str, history: list[dict], model: str | None, k: int | None) -> Iterator[str | Answer]:
-        yield from self.engine.stream(message, history, k=int(k) if k else None, model=model or None)
+    def on_load(self):
+        return (show_banner(self.llm_banner()),
+                gr.update(choices=self.models(), value=self.engine.settings.model),
+                self.article_rows())
 
-    def chat_api(self, message: str, history: list[dict] | None = None) -> Iterator[dict]:
-        """Streams {"answer": text so far}, then the whole answer as `rag ask --json` prints it."""
+    # ---- answering ----
+    def stream(self, message: str, history: list[dict], model: str | None = None,
+               k: float | None = None) -> Iterator[str | Answer]:
+        yield from self.engine.stream(message, plain_history(history), k=int(k) if k else None,
+                                      model=model or None)
+
+    def chat_api(self, message: str, history: list[dict] = []) -> Iterator[dict]:  # noqa: B006 (never mutated)
+        """Streams {"answer": text so far}, then the whole answer as `rag ask --json` prints it:
+        question, answer, language, mode, citations (n, text, article, supported, quote), warnings."""
         text = ""
         try:
-            for item in self.stream(message, history or [], None, None):
+            for item in self.stream(message, history):
                 if isinstance(item, Answer):
                     yield item.to_dict()
                 else:
@@ -105,33 +191,91 @@ class ChatApp:
         except RagError as exc:
             raise gr.Error(str(exc)) from None
 
-    def upload(self, files: list | None, progress=gr.Progress()) -> tuple[str, list[list]]:
+    def respond(self, message: str, chat: list, plain: list, model: str | None, k: float | None):
+        """The chat tab: stream into the chatbot, then sources, plain history and banner."""
+        message = (message or "").strip()
+        if not message:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        chat = list(chat or []) + [{"role": "user", "content": html.escape(message)},
+                                   {"role": "assistant", "content": "…"}]
+        yield chat, WAITING, gr.skip(), "", gr.skip()
+        text = ""
+        try:
+            for item in self.stream(message, plain, model, k):
+                if isinstance(item, Answer):
+                    chat[-1] = {"role": "assistant", "content": answer_html(item.text, item)}
+                    plain = list(plain or []) + [{"role": "user", "content": message},
+                                                 {"role": "assistant", "content": item.text}]
+                    if item.mode == "llm":
+                        banner = show_banner("")
+                    elif item.warnings:  # the model failed: say why, if it is down
+                        banner = show_banner(self.llm_banner(model))
+                    else:
+                        banner = gr.skip()
+                    yield chat, sources_html(item), plain, gr.skip(), banner
+                else:
+                    text += item
+                    chat[-1] = {"role": "assistant", "content": answer_html(text)}
+                    yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()  # the box may hold the next question
+        except RagError as exc:
+            chat[-1] = {"role": "assistant", "content": f"<b>Error:</b> {html.escape(str(exc))}"}
+            yield chat, NO_SOURCES, gr.skip(), gr.skip(), gr.skip()
+        except Exception:
+            chat[-1] = {"role": "assistant", "content": "<b>Error:</b> something went wrong; the server log says what."}
+            yield chat, NO_SOURCES, gr.skip(), gr.skip(), gr.skip()
+            raise
+
+    # ---- the knowledge base ----
+    def upload(self, files: list | None, progress=gr.Progress()) -> tuple[str, list[list], Any]:
         """Copy uploads into the app's own folder, refuse what does not fit, ingest the rest."""
         messages, saved = [], []
         limit = self.engine.settings.max_upload_mb
+        uploads = self.uploads
         for f in files or []:
-            path = Path(f if isinstance(f, str) else f.name)
-            name = safe_upload_name(path.name)
+            path = Path(f if isinstance(f, str) else getattr(f, "path", None) or f.name)
+            shown = path.name
+            name = safe_upload_name(shown)
             if Path(name).suffix.lower() not in SUFFIXES:
-                messages.append(f"{path.name}: refused, not a supported type ({', '.join(sorted(SUFFIXES))})")
+                messages.append(f"{shown}: refused, not a supported type (supported: {', '.join(sorted(SUFFIXES))})")
                 continue
             if path.stat().st_size > limit * 1024 * 1024:
-                messages.append(f"{path.name}: refused, larger than {limit} MB")
+                messages.append(f"{shown}: refused, larger than the {limit} MB limit")
                 continue
-            self.uploads.mkdir(parents=True, exist_ok=True)
-            target = (self.uploads / name).resolve()
-            if self.uploads.resolve() not in target.parents:
-                messages.append(f"{path.name}: refused, bad file name")
+            uploads.mkdir(parents=True, exist_ok=True)
+            while any(name == s.name for s in saved):  # two uploads with one name: keep both
+                stem, suffix = os.path.splitext(name)
+                name = f"{stem}-2{suffix}"
+            target = uploads / name
+            if target.parent.resolve() != uploads.resolve():
+                messages.append(f"{shown}: refused, bad file name")
                 continue
-            shutil.copyfile(path, target)
+            # write a fresh file and move it into place: never through an existing file or symlink
+            fd, tmp = tempfile.mkstemp(dir=uploads, prefix=".upload-")
+            try:
+                with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+                    shutil.copyfileobj(src, out)
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
             saved.append(target)
         if saved:
-            report = self.engine.ingest(*saved, on_progress=lambda done, total, _: progress(done / max(total, 1)))
-            messages.append(report.summary())
-            messages.extend(report.errors)
+            progress(0, desc="Reading articles")
+
+            def on_progress(done: int, total: int, _report) -> None:
+                progress(done / max(total, 1), desc=f"{done}/{total} files")
+
+            try:
+                report = self.engine.ingest(*saved, on_progress=on_progress)
+                messages.insert(0, report.summary())
+                messages.extend(report.errors)
+            except RagError as exc:
+                messages.append(str(exc))
         elif not messages:
             messages.append("No files were given.")
-        return "\n".join(f"- {html.escape(m)}" for m in messages), self.article_rows()
+        status = "\n".join(f"- {_text(m)}" for m in messages)
+        return status, self.article_rows(), None
 
     def article_rows(self) -> list[list]:
         try:
@@ -140,89 +284,100 @@ class ChatApp:
             return []
 
     def remove(self, article_id: str) -> tuple[str, list[list]]:
+        article_id = (article_id or "").strip()
+        if not article_id:
+            return "Give the id of an article (click its row in the table).", self.article_rows()
         try:
-            record = self.engine.remove(article_id.strip())
-            message = f"Removed: {record.title}"
+            record = self.engine.remove(article_id)
         except RagError as exc:
-            message = str(exc)
-        return html.escape(message), self.article_rows()
+            return _text(str(exc)), self.article_rows()
+        path = Path(record.path)
+        # our own copy of an uploaded file goes too, unless another article still comes from it
+        if path.parent.resolve() == self.uploads.resolve() and \
+                not any(a.path == record.path for a in self.engine.articles()):
+            path.unlink(missing_ok=True)
+        return _text(f"Removed: {record.title} ({record.id})"), self.article_rows()
+
+
+def _selected_id(evt: gr.SelectData) -> str:
+    """The id (last column) of the article row the user clicked."""
+    row = evt.row_value or []
+    return str(row[-1]) if row else ""
+
+
+def _warm_up(engine: RAG) -> None:
+    """Open the index and the model client once, before several sessions could race to do it."""
+    try:
+        engine.kb
+    except RagError:
+        pass  # no index yet: the Knowledge base tab builds it
+    engine.llm
 
 
 def create_app(engine: RAG) -> gr.Blocks:
-    """The Gradio app for this engine; the chat is also the API endpoint `chat`."""
+    """The Gradio app for this engine, queued; the chat is also the API endpoint `chat`."""
+    _warm_up(engine)
     app = ChatApp(engine)
-    with gr.Blocks(title="News Q&A with citations", analytics_enabled=False) as demo:
-        banner = gr.HTML(app.llm_banner)
+    with gr.Blocks(title="News Q&A with citations", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+        banner = gr.HTML("", elem_id="banner", visible=False)
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Answers cite their sources as [n]", height=480,
-                                         render_markdown=False)
+                    chatbot = gr.Chatbot(label="Answers cite their sources as [n]", height=480, elem_id="chat",
+                                         render_markdown=False, latex_delimiters=[], feedback_options=None)
                     question = gr.Textbox(placeholder="Ask about the articles, in Dutch or English",
-                                          show_label=False, elem_id="question")
+                                          show_label=False, elem_id="question", max_lines=4)
                     with gr.Row():
                         send = gr.Button("Ask", variant="primary", elem_id="ask")
-                        clear = gr.Button("New conversation")
-                    gr.Examples(EXAMPLES, inputs=question, label="Examples")
+                        clear = gr.Button("New conversation", elem_id="new")
+                    examples = gr.Examples(EXAMPLES, inputs=question, label="Examples (click to ask)",
+                                           api_visibility="private")
+                    with gr.Accordion("Settings (this session)", open=False):
+                        model = gr.Dropdown([engine.settings.model], value=engine.settings.model,
+                                            label="Ollama model", allow_custom_value=True, elem_id="model")
+                        k = gr.Slider(1, 10, value=engine.settings.k, step=1, label="Passages to retrieve (k)",
+                                      elem_id="k")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
-                    sources = gr.HTML("<p>The passages an answer cites appear here.</p>", elem_id="sources")
-            with gr.Accordion("Settings", open=False):
-                model = gr.Dropdown(app.models(), value=engine.settings.model, label="Ollama model",
-                                    allow_custom_value=True)
-                k = gr.Slider(1, 10, value=engine.settings.k, step=1, label="Passages to retrieve")
+                    sources = gr.HTML(NO_SOURCES, elem_id="sources")
         with gr.Tab("Knowledge base"):
-            files = gr.File(file_count="multiple", label=f"Add articles ({', '.join(sorted(SUFFIXES))})")
-            add = gr.Button("Add to the knowledge base")
-            status = gr.Markdown()
-            table = gr.Dataframe(headers=["title", "date", "language", "chunks", "id"], value=app.article_rows,
-                                 interactive=False, wrap=True)
+            files = gr.File(file_count="multiple",  # types checked per file in upload(), each refusal named
+                            label=f"Add articles ({', '.join(sorted(SUFFIXES))}; at most "
+                                  f"{engine.settings.max_upload_mb} MB each)")
+            add = gr.Button("Add to the knowledge base", variant="primary")
+            status = gr.Markdown(elem_id="status")
+            table = gr.Dataframe(headers=["title", "date", "lang", "chunks", "id"], value=[],
+                                 interactive=False, wrap=True, elem_id="articles",
+                                 column_widths=["58%", "10%", "7%", "7%", "18%"])
             with gr.Row():
-                remove_id = gr.Textbox(label="Article id to remove")
+                remove_id = gr.Textbox(label="Article id to remove (click a row to fill it in)", elem_id="remove-id")
                 remove = gr.Button("Remove")
         plain = gr.State([])  # the conversation as plain text, for follow-up questions
 
-        def respond(message: str, history: list, plain_history: list, model_name: str, k_value: float):
-            if not message.strip():
-                yield history, gr.skip(), plain_history, "", gr.skip()
-                return
-            history = history + [{"role": "user", "content": html.escape(message)},
-                                 {"role": "assistant", "content": ""}]
-            text = ""
-            try:
-                for item in app.stream(message, plain_history, model_name, k_value):
-                    if isinstance(item, Answer):
-                        history[-1]["content"] = answer_html(item.text)
-                        plain_history = plain_history + [{"role": "user", "content": message},
-                                                         {"role": "assistant", "content": item.text}]
-                        fallback = app.llm_banner() if item.mode == "extractive" and item.warnings else ""
-                        yield history, sources_html(item), plain_history, "", fallback
-                    else:
-                        text += item
-                        history[-1]["content"] = answer_html(text)
-                        yield history, gr.skip(), plain_history, "", gr.skip()
-            except RagError as exc:
-                history[-1]["content"] = html.escape(f"Error: {exc}")
-                yield history, gr.skip(), plain_history, "", gr.skip()
-
         inputs = [question, chatbot, plain, model, k]
         outputs = [chatbot, sources, plain, question, banner]
-        question.submit(respond, inputs, outputs, api_visibility="private")
-        send.click(respond, inputs, outputs, api_visibility="private")
-        clear.click(lambda: ([], "<p>The passages an answer cites appear here.</p>", []), None,
-                    [chatbot, sources, plain], api_visibility="private")
-        add.click(app.upload, files, [status, table], api_name="upload")
+        ask = dict(fn=app.respond, inputs=inputs, outputs=outputs, api_visibility="private",
+                   concurrency_id="answer")
+        question.submit(**ask)
+        send.click(**ask)
+        examples.load_input_event.then(**ask)
+        clear.click(lambda: ([], NO_SOURCES, []), None, [chatbot, sources, plain], api_visibility="private")
+        add.click(app.upload, files, [status, table, files], api_name="upload")
         remove.click(app.remove, remove_id, [status, table], api_name="remove")
-        gr.api(app.chat_api, api_name="chat")
-    return demo
+        table.select(_selected_id, None, remove_id, api_visibility="private")
+        demo.load(app.on_load, None, [banner, model, table], api_visibility="private")
+        gr.api(app.chat_api, api_name="chat", concurrency_id="answer")
+    return demo.queue(default_concurrency_limit=CONCURRENCY)
 
 
 def serve(engine: RAG, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
           block: bool = True) -> gr.Blocks:
-    """Start the app; several people can use it at once (a queue with four workers)."""
-    demo = create_app(engine).queue(default_concurrency_limit=4)
+    """Start the app on host:port (loopback unless the caller says otherwise), with a login if `auth`."""
+    demo = create_app(engine)
+    if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        print(f"warning: the web chat listens on {host} without a login; set username and password "
+              "in the config (or RAG_USERNAME/RAG_PASSWORD) to require one")
     demo.launch(server_name=host, server_port=port, auth=auth, share=False, prevent_thread_lock=not block,
-                max_file_size=f"{engine.settings.max_upload_mb}mb", css=CSS,
-                theme=gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"]),
-                footer_links=[], quiet=not block)
+                max_file_size=f"{engine.settings.max_upload_mb}mb", css=CSS, theme=THEME,
+                footer_links=["api"], quiet=not block, show_error=True)
     return demo
