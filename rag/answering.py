@@ -88,7 +88,7 @@ class Answerer:
         system = render("system", language=language, not_found_token=NOT_FOUND)
         given = self._fit(passages, system, standalone, language)
         prompt = render("question", passages="\n\n".join(_passage_block(i, p) for i, p in enumerate(given, 1)),
-                        question=standalone if standalone != question else question, language=language)
+                        question=standalone, language=language)
         messages = [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
         renumber = CitationRenumberer(len(given))
         head, raw, shown_all = "", [], []
