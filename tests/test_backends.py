@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,13 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ARTICLES, EXAMPLE, run_rag
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import ARTICLES, EXAMPLE, free_port, run_rag
 
 
 @pytest.fixture

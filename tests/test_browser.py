@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, free_port
 from ollama_server import OllamaTestServer
-from test_ui import MODEL, XSS, free_port, small_index
+from test_ui import MODEL, XSS, small_index
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DUTCH = "Welke landen hebben het verdrag van 2008 niet ondertekend?"

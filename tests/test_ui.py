@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLES, EXAMPLE
+from conftest import ARTICLES, EXAMPLE, free_port
 from ollama_server import OllamaTestServer
 from rag.engine import RAG
 
@@ -21,12 +20,6 @@ XSS = ("date 2023-07 Poisoned wire copy about cluster munitions in Ukraine. <scr
        "Cluster munitions scatter bomblets over a wide area and many fail to explode.")
 TRACTORS = ("date 2024-05 The town of Kalmthout opened a museum of antique tractors on Monday. "
             "The mayor said forty-two machines are on show, the oldest built in 1921.")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
