@@ -249,7 +249,7 @@ def sec_quality(ctx: Context, s: Section) -> None:
         sets.append(("seed articles", "seeds", SEEDS, SEED_QUESTIONS))
     else:
         s.note(f"{SEEDS} or {SEED_QUESTIONS} not found: seed questions skipped")
-    overall = {}
+    overall, behind = {}, []
     for label, name, articles, questions_file in sets:
         questions = load_questions(questions_file)
         ours = ctx.ours(f"quality-ours-{name}")
@@ -260,8 +260,9 @@ def sec_quality(ctx: Context, s: Section) -> None:
         built = base.build(articles)
         if built["errors"]:
             s.note(f"baseline, load errors: {built['errors'][:3]}")
-        ours_scores = evaluate(lambda q, k: ours.search(q, k), questions)["scores"]
-        base_scores = evaluate(lambda q, k: baseline_passages(base, q, k), questions)["scores"]
+        ours_report = evaluate(lambda q, k: ours.search(q, k), questions)
+        base_report = evaluate(lambda q, k: baseline_passages(base, q, k), questions)
+        ours_scores, base_scores = ours_report["scores"], base_report["scores"]
         metrics = [f"recall@{k}" for k in KS] + ["mrr"]
         rows = []
         for group in ours_scores:
@@ -270,21 +271,35 @@ def sec_quality(ctx: Context, s: Section) -> None:
             if b:
                 rows.append(["", "baseline", b["questions"]] + [f"{b[m]:.2f}" for m in metrics])
                 rows.append(["", "difference", ""] + [f"{o[m] - b[m]:+.2f}" for m in metrics])
+                behind += [f"{name} {group} {m}" for m in metrics if round(o[m], 2) < round(b[m], 2)]
         s.line(f"{label}: {questions_file.relative_to(ROOT)} over {articles} — ours {report.chunks} chunks "
                f"(384/48-token sentence chunks), baseline {built['chunks']} chunks (SentenceSplitter 1024/200)")
         s.table(["questions", "system", "n", "recall@1", "recall@3", "recall@5", "MRR"], rows)
+        differ = [[q.lang, q.question, _rank(o), _rank(b)]
+                  for q, o, b in zip(questions, ours_report["ranks"], base_report["ranks"]) if o != b]
+        s.line(f"{label}: the {len(differ)} questions where the two rank the gold passage differently "
+               f"(rank in the top 5; '-' = not there)")
+        s.table(["lang", "question", "ours", "baseline"], differ)
         overall[name] = (ours_scores["all"], base_scores["all"])
         if name == "sample":
             ctx.sample_index = Path(ours.settings.index)
     s.note("gold = a passage from the answering article's file that contains the question's `passage` text "
            "(rag.evaluation.is_gold) for both systems. The baseline's default 1024-token chunks hold a whole "
            "sample article each (all are shorter), so for it the rule is close to 'the right article'; ours must "
-           "return the right 384-token part of it. The baseline embeds exactly the same texts with the same "
+           "return the right 384-token part of it. On the seed set the baseline has 2 chunks in all, so its "
+           "recall@3 and @5 are 1.00 whatever it ranks. The baseline embeds exactly the same texts with the same "
            "encoder; the file name is metadata excluded from the embedded text, as SimpleDirectoryReader does.")
     o, b = overall["sample"]
-    s.goal("ours at least the baseline on the sample set (recall@3 and MRR, all questions)",
+    s.goal("ours better than the baseline overall on the sample set (recall@3 and MRR, all questions)",
            f"recall@3 {o['recall@3']:.2f} vs {b['recall@3']:.2f}, MRR {o['mrr']:.2f} vs {b['mrr']:.2f}",
-           o["recall@3"] >= b["recall@3"] and o["mrr"] >= b["mrr"])
+           o["recall@3"] >= b["recall@3"] and o["mrr"] >= b["mrr"] and
+           (o["recall@3"] > b["recall@3"] or o["mrr"] > b["mrr"]))
+    s.goal("ours at least the baseline in every column (both sets, each language, recall@1/3/5, MRR)",
+           "behind in: " + ", ".join(behind) if behind else "behind in none", not behind)
+
+
+def _rank(rank: int | None) -> str:
+    return "-" if rank is None else str(rank)
 
 
 # ---------------------------------------------------------------- 2. ingest throughput

@@ -72,18 +72,20 @@ class Scores:
 
 
 def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question]) -> dict:
-    """Scores overall and per question language, plus the misses at 3 for inspection."""
+    """Scores overall and per question language, each question's gold rank (None: not in the top 5),
+    and the misses at 3 for inspection."""
     groups: dict[str, Scores] = {"all": Scores()}
-    misses = []
+    misses, ranks = [], []
     for q in questions:
         results = search(q.question, max(KS))
         rank = next((p.rank for p in results if is_gold(p, q)), None)
+        ranks.append(rank)
         for key in ("all", q.lang):
             groups.setdefault(key, Scores()).add(rank)
         if rank is None or rank > 3:
             misses.append({"question": q.question, "rank": rank,
                            "top": [f"{p.article.source.rsplit('/', 1)[-1]}: {p.text[:60]}" for p in results[:3]]})
-    return {"scores": {k: v.to_dict() for k, v in groups.items()}, "misses": misses}
+    return {"scores": {k: v.to_dict() for k, v in groups.items()}, "ranks": ranks, "misses": misses}
 
 
 def format_scores(report: dict) -> str:
