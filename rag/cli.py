@@ -120,7 +120,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
             bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=None)
         bar.update(done - bar.n)
-        bar.set_postfix(chunks=report.chunks, refresh=False)
+        bar.set_postfix(articles=report.added + report.updated + report.skipped, chunks=report.chunks)
 
     try:
         report = engine.ingest(*args.paths, prune=args.prune, on_progress=progress)

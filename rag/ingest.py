@@ -83,6 +83,7 @@ class Ingester:
             self._near_duplicates.add(article_id, dup_of, signature)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-store-writer")
         self._writing: tuple[list[_Pending], Future] | None = None
+        self._files = (0, 0)  # (files finished, files found), for progress within a large file
 
     def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
         try:
@@ -96,14 +97,15 @@ class Ingester:
         files, errors = find_files(paths)
         self.report.errors.extend(str(e) for e in errors)
         for done, path in enumerate(files, start=1):
+            self._files = (done - 1, len(files))
             for item in load_file(path):
                 if isinstance(item, LoadError):
                     self.report.errors.append(str(item))
                     self._failed_files.add(str(path))
                 else:
                     self._add(item, path)
-            if self.on_progress:
-                self.on_progress(done, len(files), self.report)
+            self._files = (done, len(files))
+            self._progress()
         self._flush()
         self._wait_for_writer()
         if prune:
@@ -122,6 +124,8 @@ class Ingester:
                                       "was already read in this ingest; kept the first")
             return
         self._seen.add(article.id)
+        if len(self._seen) % 1000 == 0:
+            self._progress()  # a long run of unchanged articles in one file
         version = self._version(article)
         old = self.kb.manifest.get(article.id)
         if old is not None and old.hash == version and old.state == "done":
@@ -188,6 +192,11 @@ class Ingester:
             self.report.added += not item.is_update
             self.report.duplicates += bool(item.record.dup_of)
             self.report.chunks += item.record.chunks
+        self._progress()
+
+    def _progress(self) -> None:
+        if self.on_progress:
+            self.on_progress(*self._files, self.report)
 
     def _prune(self, files: list[Path]) -> None:
         """Drop articles whose file is gone, or no longer holds them (a file that failed keeps its articles)."""

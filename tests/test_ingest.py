@@ -258,3 +258,17 @@ def test_settings_precedence(tmp_path, monkeypatch):
     with pytest.raises(RagError, match="setting 'k' wants a int, got 'many'"):
         load_settings()
     assert isinstance(Settings().index, Path)
+
+
+def test_progress_is_reported_inside_one_large_file(tmp_path, engine):
+    feed = tmp_path / "feed.jsonl"
+    with open(feed, "w", encoding="utf-8") as fh:
+        for i in range(250):  # one short chunk each: four batches in one file
+            fh.write(json.dumps({"title": f"Report {i}", "date": "2023-07-07",
+                                 "text": f"The council met on day {i}. It approved budget line {i}."}) + "\n")
+    calls = []
+    report = engine.ingest(feed, on_progress=lambda done, total, r: calls.append((done, total, r.chunks)))
+    assert report.added == 250
+    inside = [chunks for done, total, chunks in calls if done == 0]
+    assert len(inside) >= 2 and inside == sorted(inside) and inside[-1] < 250
+    assert calls[-1] == (1, 1, 250)

@@ -263,8 +263,8 @@ class ChatApp:
         if saved:
             progress(0, desc="Reading articles")
 
-            def on_progress(done: int, total: int, _report) -> None:
-                progress(done / max(total, 1), desc=f"{done}/{total} files")
+            def on_progress(done: int, total: int, report) -> None:
+                progress(done / max(total, 1), desc=f"{done}/{total} files, {report.chunks} chunks")
 
             try:
                 report = self.engine.ingest(*saved, on_progress=on_progress)
