@@ -456,13 +456,9 @@ def grow_both(ours, base, pool: Pool, start: int, stop: int, rng: np.random.Gene
 
 
 def blas_one_thread():
-    """A context holding numpy's BLAS (OpenBLAS) to one thread; a no-op without threadpoolctl."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        import contextlib
+    """A context holding numpy's BLAS (OpenBLAS) to one thread."""
+    from threadpoolctl import threadpool_limits
 
-        return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
 
 
