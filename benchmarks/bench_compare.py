@@ -13,7 +13,7 @@ Sections (each prints a goal line, met / NOT MET; a section that fails prints it
 5. the pipeline's own time to the first streamed token (instant Ollama-API test server), warm; goal p95 < 100 ms;
 6. peak memory (RSS, process + children) of `rag serve`, idle and under five concurrent chats; goal idle < 600 MB.
 
-`--quick` is a smoke run of about three minutes (small corpus, 1k and 5k chunks, fewer rounds); the default run
+`--quick` is a smoke run of about two minutes (small corpus, 1k and 5k chunks, fewer rounds); the default run
 takes about 15-25 minutes on 2 cores. Nothing is downloaded; everything is written to a temporary folder.
 """
 from __future__ import annotations
