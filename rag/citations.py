@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from rag.numbers import NUMBER, numbers_in
 from rag.sentences import split_sentences
 from rag.types import Citation, Passage
 
@@ -145,7 +146,6 @@ _CITED = re.compile(r"\[(\d+)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+[\s.,;:]*")
 _GROUP = re.compile(r"\[\d+\](?:[\s,]*\[\d+\])*")
 _WORDS = re.compile(r"[^\W\d_]+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS = {w: str(i) for ws in (
     "zero one two three four five six seven eight nine ten eleven twelve",
     "nul een twee drie vier vijf zes zeven acht negen tien elf twaalf") for i, w in enumerate(ws.split())}
@@ -211,7 +211,7 @@ def _claims(text: str, lang: str) -> list[tuple[str, set[int]]]:
             claims[-1][1].update(_cited(lead.group()))
             sentence = sentence[lead.end():]
         whole = _plain(sentence)
-        if not (_WORDS.search(whole) or _NUMBER.search(whole)):
+        if not (_WORDS.search(whole) or NUMBER.search(whole)):
             continue
         groups = list(_GROUP.finditer(sentence))
         if len({frozenset(_cited(g.group())) for g in groups}) <= 1:
@@ -289,4 +289,4 @@ def _tokens(text: str) -> set[str]:
 
 def _numbers_in(text: str) -> set[str]:
     # "800.000", "800,000" and "800000" are the same number; "2,5" and "2.5" too
-    return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)}
+    return {re.sub(r"[.,]", "", n) for n in numbers_in(text)}

@@ -1,19 +1,18 @@
 """The knowledge base: the article manifest, the vector store and the embedder that built it."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from rag.config import Settings
 from rag.embedders import Embedder, get_embedder
 from rag.errors import EmbedderMismatch, RagError
 from rag.manifest import ArticleRecord, Manifest
+from rag.numbers import numbers_in
 from rag.types import ArticleMeta, Passage
 
 
 CANDIDATES = 24  # chunks fetched from the store before rescoring by best sentence
 NUMBER_BONUS = 0.05  # for a chunk holding every number of the question (years, amounts)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def index_exists(folder: Path) -> bool:
@@ -86,14 +85,13 @@ class KnowledgeBase:
         vector = self.embedder.embed([question])[0]
         hits = self.store.query(vector, n=max(CANDIDATES, 3 * k + 5), where=_where(since, until, lang))
         sentences = self.manifest.sentence_vectors([h[0] for h in hits], len(vector))
-        numbers = set(_NUMBER.findall(question))
+        numbers = numbers_in(question)
         rescored = []
         for chunk_id, text, meta, chunk_score in hits:
             rows = sentences.get(chunk_id)
             best = float((rows @ vector).max()) if rows is not None and len(rows) else chunk_score
             # the encoder hardly tells 1997 from 2008; numbers read the same in every language
-            bonus = NUMBER_BONUS if numbers and all(n in text for n in numbers) and \
-                numbers <= set(_NUMBER.findall(text)) else 0.0
+            bonus = NUMBER_BONUS if numbers and numbers <= numbers_in(text) else 0.0
             rescored.append((chunk_id, text, meta, (chunk_score + best) / 2 + bonus))
         rescored.sort(key=lambda hit: -hit[3])
         passages: list[Passage] = []
