@@ -9,9 +9,10 @@ a chunk is scored by its own vector and by its best sentence.
 """
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
+
+from rag.bundled import llama_index_static
 
 PUNKT_LANGUAGES = {"nl": "dutch", "en": "english", "de": "german", "fr": "french", "es": "spanish",
                    "it": "italian", "pt": "portuguese", "da": "danish", "sv": "swedish", "no": "norwegian",
@@ -30,11 +31,9 @@ class Chunk:
 def _punkt(lang: str):
     import nltk
 
-    spec = importlib.util.find_spec("llama_index.core")
-    if spec and spec.submodule_search_locations:
-        data = f"{list(spec.submodule_search_locations)[0]}/_static/nltk_cache"
-        if data not in nltk.data.path:
-            nltk.data.path.insert(0, data)
+    static = llama_index_static()
+    if static and str(static / "nltk_cache") not in nltk.data.path:
+        nltk.data.path.insert(0, str(static / "nltk_cache"))
     from nltk.tokenize.punkt import PunktTokenizer
 
     return PunktTokenizer(PUNKT_LANGUAGES.get(lang, "english"))

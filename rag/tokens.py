@@ -7,10 +7,10 @@ about 15% of it on Dutch and English text.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 from functools import lru_cache
-from pathlib import Path
+
+from rag.bundled import llama_index_static
 
 MARGIN = 1.15
 
@@ -18,10 +18,9 @@ MARGIN = 1.15
 @lru_cache(maxsize=1)
 def encoding():
     """tiktoken's cl100k_base, from llama-index-core's bundled cache."""
-    spec = importlib.util.find_spec("llama_index.core")
-    if spec and spec.submodule_search_locations and "TIKTOKEN_CACHE_DIR" not in os.environ:
-        cache = Path(list(spec.submodule_search_locations)[0]) / "_static" / "tiktoken_cache"
-        os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+    static = llama_index_static()
+    if static and "TIKTOKEN_CACHE_DIR" not in os.environ:
+        os.environ["TIKTOKEN_CACHE_DIR"] = str(static / "tiktoken_cache")
     import tiktoken
 
     return tiktoken.get_encoding("cl100k_base")
