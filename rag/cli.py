@@ -7,8 +7,12 @@ import os
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.errors import RagError
+
+if TYPE_CHECKING:
+    from rag.types import Answer
 
 EXAMPLE_QUESTION = "Which countries did not sign the 2008 treaty?"
 
@@ -171,7 +175,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_answer(stream, out=sys.stdout) -> "Answer":
+def _print_answer(stream, out=sys.stdout) -> Answer:
     """Stream the answer's text, then its warnings and cited sources; returns the Answer."""
     from rag.types import Answer
 
@@ -204,15 +208,15 @@ def _print_answer(stream, out=sys.stdout) -> "Answer":
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.json:
-        answer = engine.ask(args.question, model=args.model, use_llm=not args.no_llm)
+        answer = engine.ask(args.question, use_llm=not args.no_llm)
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0
-    _print_answer(engine.stream(args.question, model=args.model, use_llm=not args.no_llm))
+    _print_answer(engine.stream(args.question, use_llm=not args.no_llm))
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    session = _engine(args).chat(model=args.model, use_llm=not args.no_llm)
+    session = _engine(args).chat(use_llm=not args.no_llm)  # the model and k are in the engine's settings
     print("Ask about the articles; an empty line or Ctrl-D ends the chat.")
     while True:
         try:
