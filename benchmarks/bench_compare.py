@@ -27,9 +27,7 @@ for _name, _value in {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONY
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
-import json  # noqa: E402
 import platform  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -51,6 +49,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import generate, write_jsonl  # noqa: E402
+from processes import free_port, stop_process  # noqa: E402
 
 ARTICLES = ROOT / "index" / "articles"
 QUESTION_SET = ROOT / "index" / "questions.jsonl"
@@ -633,12 +632,6 @@ def sec_first_token(ctx: Context, s: Section) -> None:
 
 # ---------------------------------------------------------------- 6. memory of rag serve
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def tree_rss(proc) -> int:
     import psutil
 
@@ -732,12 +725,7 @@ def sec_serve_memory(ctx: Context, s: Section) -> None:
                 s.note(f"one answer: {str(outputs[0])[:200]!r}")
             s.goal("rag serve idle RSS < 600 MB", f"{idle * mb:.0f} MB", idle * mb < 600)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc, timeout=15)
             log.close()
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -82,13 +81,6 @@ def copy_articles(tmp_path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(ARTICLES, target)
     return target
-
-
-def free_port() -> int:
-    """A port nothing listens on now, on the loopback address."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_rag(*args: str, env: dict | None = None, timeout: float = 120, input: str | None = None):

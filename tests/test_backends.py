@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ARTICLES, EXAMPLE, free_port, run_rag
+from conftest import ARTICLES, EXAMPLE, run_rag
+from processes import free_port, stop_process
 
 
 @pytest.fixture
@@ -36,11 +37,7 @@ def chroma_server(tmp_path):
                 pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
             time.sleep(0.2)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_process(proc)
     log.close()
 
 

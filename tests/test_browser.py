@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, free_port
+from conftest import EXAMPLE, ROOT
+from processes import free_port
 from ollama_server import OllamaTestServer
 from test_ui import MODEL, XSS, small_index
 

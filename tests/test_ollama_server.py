@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import ollama
 import pytest
 
 from ollama_server import MID_STREAM_ERROR, OllamaTestServer, default_responder
+from processes import free_port
 
 MODEL = "llama3.1:8b"
 USER = [{"role": "user", "content": "What happened?"}]
@@ -263,9 +263,7 @@ def test_refused_connection_raises_different_errors_for_stream_and_not():
 
 
 def test_runs_as_a_script():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     script = Path(__file__).with_name("ollama_server.py")
     proc = subprocess.Popen([sys.executable, str(script), "--port", str(port), "--model", "demo:1b"],
                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -276,5 +274,5 @@ def test_runs_as_a_script():
         assert c.generate(model="demo:1b", prompt="[1] Demo works. Yes.").response == "Demo works [1]."
     finally:
         proc.terminate()
-        proc.wait(timeout=5)
+        proc.wait(timeout=5)  # the script exits on SIGTERM
         proc.stdout.close()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLES, EXAMPLE, free_port
+from conftest import ARTICLES, EXAMPLE
+from processes import free_port
 from ollama_server import OllamaTestServer
 from rag.engine import RAG
 
