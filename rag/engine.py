@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from rag.config import Settings, load_settings
 from rag.embedders import Embedder
+from rag.errors import RagError
 from rag.knowledge_base import KnowledgeBase
 from rag.manifest import ArticleRecord
 from rag.types import Answer, Passage
@@ -78,13 +79,19 @@ class RAG:
         """Ranked passages for a question, each with its text, score and article."""
         from rag.validation import check_question
 
+        self.kb.refresh_if_changed()  # articles another process added or removed
         return self.kb.search(check_question(question), k, since=since, until=until, lang=lang)
 
-    def evaluate(self, questions: str | Path, k: int = 5) -> dict:
-        """Recall@1/3/5 and MRR of `search` over a question set (see rag.evaluation)."""
+    def evaluate(self, questions: str | Path, k: int = 5, split: str = "") -> dict:
+        """Retrieval (recall@1/3/5, MRR) over a question set and, where it gives answers, the
+        extractive answers and refusals (see rag.evaluation)."""
         from rag.evaluation import evaluate, load_questions
 
-        return evaluate(lambda q, n: self.kb.search(q, n), load_questions(Path(questions)))
+        chosen = [q for q in load_questions(Path(questions)) if not split or q.split == split]
+        if not chosen:
+            raise RagError(f"no questions of split {split!r} in {questions}; a question's split is its \"split\" field")
+        return evaluate(lambda q, n: self.search(q, n), chosen,
+                        ask=lambda q: self.ask(q, k=k, use_llm=False))
 
     # ---- answering ----
     @property
@@ -104,6 +111,7 @@ class RAG:
         `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}]."""
         from rag.answering import Answerer
 
+        self.kb.refresh_if_changed()  # articles another process added or removed
         yield from Answerer(self.kb, self.llm).stream(question, history, k=k, model=model, use_llm=use_llm)
 
     def ask(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
@@ -118,8 +126,11 @@ class RAG:
 
         return ChatSession(self, **options)
 
-    def doctor(self) -> list["Check"]:
-        """Check the index, the embedder, the Ollama server and the model; each with what to do."""
+    def doctor(self, deep: bool = False, repair: bool = False) -> list["Check"]:
+        """Check the index, the embedder, the Ollama server and the model; each with what to do.
+
+        `deep` reads every chunk back from the store and finds it by its own vector (slow on a
+        large index); `repair` does that and fixes what it can (rag.doctor)."""
         from rag.doctor import run_checks
 
-        return run_checks(self)
+        return run_checks(self, deep=deep or repair, repair=repair)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,9 +13,10 @@ import numpy as np
 
 from rag.chunking import Chunk, chunk_article
 from rag.dedup import NearDuplicateIndex, minhash
-from rag.knowledge_base import KnowledgeBase, date_bound
+from rag.knowledge_base import KnowledgeBase
 from rag.loaders import Article, LoadError, find_files, load_file
-from rag.manifest import ArticleRecord
+from rag.manifest import ArticleRecord, chunk_id as chunk_id_of
+from rag.retrieval import date_bound
 
 BATCH_CHUNKS = 64  # chunks embedded and written together: bounded memory, the last write is short
 
@@ -45,7 +47,8 @@ class IngestReport:
         if self.duplicates:
             parts.append(f"{self.duplicates} near-duplicates grouped")
         if self.repaired:
-            parts.append(f"{self.repaired} repaired after an interrupted ingest")
+            parts.append(f"{self.repaired} left half-written by an interrupted write, now rolled back "
+                         "to their last committed version or finished")
         return f"{', '.join(parts)}; {self.chunks} chunks written in {self.seconds:.1f} s"
 
     def to_dict(self) -> dict:
@@ -66,8 +69,9 @@ class Ingester:
     """Reads files into the knowledge base in batches; safe to interrupt at any point.
 
     One batch is written to the store by a writer thread while the next is embedded.
-    The manifest is only touched from the calling thread: a batch's rows are marked
-    pending before its write starts and done after it has finished."""
+    The manifest is only touched from the calling thread: a batch's new versions are
+    journaled before its write starts and committed after it has finished (rag.manifest);
+    the whole run holds the index's write lock."""
 
     def __init__(self, kb: KnowledgeBase, on_progress: Callable[[int, int, IngestReport], None] | None = None):
         self.kb = kb
@@ -79,21 +83,22 @@ class Ingester:
         self._seen: set[str] = set()
         self._failed_files: set[str] = set()
         self._near_duplicates = NearDuplicateIndex()
-        for article_id, dup_of, signature in kb.manifest.signatures():
-            self._near_duplicates.add(article_id, dup_of, signature)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-store-writer")
         self._writing: tuple[list[_Pending], Future] | None = None
         self._files = (0, 0)  # (files finished, files found), for progress within a large file
 
     def run(self, paths: list[Path], prune: bool = False) -> IngestReport:
-        try:
-            return self._run(paths, prune)
-        finally:
-            self._writer.shutdown(wait=True)
+        with self.kb.writing("ingest") as repaired:
+            try:
+                self.report.repaired = repaired
+                return self._run(paths, prune)
+            finally:
+                self._writer.shutdown(wait=True)  # before the lock goes
 
     def _run(self, paths: list[Path], prune: bool) -> IngestReport:
         started = time.perf_counter()
-        self.report.repaired = self.kb.repair()
+        for article_id, dup_of, signature in self.kb.manifest.signatures():
+            self._near_duplicates.add(article_id, dup_of, signature)
         files, errors = find_files(paths)
         self.report.errors.extend(str(e) for e in errors)
         for done, path in enumerate(files, start=1):
@@ -136,7 +141,8 @@ class Ingester:
         chunks = chunk_article(article.text, article.lang, self.settings.chunk_size, self.settings.chunk_overlap)
         record = ArticleRecord(id=article.id, identity=article.identity, path=str(path), source=article.source,
                                title=article.title, date=article.date, lang=article.lang, hash=version,
-                               chunks=len(chunks), dup_of=dup_of, state="pending")
+                               chunks=len(chunks), dup_of=dup_of, state="pending",
+                               version=secrets.token_hex(4))  # new chunk ids: the old ones stay until these are in
         self._batch.append(_Pending(record, signature, chunks, is_update=old is not None))
         self._batch_chunks += len(chunks)
         if old is None:
@@ -161,7 +167,7 @@ class Ingester:
             meta = {"article_id": r.id, "title": r.title, "date": r.date, "lang": r.lang, "source": r.source,
                     "group": r.dup_of or r.id, "date_int": date_bound(r.date, upper=False) if r.date else 0}
             for i, chunk in enumerate(item.chunks):
-                chunk_id = f"{r.id}-{i:04d}"
+                chunk_id = chunk_id_of(r.id, r.version, i)
                 rows = sentence_vectors[[row[s] for s in chunk.sentences]]
                 mean = rows.mean(axis=0)
                 ids.append(chunk_id)
@@ -172,13 +178,7 @@ class Ingester:
         vectors = np.stack(vectors).astype(np.float32)
         self._wait_for_writer()
         self.kb.manifest.begin([(item.record, item.signature) for item in batch], per_chunk)
-        updated = [item.record.id for item in batch if item.is_update]
-        self._writing = (batch, self._writer.submit(self._write, updated, ids, vectors, texts, metadatas))
-
-    def _write(self, updated: list[str], ids, vectors, texts, metadatas) -> None:
-        for article_id in updated:
-            self.kb.store.delete_article(article_id)
-        self.kb.store.add(ids, vectors, texts, metadatas)
+        self._writing = (batch, self._writer.submit(self.kb.store.add, ids, vectors, texts, metadatas))
 
     def _wait_for_writer(self) -> None:
         if self._writing is None:
@@ -186,7 +186,8 @@ class Ingester:
         batch, future = self._writing
         self._writing = None
         future.result()
-        self.kb.manifest.commit([item.record.id for item in batch])
+        replaced = self.kb.manifest.commit([(item.record, item.signature) for item in batch])
+        self.kb.drop_versions(replaced)
         for item in batch:
             self.report.updated += item.is_update
             self.report.added += not item.is_update

@@ -1,18 +1,20 @@
 """The knowledge base: the article manifest, the vector store and the embedder that built it."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from rag.config import Settings
 from rag.embedders import Embedder, get_embedder
 from rag.errors import EmbedderMismatch, RagError
-from rag.manifest import ArticleRecord, Manifest
-from rag.numbers import numbers_in
-from rag.types import ArticleMeta, Passage
+from rag.manifest import ArticleRecord, JournalEntry, Manifest, chunk_ids
+from rag.types import Passage
+from rag.writelock import StoreGuard, write_lock
 
-
-CANDIDATES = 24  # chunks fetched from the store before rescoring by best sentence
-NUMBER_BONUS = 0.05  # for a chunk holding every number of the question (years, amounts)
+if TYPE_CHECKING:
+    from rag.store import ChunkStore
 
 
 def index_exists(folder: Path) -> bool:
@@ -31,9 +33,33 @@ class KnowledgeBase:
         self.manifest = Manifest(self.folder)
         self.embedder = embedder or get_embedder(settings.embedder, settings.cache_dir)
         self._check_embedder()
+        self._generation = self.manifest.generation()  # read first: a change while opening is seen later
+        self._collection = self._collection_name()
+        self._store: ChunkStore | None = None  # opened at first use: `rag list` needs no vectors
+        self._store_lock = threading.Lock()
+        self._store_guard = None if settings.chroma_url else StoreGuard(self.folder)
+        self._write_guard = threading.RLock()  # this process's threads, one writer at a time
+        self._write_depth = 0
+
+    @property
+    def store(self) -> "ChunkStore":
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    self._open_store()
+        return self._store  # type: ignore[return-value]
+
+    def _open_store(self) -> None:
+        """Load the store as it is now (the caller holds `_store_lock`)."""
         from rag.store import ChunkStore
 
-        self.store = ChunkStore(self.folder, settings.chroma_url, self._collection_name())
+        generation = self.manifest.generation()
+        if self._store is None:
+            self._store = ChunkStore(self.folder, self.settings.chroma_url, self._collection,
+                                     guard=self._store_guard)
+        else:
+            self._store = self._store.reopen()
+        self._generation = generation
 
     def close(self) -> None:
         self.manifest.close()
@@ -58,17 +84,86 @@ class KnowledgeBase:
             self.manifest.set_meta("collection", name)
         return name
 
-    def repair(self) -> int:
-        """Finish what an interrupted ingest left: drop chunks of articles not committed."""
-        pending = self.manifest.all(state="pending")
-        for record in pending:
-            self.store.delete_article(record.id)
-            self.manifest.delete(record.id)
-        return len(pending)
+    # ---- other processes ----
+    def refresh_if_changed(self) -> bool:
+        """Reopen the store if another process changed the index since this one loaded it.
+
+        Cheap when nothing changed (one SQLite read); call it before each search. An embedded
+        store otherwise keeps the view of the vectors it loaded first."""
+        generation = self.manifest.generation()
+        if generation == self._generation or self._write_depth:
+            return False  # while this process writes, the changes are its own
+        with self._store_lock:
+            if self._store is None:
+                self._generation = generation  # nothing loaded yet: the first use loads it as it is
+            elif generation != self._generation:
+                self._open_store()
+        return True
+
+    @contextmanager
+    def writing(self, command: str, *, finish: bool = True, wait: float | None = None) -> Iterator[int]:
+        """Be the index's one writer for a while (waiting for another one first, see rag.writelock).
+
+        Yields how many articles an interrupted writer had left half-written, now rolled back
+        to their committed version or finished (`finish=False` leaves them, for `rag doctor`).
+        `wait` overrides the write_wait setting. Re-entrant in one thread: an ingest's prune
+        removes articles inside the ingest."""
+        with self._write_guard:
+            if self._write_depth:
+                self._write_depth += 1
+                try:
+                    yield 0
+                finally:
+                    self._write_depth -= 1
+                return
+            if wait is None:
+                wait = self.settings.write_wait
+            with write_lock(self.folder, command, wait):
+                self._write_depth = 1
+                try:
+                    self._catch_up()
+                    yield self._finish_interrupted() if finish else 0
+                finally:
+                    self._write_depth = 0
+                    self._generation = self.manifest.generation()
+
+    def _catch_up(self) -> None:
+        """Writing through a stale view of the store would overwrite what another process wrote."""
+        if self.manifest.generation() != self._generation or self.manifest.journal() or \
+                self.manifest.all(state="removing") or self.manifest.all(state="pending"):
+            with self._store_lock:
+                if self._store is not None:
+                    self._open_store()
+
+    def _finish_interrupted(self) -> int:
+        """Roll back versions never committed, finish drops and removals; committed versions stay."""
+        entries = self.manifest.journal()
+        self.drop_versions(entries)
+        # 'removing': a removal was under way; 'pending': left by a version of this program
+        # that deleted the old chunks first, so there is nothing committed to keep
+        unfinished = self.manifest.all(state="removing") + self.manifest.all(state="pending")
+        for record in unfinished:
+            self._drop_article(record.id)
+        return len({e.article_id for e in entries} | {r.id for r in unfinished})
+
+    def drop_versions(self, entries: list[JournalEntry]) -> None:
+        """Drop these article versions' chunks from the store, then forget them: versions that newer
+        ones replaced (after `Manifest.commit`), or that were never committed."""
+        if entries:
+            self.store.delete([c for e in entries for c in chunk_ids(e.article_id, e.version, e.chunks)])
+            self.manifest.discard(entries)
+
+    def _drop_article(self, article_id: str) -> None:
+        self.store.delete_article(article_id)
+        self.manifest.delete(article_id)
 
     # ---- reading ----
     def articles(self) -> list[ArticleRecord]:
         return self.manifest.all()
+
+    def live(self, chunk_ids: list[str]) -> set[str]:
+        """The ids among these that belong to an article's committed version, listed and searchable."""
+        return self.manifest.live(chunk_ids)
 
     def stats(self) -> dict:
         articles, chunks = self.manifest.count()
@@ -77,75 +172,18 @@ class KnowledgeBase:
 
     def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
                lang: str = "") -> list[Passage]:
-        """The `k` best chunks for the question, at most one article per near-duplicate group.
+        """The `k` best passages for the question (rag.retrieval says how they are ranked)."""
+        from rag.retrieval import Retriever
 
-        Candidates come from the store by the chunk vector; each is then scored by the mean
-        of its own cosine and its best sentence's cosine to the question."""
-        k = k or self.settings.k
-        vector = self.embedder.embed([question])[0]
-        hits = self.store.query(vector, n=max(CANDIDATES, 3 * k + 5), where=_where(since, until, lang))
-        sentences = self.manifest.sentence_vectors([h[0] for h in hits], len(vector))
-        numbers = numbers_in(question)
-        rescored = []
-        for chunk_id, text, meta, chunk_score in hits:
-            rows = sentences.get(chunk_id)
-            best = float((rows @ vector).max()) if rows is not None and len(rows) else chunk_score
-            # the encoder hardly tells 1997 from 2008; numbers read the same in every language
-            bonus = NUMBER_BONUS if numbers and numbers <= numbers_in(text) else 0.0
-            rescored.append((chunk_id, text, meta, (chunk_score + best) / 2 + bonus))
-        rescored.sort(key=lambda hit: -hit[3])
-        passages: list[Passage] = []
-        group_owner: dict[str, str] = {}
-        for chunk_id, text, meta, score in rescored:
-            owner = group_owner.setdefault(meta["group"], meta["article_id"])
-            if owner != meta["article_id"]:
-                continue  # another copy of a story already in the results
-            passages.append(Passage(rank=len(passages) + 1, score=float(score), text=text,
-                                    article=article_meta(meta), chunk_id=chunk_id))
-            if len(passages) == k:
-                break
-        return passages
+        return Retriever(self).search(question, k or self.settings.k, since=since, until=until, lang=lang)
 
     # ---- writing ----
     def remove(self, article_id: str) -> ArticleRecord:
         """Remove one article and all its vectors."""
-        record = self.manifest.get(article_id)
-        if record is None:
-            raise RagError(f"no article with id {article_id!r} in {self.folder}; 'rag list' shows the ids")
-        self.manifest.mark_pending(article_id)
-        self.store.delete_article(article_id)
-        self.manifest.delete(article_id)
-        return record
-
-
-def article_meta(meta: dict) -> ArticleMeta:
-    return ArticleMeta(id=meta["article_id"], title=meta["title"], date=meta["date"], lang=meta["lang"],
-                       source=meta["source"])
-
-
-def date_bound(value: str, upper: bool) -> int:
-    """'2023', '2023-07' or '2023-07-14' as a comparable YYYYMMDD number."""
-    parts = value.strip().split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        if not 1 <= len(numbers) <= 3:
-            raise ValueError
-    except ValueError:
-        raise RagError(f"not a date: {value!r}; use YYYY, YYYY-MM or YYYY-MM-DD") from None
-    year, month, day = (numbers + [99 if upper else 0] * 2)[:3]
-    return year * 10000 + month * 100 + day
-
-
-def _where(since: str, until: str, lang: str) -> dict | None:
-    clauses = []
-    if since:
-        clauses.append({"date_int": {"$gte": date_bound(since, upper=False)}})
-    if until:
-        clauses.append({"date_int": {"$lte": date_bound(until, upper=True)}})
-        if not since:  # undated articles (date_int 0) are outside every date range
-            clauses.append({"date_int": {"$gt": 0}})
-    if lang:
-        clauses.append({"lang": lang})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        with self.writing("remove"):
+            record = self.manifest.get(article_id)
+            if record is None or record.state != "done":
+                raise RagError(f"no article with id {article_id!r} in {self.folder}; 'rag list' shows the ids")
+            self.manifest.mark_removing(article_id)  # from here on neither listed nor searchable
+            self._drop_article(article_id)
+            return record

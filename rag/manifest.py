@@ -1,10 +1,14 @@
 """The index's record of its articles, in SQLite beside the vectors.
 
-Every article write goes through a two-step journal: the row is marked
-`pending` and committed before its chunks are touched in Chroma, and marked
-`done` after. A row still `pending` when the index is next opened for writing
-belongs to an interrupted ingest; its chunks are removed and the article is
-ingested again from its file.
+Every write goes through a journal, so that a writer killed at any point loses nothing
+that was committed. A new version of an article is written under new chunk ids
+(`<article id>-<version>-<n>`): the journal notes it (`write`) before its chunks go to the
+store, and the article's row switches to it only when they are all there; the replaced
+version's rows are then dropped, noted as `drop` until the store has let go of them too.
+A removal marks the article `removing` (hidden from the list and from search) before its
+chunks go. The next writer rolls back what was not committed and finishes the rest; the
+committed version of an article is never touched. `meta.generation` counts the changes,
+so readers in other processes know when to reopen their view of the store.
 """
 from __future__ import annotations
 
@@ -29,7 +33,8 @@ CREATE TABLE IF NOT EXISTS articles (
     chunks INTEGER NOT NULL,
     dup_of TEXT,
     minhash BLOB,
-    state TEXT NOT NULL
+    state TEXT NOT NULL,  -- 'done' (listed and searchable) or 'removing'
+    version TEXT NOT NULL DEFAULT ''  -- of the chunks in use ('' for chunk ids from before versions)
 );
 CREATE TABLE IF NOT EXISTS sentence_vectors (
     chunk_id TEXT PRIMARY KEY,
@@ -37,6 +42,13 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (
     vectors BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentence_vectors_article ON sentence_vectors (article_id);
+CREATE TABLE IF NOT EXISTS journal (
+    article_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    chunks INTEGER NOT NULL,
+    action TEXT NOT NULL,  -- 'write': not committed yet; 'drop': replaced, still in the store
+    PRIMARY KEY (article_id, version)
+);
 """
 
 
@@ -55,13 +67,39 @@ class ArticleRecord:
     chunks: int
     dup_of: str | None
     state: str
+    version: str = ""
 
     def to_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "date": self.date, "lang": self.lang,
                 "source": self.source, "chunks": self.chunks, "duplicate_of": self.dup_of}
 
 
-_COLUMNS = "id, identity, path, source, title, date, lang, hash, chunks, dup_of, state"
+_COLUMNS = "id, identity, path, source, title, date, lang, hash, chunks, dup_of, state, version"
+
+
+def chunk_id(article_id: str, version: str, n: int) -> str:
+    """The id of an article version's n-th chunk (chunks from before versions have none)."""
+    return f"{article_id}-{version}-{n:04d}" if version else f"{article_id}-{n:04d}"
+
+
+def chunk_ids(article_id: str, version: str, chunks: int) -> list[str]:
+    return [chunk_id(article_id, version, n) for n in range(chunks)]
+
+
+def split_chunk_id(chunk: str) -> tuple[str, str]:
+    """(article id, version) of a chunk id."""
+    parts = chunk.split("-")
+    return parts[0], parts[1] if len(parts) == 3 else ""
+
+
+@dataclass
+class JournalEntry:
+    """An article version that an interrupted writer left in the store."""
+
+    article_id: str
+    version: str
+    chunks: int
+    action: str  # 'write' (roll back) or 'drop' (finish)
 
 
 class Manifest:
@@ -73,11 +111,31 @@ class Manifest:
         self.db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(_SCHEMA)
+        self._add_version_column()
         self.db.commit()
         self.lock = threading.RLock()  # one connection, shared by the web app's threads
 
+    def _add_version_column(self) -> None:
+        """Indexes built before versions get the column, with '' for their chunk ids."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        if "version" not in columns:
+            try:
+                self.db.execute("ALTER TABLE articles ADD COLUMN version TEXT NOT NULL DEFAULT ''")
+            except sqlite3.OperationalError as exc:
+                if "duplicate column" not in str(exc):  # another process added it just now
+                    raise
+
     def close(self) -> None:
         self.db.close()
+
+    def generation(self) -> int:
+        """How many changes the index has seen: a reader whose view is older reopens the store."""
+        return int(self.get_meta("generation") or 0)
+
+    def _bump(self) -> None:
+        """Count a change; the caller holds the transaction."""
+        self.db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                        "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
     def get_meta(self, key: str) -> str | None:
         with self.lock:
@@ -108,18 +166,16 @@ class Manifest:
 
     def begin(self, records: list[tuple[ArticleRecord, np.ndarray]],
               sentence_vectors: dict[str, np.ndarray]) -> None:
-        """Journal step 1: these articles' chunks are about to change.
+        """Journal step 1: new versions of these articles (`record.version`) are about to be written.
 
         `records` pairs each article with its MinHash signature; `sentence_vectors` maps each
-        new chunk id (`<article id>-<n>`) to the vectors of its sentences."""
+        new chunk id (`chunk_id()`) to the vectors of its sentences. The committed versions stay as they are, and searchable, until `commit`."""
         with self.lock, self.db:
-            self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                                [(r.id, r.identity, r.path, r.source, r.title, r.date, r.lang, r.hash, r.chunks,
-                                  r.dup_of, sig.astype(np.uint32).tobytes(), "pending") for r, sig in records])
-            self.db.executemany("DELETE FROM sentence_vectors WHERE article_id=?", [(r.id,) for r, _ in records])
-            self.db.executemany("INSERT INTO sentence_vectors VALUES (?,?,?)",
-                                [(chunk_id, chunk_id.rsplit("-", 1)[0], v.astype(np.float16).tobytes())
-                                 for chunk_id, v in sentence_vectors.items()])
+            self.db.executemany("INSERT OR REPLACE INTO journal VALUES (?,?,?,'write')",
+                                [(r.id, r.version, r.chunks) for r, _ in records])
+            self.db.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?,?,?)",
+                                [(chunk, split_chunk_id(chunk)[0], v.astype(np.float16).tobytes())
+                                 for chunk, v in sentence_vectors.items()])
 
     def sentence_vectors(self, chunk_ids: list[str], dim: int) -> dict[str, np.ndarray]:
         """The sentence vectors of these chunks, as (sentences, dim) float32 arrays."""
@@ -129,19 +185,92 @@ class Manifest:
                                    chunk_ids).fetchall()
         return {cid: np.frombuffer(blob, dtype=np.float16).reshape(-1, dim).astype(np.float32) for cid, blob in rows}
 
-    def commit(self, article_ids: list[str]) -> None:
-        """Journal step 2: these articles' chunks are in the store."""
-        with self.lock, self.db:
-            self.db.executemany("UPDATE articles SET state='done' WHERE id=?", [(i,) for i in article_ids])
+    def live(self, chunks: list[str]) -> set[str]:
+        """The chunk ids among these that belong to the committed version of a listed article."""
+        wanted = {chunk: split_chunk_id(chunk) for chunk in chunks}
+        articles = list({article for article, _ in wanted.values()})
+        marks = ",".join("?" * len(articles))
+        with self.lock:
+            versions = dict(self.db.execute(f"SELECT id, version FROM articles WHERE state='done' "
+                                            f"AND id IN ({marks})", articles).fetchall())
+        return {chunk for chunk, (article, version) in wanted.items() if versions.get(article) == version}
 
-    def mark_pending(self, article_id: str) -> None:
+    def commit(self, records: list[tuple[ArticleRecord, np.ndarray]]) -> list[JournalEntry]:
+        """Journal step 2: the new versions are all in the store and replace the committed ones.
+
+        Returns the replaced versions, whose chunks the caller drops from the store, then `discard`s."""
+        replaced = []
         with self.lock, self.db:
-            self.db.execute("UPDATE articles SET state='pending' WHERE id=?", (article_id,))
+            for r, sig in records:
+                old = self.db.execute("SELECT version, chunks FROM articles WHERE id=?", (r.id,)).fetchone()
+                if old is not None and old[0] != r.version:
+                    replaced.append(JournalEntry(r.id, old[0], old[1], "drop"))
+                self.db.execute(f"INSERT OR REPLACE INTO articles ({_COLUMNS}, minhash) VALUES "
+                                f"(?,?,?,?,?,?,?,?,?,?,'done',?,?)",
+                                (r.id, r.identity, r.path, r.source, r.title, r.date, r.lang, r.hash, r.chunks,
+                                 r.dup_of, r.version, sig.astype(np.uint32).tobytes()))
+                self.db.execute("DELETE FROM journal WHERE article_id=? AND version=?", (r.id, r.version))
+            self.db.executemany("INSERT OR REPLACE INTO journal VALUES (?,?,?,'drop')",
+                                [(e.article_id, e.version, e.chunks) for e in replaced])
+            self._drop_chunks([c for e in replaced for c in chunk_ids(e.article_id, e.version, e.chunks)])
+            self._bump()
+        return replaced
+
+    def journal(self) -> list[JournalEntry]:
+        """The article versions an interrupted writer left: to roll back ('write') or finish ('drop')."""
+        with self.lock:
+            rows = self.db.execute("SELECT article_id, version, chunks, action FROM journal").fetchall()
+        return [JournalEntry(*row) for row in rows]
+
+    def discard(self, entries: list[JournalEntry]) -> None:
+        """Forget these versions, once their chunks are out of the store."""
+        with self.lock, self.db:
+            self._drop_chunks([c for e in entries for c in chunk_ids(e.article_id, e.version, e.chunks)])
+            self.db.executemany("DELETE FROM journal WHERE article_id=? AND version=?",
+                                [(e.article_id, e.version) for e in entries])
+            self._bump()
+
+    def _drop_chunks(self, chunks: list[str]) -> None:
+        """Drop these chunks' sentence vectors (the rows beside the store); in the caller's transaction."""
+        for start in range(0, len(chunks), 500):
+            part = chunks[start:start + 500]
+            marks = ",".join("?" * len(part))
+            self.db.execute(f"DELETE FROM sentence_vectors WHERE chunk_id IN ({marks})", part)
+
+    def mark_removing(self, article_id: str) -> None:
+        """Removal step 1: hide the article from the list and from search; `delete` follows."""
+        with self.lock, self.db:
+            self.db.execute("UPDATE articles SET state='removing' WHERE id=?", (article_id,))
+            self._bump()
 
     def delete(self, article_id: str) -> None:
+        """Forget an article and every row of its chunks, once they are out of the store."""
         with self.lock, self.db:
             self.db.execute("DELETE FROM sentence_vectors WHERE article_id=?", (article_id,))
+            self.db.execute("DELETE FROM journal WHERE article_id=?", (article_id,))
             self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+            self._bump()
+
+    def expire(self, article_ids: list[str]) -> None:
+        """Make the next ingest of these articles' files write them again, even unchanged."""
+        with self.lock, self.db:
+            self.db.executemany("UPDATE articles SET hash='' WHERE id=?", [(i,) for i in article_ids])
+
+    def counts(self) -> dict[str, int]:
+        """Rows of each kind, to check that the store and the rows beside it agree."""
+        with self.lock:
+            return {"chunks": self.count()[1],
+                    "sentence_vectors": self.db.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]}
+
+    def chunk_rows(self) -> set[str]:
+        """The chunk ids that have sentence vectors."""
+        with self.lock:
+            return {r[0] for r in self.db.execute("SELECT chunk_id FROM sentence_vectors")}
+
+    def drop_rows(self, chunks: list[str]) -> None:
+        """Drop rows beside the store that belong to no chunk of any article (a repair)."""
+        with self.lock, self.db:
+            self._drop_chunks(chunks)
 
     def signatures(self) -> list[tuple[str, str | None, np.ndarray]]:
         """(id, dup_of, MinHash signature) of the finished articles, for near-duplicate checks."""

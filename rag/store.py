@@ -1,6 +1,7 @@
 """The vector store: one Chroma collection, embedded or on a Chroma server."""
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -9,13 +10,19 @@ import numpy as np
 
 from rag.errors import RagError
 
-def _client(folder: Path, url: str):
+READ_PAGE = 500  # chunks read back per request when checking the store
+
+
+def _client(folder: Path, url: str, fresh: bool = False):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not url:
-        return chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings)
+        path = str(folder / "chroma")
+        if fresh:
+            _forget_shared_system(path)
+        return chromadb.PersistentClient(path=path, settings=chroma_settings)
     parsed = urlparse(url if "://" in url else f"http://{url}")
     try:
         return chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
@@ -26,28 +33,121 @@ def _client(folder: Path, url: str):
                        "or drop --chroma-url to use the embedded store") from None
 
 
+def _forget_shared_system(path: str) -> None:
+    """Make the next client for this path load the store afresh.
+
+    Chroma keeps one system per path in a process, with the view of the vectors it loaded
+    first; another process's writes stay invisible to it. The old system is not stopped:
+    searches still running on it finish, and it goes when the last of them lets go of it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
 class ChunkStore:
     """Chunks with their vectors and article metadata. Embeddings are always passed in:
     Chroma's default embedding function would try to download a model."""
 
-    def __init__(self, folder: Path, url: str = "", collection: str = "articles"):
+    def __init__(self, folder: Path, url: str = "", collection: str = "articles", fresh: bool = False,
+                 guard: AbstractContextManager | None = None):
+        """`guard` is held while the store's files are loaded or changed (rag.writelock.StoreGuard)."""
         self.url = url
-        self.client = _client(folder, url)
-        self.collection = self.client.get_or_create_collection(
-            collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
-        self._max_batch = self.client.get_max_batch_size()
+        self.folder = folder
+        self._guard = guard or nullcontext()
+        with self._guard:
+            self.client = _client(folder, url, fresh)
+            self.collection = self.client.get_or_create_collection(
+                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            self._max_batch = self.client.get_max_batch_size()
+            if not url:
+                self.collection.count()  # loads the vectors now, under the guard, not at the first search
+
+    def reopen(self) -> "ChunkStore":
+        """The same collection, with a view of it loaded now (an embedded store only; a server's is always current)."""
+        if self.url:
+            return self
+        return ChunkStore(self.folder, self.url, self.collection.name, fresh=True, guard=self._guard)
 
     def count(self) -> int:
         return self.collection.count()
 
     def add(self, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
-        for start in range(0, len(ids), self._max_batch):
-            end = start + self._max_batch
-            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
-                                   documents=texts[start:end], metadatas=metadatas[start:end])
+        with self._guard:
+            for start in range(0, len(ids), self._max_batch):
+                end = start + self._max_batch
+                self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
+                                       documents=texts[start:end], metadatas=metadatas[start:end])
 
     def delete_article(self, article_id: str) -> None:
-        self.collection.delete(where={"article_id": article_id})
+        """Every chunk of the article, whatever its version."""
+        self.delete(self.collection.get(where={"article_id": article_id}, include=[])["ids"])
+
+    def delete(self, ids: list[str]) -> None:
+        """These chunks (those of them in the store)."""
+        if not ids:
+            return
+        with self._guard:
+            found, unreadable = self.vectors(ids)
+            if unreadable:
+                # deleting a chunk whose vector is lost breaks the whole collection; give it one first
+                self.restore(unreadable, np.ones((len(unreadable), self._dim(found)), dtype=np.float32))
+            for start in range(0, len(ids), self._max_batch):
+                self.collection.delete(ids=ids[start:start + self._max_batch])
+
+    def ids(self) -> list[str]:
+        """Every chunk id in the store."""
+        ids: list[str] = []
+        while True:
+            got = self.collection.get(include=[], limit=5000, offset=len(ids))["ids"]
+            ids.extend(got)
+            if len(got) < 5000:
+                return ids
+
+    def vectors(self, ids: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+        """The vectors of these chunks, and the ids the store holds but cannot read the vector of."""
+        from chromadb.errors import ChromaError
+
+        found: dict[str, np.ndarray] = {}
+        unreadable: list[str] = []
+        pending = [ids[i:i + READ_PAGE] for i in range(0, len(ids), READ_PAGE)]
+        while pending:
+            part = pending.pop()
+            try:
+                got = self.collection.get(ids=part, include=["embeddings"])
+            except ChromaError:
+                if len(part) == 1:
+                    unreadable.extend(part)
+                else:  # find the unreadable ones by halves
+                    pending += [part[:len(part) // 2], part[len(part) // 2:]]
+                continue
+            found.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
+        return found, unreadable
+
+    def unfindable(self, vectors: dict[str, np.ndarray], n: int = 10) -> list[str]:
+        """The chunks that a query with their own vector does not return among the `n` nearest."""
+        ids = list(vectors)
+        lost = []
+        for start in range(0, len(ids), 100):
+            part = ids[start:start + 100]
+            got = self.collection.query(query_embeddings=np.stack([vectors[i] for i in part]), n_results=n,
+                                        include=[])
+            lost += [i for i, near in zip(part, got["ids"]) if i not in near]
+        return lost
+
+    def restore(self, ids: list[str], vectors: np.ndarray) -> None:
+        """Write these chunks' vectors again, keeping their text and metadata."""
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        by_id = dict(zip(ids, vectors))
+        if got["ids"]:
+            self.add(list(got["ids"]), np.stack([by_id[i] for i in got["ids"]]), list(got["documents"]),
+                     list(got["metadatas"]))
+
+    def _dim(self, found: dict[str, np.ndarray]) -> int:
+        """The store's vector size, from these vectors or else from the first readable ones."""
+        if not found:
+            found, _ = self.vectors(self.collection.get(include=[], limit=READ_PAGE)["ids"])
+        return len(next(iter(found.values()))) if found else 1
 
     def article_ids(self) -> set[str]:
         """Every article id that has chunks in the store (for consistency checks)."""
@@ -62,7 +162,19 @@ class ChunkStore:
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, str, dict, float]]:
         """The `n` nearest chunks (fewer if the store holds fewer) as (id, text, metadata, cosine similarity)."""
-        got = self.collection.query(query_embeddings=vector[None, :], n_results=n, where=where,
-                                    include=["documents", "metadatas", "distances"])
+        from chromadb.errors import InternalError
+
+        try:
+            got = self.collection.query(query_embeddings=vector[None, :], n_results=n, where=where,
+                                        include=["documents", "metadatas", "distances"])
+        except InternalError as exc:
+            if "Nothing found on disk" not in str(exc):
+                raise
+            return []  # loaded while empty, and another process has begun its first write: nothing committed yet
         return [(i, d, m, 1.0 - dist) for i, d, m, dist in
                 zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
+
+    def fetch(self, ids: list[str], where: dict[str, Any] | None = None) -> list[tuple[str, str, dict]]:
+        """These chunks (those of them that match `where`) as (id, text, metadata), by id."""
+        got = self.collection.get(ids=ids, where=where, include=["documents", "metadatas"])
+        return list(zip(got["ids"], got["documents"], got["metadatas"]))
