@@ -4,22 +4,42 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
+from rag.config import default_index
 from rag.errors import RagError
 
 if TYPE_CHECKING:
     from rag.types import Answer
 
 EXAMPLE_QUESTION = "Which countries did not sign the 2008 treaty?"
+SIGPIPE_EXIT = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
+# Characters a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1
+# controls (ESC [ and CSI start escape sequences), and the bidirectional overrides.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str, *, one_line: bool = False) -> str:
+    """Text from an article, a model or a server, safe to print: control characters as visible
+    escapes (ESC becomes \\x1b), and with `one_line` newlines as spaces."""
+    if one_line:
+        text = text.replace("\n", " ")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _say(text: str, file: TextIO | None = None) -> None:
+    """Print text that may hold control characters, escaped."""
+    print(terminal_text(text), file=file or sys.stdout)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("knowledge base")
-    group.add_argument("--index", metavar="DIR", help="index folder (default: index/store; env RAG_INDEX)")
+    group.add_argument("--index", metavar="DIR",
+                       help=f"index folder (default {default_index()}, the same for every install; env RAG_INDEX)")
     group.add_argument("--chroma-url", metavar="URL", help="use a Chroma server, e.g. http://127.0.0.1:8000")
     group.add_argument("--embedder", metavar="SPEC", help="'use' (default) or 'st:MODEL_NAME_OR_PATH'")
 
@@ -90,8 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
                 "rag chat --model llama3.1:8b")
     _answer_options(p)
 
-    p = command("doctor", "check the index, the embedder, the Ollama server and the model", "rag doctor")
+    p = command("doctor", "check the index, the embedder, the Ollama server and the model",
+                "rag doctor --deep\n  rag doctor --repair")
     _ollama_options(p)
+    p.add_argument("--deep", action="store_true",
+                   help="read every chunk back from the store and find it by its own vector (slow)")
+    p.add_argument("--repair", action="store_true",
+                   help="finish interrupted writes and fix what the checks find (takes the write lock)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("serve", "start the web chat (Gradio) on 127.0.0.1:7860", "rag serve --port 8080")
@@ -99,9 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to bind (default 127.0.0.1; another address is your explicit choice)")
     p.add_argument("--port", type=int, help="port (default 7860)")
 
-    p = command("eval", "score retrieval on a question set: recall@1/3/5 and MRR by language",
-                "rag eval index/questions.jsonl")
+    p = command("eval", "score retrieval (recall@1/3/5, MRR) and, where the set gives answers, the extractive "
+                "answers and refusals, by question language", "rag eval index/answers.jsonl --split test")
     p.add_argument("questions", metavar="QUESTIONS.jsonl", type=Path)
+    p.add_argument("--split", default="", metavar="NAME", help="only the questions of this split (dev, test)")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -132,18 +158,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     for error in report.errors:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         articles, chunks = engine.kb.manifest.count()
-        print(f"{report.summary()}. Index {engine.settings.index}: {articles} articles, {chunks} chunks.")
+        _say(f"{report.summary()}. Index {engine.settings.index}: {articles} articles, {chunks} chunks.")
     return 1 if report.failed else 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     record = _engine(args).remove(args.article_id)
-    print(f"removed {record.id}: {record.title} ({record.chunks} chunks)")
+    _say(f"removed {record.id}: {terminal_text(record.title, one_line=True)} ({record.chunks} chunks)")
     return 0
 
 
@@ -154,7 +180,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in records:
         dup = f"  (near-duplicate of {r.dup_of})" if r.dup_of else ""
-        print(f"{r.id}  {r.date or '?':10}  {r.lang}  {r.chunks:3} chunks  {r.title[:70]}{dup}")
+        line = f"{r.id}  {r.date or '?':10}  {r.lang}  {r.chunks:3} chunks  {r.title[:70]}{dup}"
+        print(terminal_text(line, one_line=True))
     print(f"{len(records)} articles")
     return 0
 
@@ -169,16 +196,18 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No passages found.")
     for p in passages:
         a = p.article
-        print(f"[{p.rank}] {p.score:.3f}  {a.title}  ({a.date or 'no date'}, {a.lang})  {a.source}")
-        print(textwrap.indent(textwrap.fill(p.text, 100), "    "))
+        head = f"[{p.rank}] {p.score:.3f}  {a.title}  ({a.date or 'no date'}, {a.lang})  {a.source}"
+        print(terminal_text(head, one_line=True))
+        print(textwrap.indent(textwrap.fill(terminal_text(p.text), 100), "    "))
         print()
     return 0
 
 
-def _print_answer(stream, out=sys.stdout) -> Answer:
-    """Stream the answer's text, then its warnings and cited sources; returns the Answer."""
+def _print_answer(stream, out: TextIO | None = None) -> Answer:
+    """Stream the answer's text, then its warnings and cited sources (to stdout unless `out`); returns the Answer."""
     from rag.types import Answer
 
+    out = out or sys.stdout
     shown = []
     answer = None
     for item in stream:
@@ -186,21 +215,22 @@ def _print_answer(stream, out=sys.stdout) -> Answer:
             answer = item
         else:
             shown.append(item)
-            out.write(item)
+            out.write(terminal_text(item))
             out.flush()
     assert answer is not None
     if "".join(shown).strip() != answer.text:
-        out.write("\n\n" + answer.text)  # the model broke off: the final answer replaces the partial one
+        out.write("\n\n" + terminal_text(answer.text))  # the model broke off: the final answer replaces it
     out.write("\n")
     for warning in answer.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _say(f"warning: {warning}", file=sys.stderr)
     if answer.citations:
         out.write("\nSources:\n")
         for c in answer.citations:
             a = c.article
             flag = "" if c.supported else "  (may not support the claim)"
-            out.write(f"[{c.n}] {a.title} ({a.date or 'no date'}) {a.source}{flag}\n")
-            out.write(textwrap.indent(textwrap.fill(f'"{c.quote or c.text}"', 100), "    ") + "\n")
+            out.write(terminal_text(f"[{c.n}] {a.title} ({a.date or 'no date'}) {a.source}{flag}", one_line=True)
+                      + "\n")
+            out.write(textwrap.indent(textwrap.fill(terminal_text(f'"{c.quote or c.text}"'), 100), "    ") + "\n")
     out.flush()
     return answer
 
@@ -229,16 +259,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             _print_answer(session.stream(question))
         except RagError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            _say(f"error: {exc}", file=sys.stderr)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    checks = _engine(args).doctor()
+    checks = _engine(args).doctor(deep=args.deep, repair=args.repair)
     if args.json:
         print(json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=1))
     else:
         for c in checks:
-            print(f"{'ok ' if c.ok else 'FIX'}  {c.name:9} {c.detail}")
+            _say(f"{'ok ' if c.ok else 'FIX'}  {c.name:9} {c.detail}")
     return 0 if all(c.ok for c in checks) else 1
 
 
@@ -247,7 +277,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     settings = engine.settings.with_overrides(host=args.host, port=args.port)
-    auth = (settings.username, settings.password) if settings.username and settings.password else None
+    if bool(settings.username) != bool(settings.password):
+        raise RagError("a login needs both username and password (config, or RAG_USERNAME and "
+                       "RAG_PASSWORD); set the missing one, or neither for no login")
+    auth = (settings.username, settings.password) if settings.username else None
     serve(engine, host=settings.host, port=settings.port, auth=auth)
     return 0
 
@@ -255,13 +288,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag.evaluation import format_scores
 
-    report = _engine(args).evaluate(args.questions)
+    report = _engine(args).evaluate(args.questions, split=args.split)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
     print(format_scores(report))
     for miss in report["misses"]:
-        print(f"miss@3 (rank {miss['rank']}): {miss['question']}")
+        if miss["kind"] == "retrieval":
+            print(f"miss@3 (rank {miss['rank']}): {terminal_text(miss['question'])}")
+        else:
+            print(f"{miss['kind']}: {terminal_text(miss['question'])}")
     return 0
 
 
@@ -281,14 +317,25 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(name, "1")
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that left shows up here, not in the interpreter's exit
+        return status
+    except BrokenPipeError:
+        return _reader_gone()
     except RagError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; the index is consistent, run the same command again to finish",
               file=sys.stderr)
         return 130
+
+
+def _reader_gone() -> int:
+    """The reader of our output has gone (a pipe closed after the first lines): stop quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere, without a second error
+    return SIGPIPE_EXIT
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ environment variables, then command-line flags (passed in as overrides).
   ``~/.config/rag/config.toml`` if present. Keys are the field names below.
 - Environment: ``RAG_<FIELD>`` in upper case (``RAG_INDEX``, ``RAG_MODEL``,
   ``RAG_CHROMA_URL``...); the Ollama URL also from Ollama's own ``OLLAMA_HOST``.
+
+Numeric settings carry their allowed range beside them; a value outside it is refused
+with a message naming the setting and the range, wherever it came from.
 """
 from __future__ import annotations
 
@@ -18,15 +21,11 @@ from typing import Any
 
 from rag.errors import RagError
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-_CHECKOUT = PACKAGE_DIR.parent
+def default_index() -> Path:
+    """The index when none is configured: the user's data folder, whatever the install mode or folder.
 
-
-def _default_index() -> Path:
-    # In a source checkout the knowledge base lives beside the code (index/store);
-    # an installed wheel keeps it in the user's data folder.
-    if (_CHECKOUT / "index" / "articles").is_dir():
-        return _CHECKOUT / "index" / "store"
+    One place, so an index built with a regular install is the one `rag ask` finds after an
+    editable install of the same checkout, and the other way round."""
     data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data / "rag" / "store"
 
@@ -37,29 +36,67 @@ def _default_cache() -> Path:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Every setting of the engine and its three faces."""
+class Range:
+    """The values a numeric setting accepts: low to high, `low` itself excluded when `above`."""
 
-    index: Path = field(default_factory=_default_index)
+    low: float
+    high: float
+    above: bool = False
+
+    def __contains__(self, value: float) -> bool:
+        return (value > self.low if self.above else value >= self.low) and value <= self.high
+
+    def __str__(self) -> str:
+        low, high = _number(self.low), _number(self.high)
+        return f"more than {low} and at most {high}" if self.above else f"from {low} to {high}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _ranged(default: Any, low: float, high: float, *, above: bool = False) -> Any:
+    return field(default=default, metadata={"range": Range(low, high, above)})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the engine and its three faces; numbers outside their range are refused."""
+
+    index: Path = field(default_factory=default_index)
     chroma_url: str = ""  # empty: embedded Chroma under `index`
     embedder: str = "use"  # "use" (multilingual USE v3) or "st:NAME_OR_PATH"
     cache_dir: Path = field(default_factory=_default_cache)
-    chunk_size: int = 384  # tokens; chosen with benchmarks/tune_retrieval.py (README)
-    chunk_overlap: int = 48
-    k: int = 5
+    chunk_size: int = _ranged(384, 16, 8192)  # tokens; chosen with benchmarks/tune_retrieval.py (README)
+    chunk_overlap: int = _ranged(48, 0, 8191)  # tokens, and less than chunk_size
+    k: int = _ranged(5, 1, 50)  # passages per search or answer
     ollama_host: str = "http://127.0.0.1:11434"
     model: str = "qwen2.5:7b"
-    temperature: float = 0.1
-    num_ctx: int = 8192
-    timeout: float = 120.0  # seconds without a byte from Ollama before giving up
-    connect_timeout: float = 3.0
-    history_turns: int = 6
-    min_score: float = 0.25  # retrieval score below which a passage is not relevant (README: calibration)
+    temperature: float = _ranged(0.1, 0, 2)
+    num_ctx: int = _ranged(8192, 1024, 1_048_576)  # tokens sent as the model's context window
+    timeout: float = _ranged(120.0, 0, 3600, above=True)  # seconds without a byte from Ollama before giving up
+    # seconds to a model reply's first token (a condensed follow-up: the whole reply); at most timeout
+    first_token_timeout: float = _ranged(30.0, 0, 3600, above=True)
+    write_wait: float = _ranged(600.0, 0, 86400)  # seconds a writer waits for another writer of the same index
+    connect_timeout: float = _ranged(3.0, 0, 300, above=True)
+    history_turns: int = _ranged(6, 0, 100)
     host: str = "127.0.0.1"
-    port: int = 7860
+    port: int = _ranged(7860, 1, 65535)
     username: str = ""
-    password: str = ""
-    max_upload_mb: int = 20
+    password: str = field(default="", repr=False)
+    login_attempts: int = _ranged(5, 1, 1000)  # failed logins per client within login_window, then refused
+    login_window: float = _ranged(60.0, 0, 86400, above=True)  # seconds
+    max_upload_mb: int = _ranged(20, 1, 2048)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            check_setting(f.name, getattr(self, f.name))
+        if self.chunk_overlap >= self.chunk_size:
+            raise RagError(f"setting 'chunk_overlap' must be less than chunk_size ({self.chunk_size}), "
+                           f"got {self.chunk_overlap}")
+        if self.first_token_timeout > self.timeout:
+            raise RagError(f"setting 'first_token_timeout' must be at most timeout ({self.timeout:g} s), "
+                           f"got {self.first_token_timeout:g}; raise timeout too, or lower first_token_timeout")
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """A copy with the given non-None values applied (flags)."""
@@ -70,11 +107,20 @@ class Settings:
         return replace(self, **{k: _coerce(k, v) for k, v in overrides.items() if v is not None})
 
 
-_TYPES = {f.name: f for f in fields(Settings)}
+def check_setting(name: str, value: Any) -> Any:
+    """`value` if it is in the range of setting `name`; else a RagError naming the setting and its range."""
+    allowed = _FIELDS[name].metadata.get("range")
+    if allowed is not None and not (isinstance(value, (int, float)) and value in allowed):
+        raise RagError(f"setting {name!r} must be {allowed}, got {value!r}")
+    return value
+
+
+_FIELDS = {f.name: f for f in fields(Settings)}
+_DEFAULTS = Settings()
 
 
 def _coerce(name: str, value: Any) -> Any:
-    default = getattr(Settings(), name)
+    default = getattr(_DEFAULTS, name)
     try:
         if isinstance(default, Path):
             return Path(value).expanduser()
@@ -85,7 +131,8 @@ def _coerce(name: str, value: Any) -> Any:
         if isinstance(default, float):
             return float(value)
     except (TypeError, ValueError):
-        raise RagError(f"setting {name!r} wants a {type(default).__name__}, got {value!r}") from None
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise RagError(f"setting {name!r} wants {kind}, got {value!r}") from None
     return str(value)
 
 
@@ -112,7 +159,7 @@ def load_settings(**overrides: Any) -> Settings:
             raise RagError(f"config file {path} is not valid TOML: {exc}") from None
     if os.environ.get("OLLAMA_HOST"):
         values["ollama_host"] = os.environ["OLLAMA_HOST"]
-    for name in _TYPES:
+    for name in _FIELDS:
         env = os.environ.get(f"RAG_{name.upper()}")
         if env not in (None, ""):
             values[name] = env

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
-from typing import Iterator
+import socket
+import threading
+from typing import Any, Iterator
 
 from rag.config import Settings
 from rag.errors import LLMUnavailable, RagError
+
+CHARS_PER_TOKEN = 6  # a generous guess (text averages about 4): never cuts a reply the server would not
 
 
 class LLMError(RagError):
@@ -22,8 +26,13 @@ class OllamaLLM:
         self.host = settings.ollama_host
         self.model = settings.model
         self.settings = settings
-        self._client = ollama.Client(host=self.host, timeout=httpx.Timeout(settings.timeout,
-                                                                          connect=settings.connect_timeout))
+        timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+        self._client = ollama.Client(host=self.host, timeout=timeout)
+        # Model calls get a connection each (never kept alive), so a call that writes nothing
+        # within first_token_timeout can be hung up without touching anyone else's.
+        self._model_client = ollama.Client(host=self.host, timeout=timeout,
+                                           limits=httpx.Limits(max_keepalive_connections=0),
+                                           event_hooks={"request": [_FirstTokenWatch.attach]})
 
     def options(self, **extra: object) -> dict:
         # num_ctx on every request: Ollama's default window (2048) silently cuts longer prompts.
@@ -33,26 +42,33 @@ class OllamaLLM:
                     **options: object) -> Iterator[str]:
         """Yield the reply piece by piece; raises LLMUnavailable or LLMError.
 
-        `usage`, if given, receives the server's token counts when the reply is done."""
+        `usage`, if given, receives the token counts and how the reply ended: `done_reason`
+        ("stop", or "length" when cut at num_predict) and `limited` (True when the server went on
+        past num_predict and the rest was not read). Nothing within first_token_timeout: LLMError."""
         model = model or self.model
-        with self._errors(model):
-            for part in self._client.chat(model=model, messages=messages, stream=True,
-                                          options=self.options(**options)):
-                piece = part.message.content if part.message else ""
-                if piece:
-                    yield piece
-                if part.done:
-                    if usage is not None:
-                        usage.update(prompt_tokens=part.prompt_eval_count or 0, answer_tokens=part.eval_count or 0)
+        usage = {} if usage is None else usage
+        watch = _FirstTokenWatch(self.settings.first_token_timeout)
+        with self._errors(model, watch):
+            parts = self._model_client.chat(model=model, messages=messages, stream=True,
+                                            options=self.options(**options))
+            try:
+                with watch:
+                    first = next(parts, None)
+                if first is not None:
+                    yield from _read_reply(first, parts, options.get("num_predict"), usage)
                     return
+            finally:
+                parts.close()  # hangs up on a reply that is still coming
         raise LLMError(f"the reply from Ollama at {self.host} ended before it was complete")
 
     def chat(self, messages: list[dict], model: str | None = None, **options: object) -> str:
-        """The whole reply at once (for short internal calls such as condensing a follow-up)."""
+        """The whole reply at once (for short internal calls such as condensing a follow-up);
+        it must arrive within first_token_timeout."""
         model = model or self.model
-        with self._errors(model):
-            response = self._client.chat(model=model, messages=messages, stream=False,
-                                         options=self.options(**options))
+        watch = _FirstTokenWatch(self.settings.first_token_timeout)
+        with self._errors(model, watch), watch:
+            response = self._model_client.chat(model=model, messages=messages, stream=False,
+                                               options=self.options(**options))
         return response.message.content or ""
 
     def models(self) -> list[str]:
@@ -67,8 +83,95 @@ class OllamaLLM:
             self._client.show(model)
         return model
 
-    def _errors(self, model: str):
-        return _OllamaErrors(self.host, model, self.settings.timeout)
+    def _errors(self, model: str, watch: "_FirstTokenWatch | None" = None) -> "_OllamaErrors":
+        return _OllamaErrors(self.host, model, self.settings.timeout, watch)
+
+
+def _read_reply(first: Any, parts: Iterator[Any], limit: object, usage: dict) -> Iterator[str]:
+    """The pieces of a streamed reply, stopping once it passes `limit` tokens (num_predict).
+
+    Tokens are the server's eval_count where a part carries one, else characters / CHARS_PER_TOKEN."""
+    chars = tokens = 0
+    part = first
+    while part is not None:
+        piece = part.message.content if part.message else ""
+        chars += len(piece or "") + len((part.message.thinking if part.message else None) or "")
+        tokens = max(tokens, part.eval_count or 0, -(-chars // CHARS_PER_TOKEN))
+        if part.done:
+            if piece:
+                yield piece
+            usage.update(prompt_tokens=part.prompt_eval_count or 0, answer_tokens=part.eval_count or tokens,
+                         done_reason=part.done_reason or "stop", limited=False)
+            return
+        if isinstance(limit, int) and limit > 0 and tokens > limit:
+            usage.update(prompt_tokens=0, answer_tokens=tokens, done_reason="length", limited=True)
+            return
+        if piece:
+            yield piece
+        part = next(parts, None)
+    raise _EndedEarly
+
+
+class _EndedEarly(Exception):
+    """The stream closed without its done line."""
+
+
+class _FirstTokenWatch:
+    """Hangs up one model call whose first part has not arrived within `seconds`.
+
+    Used as `with watch: first = next(parts)`: the request, sent inside the block, gets a trace
+    hook that learns its socket; a timer shuts that socket down when the time is up, which ends
+    the blocked read at once (the server sees the client leave)."""
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.fired = False
+        self._socket: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> "_FirstTokenWatch":
+        self._current.watch = self
+        self._timer = threading.Timer(self.seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._current.watch = None
+        if self._timer is not None:
+            self._timer.cancel()
+
+    @classmethod
+    def attach(cls, request: Any) -> None:
+        """httpx request hook: give the request of the watched call a trace that reports its socket."""
+        watch = getattr(cls._current, "watch", None)
+        if watch is not None:
+            request.extensions["trace"] = watch._trace
+
+    def _trace(self, event: str, info: dict) -> None:
+        if event != "connection.connect_tcp.complete":
+            return
+        sock = info["return_value"].get_extra_info("socket")
+        with self._lock:
+            self._socket = sock
+            if self.fired:
+                _hang_up(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            if self._socket is not None:
+                _hang_up(self._socket)
+
+
+def _hang_up(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 class _OllamaErrors:
@@ -78,14 +181,14 @@ class _OllamaErrors:
     httpx.ConnectError through when streaming; both are caught here.
     """
 
-    def __init__(self, host: str, model: str, timeout: float):
-        self.host, self.model, self.timeout = host, model, timeout
+    def __init__(self, host: str, model: str, timeout: float, watch: _FirstTokenWatch | None = None):
+        self.host, self.model, self.timeout, self.watch = host, model, timeout, watch
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None:
+        if exc is None or isinstance(exc, GeneratorExit):
             return False
         import httpx
         import ollama
@@ -94,6 +197,10 @@ class _OllamaErrors:
             raise LLMUnavailable(f"cannot reach Ollama at {self.host}. Start it with 'ollama serve' "
                                  "(install: https://ollama.com/download), or point OLLAMA_HOST at "
                                  "your Ollama server") from None
+        if self.watch is not None and self.watch.fired:
+            raise LLMError(f"Ollama at {self.host} wrote no answer within {self.watch.seconds:g} s, so the call "
+                           "was given up; raise 'first_token_timeout' in the config if the model is slow to "
+                           "load") from None
         if isinstance(exc, ollama.ResponseError):
             if exc.status_code == 404 and "not found" in str(exc.error).lower():
                 raise LLMUnavailable(f"model {self.model!r} is not available on the Ollama server at "
@@ -105,4 +212,6 @@ class _OllamaErrors:
         if isinstance(exc, (httpx.HTTPError, json.JSONDecodeError)):
             raise LLMError(f"the connection to Ollama at {self.host} broke off or sent an unreadable "
                            f"reply ({type(exc).__name__})") from None
+        if isinstance(exc, _EndedEarly):
+            raise LLMError(f"the reply from Ollama at {self.host} ended before it was complete") from None
         return False

@@ -6,6 +6,11 @@
         for part in client.chat(model="llama3.1:8b", messages=[...], stream=True): ...
         assert server.requests[-1][2]["options"]["num_ctx"] == 8192
 
+Like Ollama, a streamed reply's status line and headers go out with its first line (Ollama loads
+the model and reads the prompt before it answers at all), `options.num_predict` caps the reply
+(its final line then says done_reason "length"; a token here is 4 characters), and a client that
+hangs up ends the reply (counted in `server.hangups`).
+
 Run it by hand for a demo (default responder, until Ctrl-C):
 
     python tests/ollama_server.py --port 11434 --model llama3.1:8b
@@ -27,7 +32,8 @@ What the official `ollama` Python client (0.6.3, over httpx 0.28) raises against
 * a line that is not JSON (reply(malformed_after=N)): ``json.JSONDecodeError`` (a ValueError subclass);
       plain call with a non-JSON body: also ``json.JSONDecodeError``
 * nothing arrives within the client's read timeout (reply(stall_after=N)): ``httpx.ReadTimeout``
-      (a subclass of httpx.TimeoutException), both streaming and plain; never wrapped by the client
+      (a subclass of httpx.TimeoutException), both streaming and plain; never wrapped by the client.
+      stall_after=0 on a stream is a stall before the first token: not even the headers arrive
 * connection closed mid-stream (reply(drop_after=N)): ``httpx.RemoteProtocolError``
       ("peer closed connection without sending complete message body (incomplete chunked read)");
       plain call: ``httpx.RemoteProtocolError`` ("Server disconnected without sending a response.")
@@ -44,6 +50,7 @@ import argparse
 import hashlib
 import json
 import re
+import select
 import socket
 import threading
 import time
@@ -153,6 +160,25 @@ def _tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4)
 
 
+CHARS_PER_TOKEN = 4  # the server's own token count, for eval_count and num_predict
+
+
+def _num_predict(body: dict) -> Optional[int]:
+    """The request's options.num_predict when it caps the reply (Ollama: -1 and -2 do not)."""
+    options = body.get("options")
+    value = options.get("num_predict") if isinstance(options, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _client_gone(conn: socket.socket) -> bool:
+    """True when the peer has closed its end (a read would return end of file at once)."""
+    try:
+        readable, _, _ = select.select([conn], [], [], 0)
+        return bool(readable) and conn.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
 def _prompt_text(body: dict) -> str:
     if isinstance(body.get("messages"), list):
         return "\n".join(str(m.get("content") or "") for m in body["messages"] if isinstance(m, dict))
@@ -161,7 +187,7 @@ def _prompt_text(body: dict) -> str:
 
 class _Reply:
     __slots__ = ("text", "error", "status", "stall_after", "malformed_after", "error_after", "drop_after",
-                 "chunk_size", "delay")
+                 "chunk_size", "delay", "done_reason", "endless")
 
     def __init__(self, **kw):
         for key, value in kw.items():
@@ -187,6 +213,7 @@ class OllamaTestServer:
         self.models: list[str] = list(models)
         self.responder = responder
         self.requests: list[tuple[str, str, Optional[dict]]] = []
+        self.hangups = 0  # streamed replies the client left before their end
         self._host, self._port = host, port
         self._lock = threading.Lock()
         self._replies: deque[_Reply] = deque()
@@ -244,7 +271,8 @@ class OllamaTestServer:
     def reply(self, text: Optional[str] = None, *, error: Optional[str] = None, status: int = 200,
               stall_after: Optional[int] = None, malformed_after: Optional[int] = None,
               error_after: Optional[int] = None, drop_after: Optional[int] = None,
-              chunk_size: int = 4, delay: float = 0.0) -> None:
+              chunk_size: int = 4, delay: float = 0.0, done_reason: Optional[str] = None,
+              endless: bool = False) -> None:
         """Queue one reply for the next /api/chat or /api/generate request that reaches a model (FIFO).
 
         text: the reply, streamed in pieces of `chunk_size` characters, `delay` s apart
@@ -254,6 +282,10 @@ class OllamaTestServer:
         malformed_after=N: N pieces, then a line that is not JSON, then the stream ends.
         error_after=N: N pieces, then an {"error": error or MID_STREAM_ERROR} line, then the stream ends.
         drop_after=N: N pieces, then the connection is closed without ending the chunked body.
+        done_reason: what the final line says ("stop", "length"); by default "length" when the
+              request's num_predict cut the text, else "stop".
+        endless: a server that ignores num_predict: the text over and over, never a done line,
+              until the client hangs up (or stop()).
         With stream=false the failure modes apply to the single response: stall = no response until
         stop(), malformed = a 200 body that is not JSON, error_after = HTTP 500 {"error": ...},
         drop = the connection closes before any response.
@@ -266,7 +298,8 @@ class OllamaTestServer:
         with self._lock:
             self._replies.append(_Reply(text=text, error=error, status=status, stall_after=stall_after,
                                         malformed_after=malformed_after, error_after=error_after,
-                                        drop_after=drop_after, chunk_size=chunk_size, delay=delay))
+                                        drop_after=drop_after, chunk_size=chunk_size, delay=delay,
+                                        done_reason=done_reason, endless=endless))
 
     def pending(self) -> int:
         """How many scripted replies are still queued."""
@@ -284,7 +317,8 @@ class OllamaTestServer:
             scripted = self._replies.popleft() if self._replies else None
         if scripted is None:
             scripted = _Reply(text=None, error=None, status=200, stall_after=None, malformed_after=None,
-                              error_after=None, drop_after=None, chunk_size=4, delay=0.0)
+                              error_after=None, drop_after=None, chunk_size=4, delay=0.0, done_reason=None,
+                              endless=False)
         http_error = scripted.error is not None and scripted.error_after is None
         if scripted.text is None and not http_error:
             responder = self.responder or default_responder
@@ -394,6 +428,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         owner = self.server.owner
+        self._headers_sent = False
         path = self.path.split("?", 1)[0]
         raw = b""
         if self.command in ("POST", "PUT", "DELETE", "PATCH"):
@@ -473,17 +508,27 @@ class _Handler(BaseHTTPRequestHandler):
                     "done": False}
         return {"model": model, "created_at": _now(), "response": piece, "done": False}
 
-    def _final(self, chat: bool, model: str, body: dict, text: str, content: str, started: float) -> dict:
+    def _final(self, chat: bool, model: str, body: dict, text: str, content: str, started: float,
+               done_reason: str = "stop") -> dict:
         final = self._part(chat, model, content)
         prompt_tokens, eval_tokens = _tokens(_prompt_text(body)), _tokens(text)
         load, prompt_ns, eval_ns = 1_500_000, prompt_tokens * 200_000, eval_tokens * 20_000_000
-        final.update(done=True, done_reason="stop",
+        final.update(done=True, done_reason=done_reason,
                      total_duration=max(int((time.monotonic() - started) * 1e9), load + prompt_ns + eval_ns),
                      load_duration=load, prompt_eval_count=prompt_tokens, prompt_eval_duration=prompt_ns,
                      eval_count=eval_tokens, eval_duration=eval_ns)
         if not chat:
             final["context"] = list(range(1, min(prompt_tokens + eval_tokens, 32) + 1))
         return final
+
+    @staticmethod
+    def _capped(reply: _Reply, body: dict) -> tuple[str, str]:
+        """(the text to send, its done_reason): cut at num_predict tokens, as Ollama does."""
+        text, limit = reply.text or "", _num_predict(body)
+        cut = limit is not None and not reply.endless and len(text) > limit * CHARS_PER_TOKEN
+        if cut:
+            text = text[:limit * CHARS_PER_TOKEN]
+        return text, reply.done_reason or ("length" if cut else "stop")
 
     def _generate(self, chat: bool, model: str, body: dict) -> None:
         owner = self.server.owner
@@ -497,37 +542,42 @@ class _Handler(BaseHTTPRequestHandler):
         reply = owner._next_reply(body)
         if reply.error is not None and reply.error_after is None:
             return self._send(reply.status, {"error": reply.error})
-        text = reply.text or ""
-        pieces = [text[i:i + reply.chunk_size] for i in range(0, len(text), reply.chunk_size)]
         stream = body.get("stream")
         stream = True if stream is None else bool(stream)
+        text, done_reason = self._capped(reply, body)
         if not stream:
-            return self._whole(chat, model, body, reply, text, started)
+            return self._whole(chat, model, body, reply, text, done_reason, started)
+        try:
+            self._stream(chat, model, body, reply, text, done_reason, started)
+        except (BrokenPipeError, ConnectionResetError):
+            with owner._lock:
+                owner.hangups += 1
+            raise
 
+    def _stream(self, chat: bool, model: str, body: dict, reply: _Reply, text: str, done_reason: str,
+                started: float) -> None:
+        owner = self.server.owner
+        pieces = [text[i:i + reply.chunk_size] for i in range(0, len(text), reply.chunk_size)]
         # failure points: the first of the *_after counts decides
         fail = [(n, kind) for n, kind in ((reply.stall_after, "stall"), (reply.malformed_after, "malformed"),
                                          (reply.error_after, "error"), (reply.drop_after, "drop")) if n is not None]
         fail_at, fail_kind = min(fail) if fail else (None, None)
-
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-ndjson")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        self.wfile.flush()
-
         limit = len(pieces) if fail_at is None else min(fail_at, len(pieces))
-        for index, piece in enumerate(pieces[:limit]):
+        if reply.endless and pieces and fail_at is None:
+            limit = None  # round and round the text until the client leaves
+        index = 0
+        while limit is None or index < limit:
             if index and reply.delay > 0 and owner._stopping.wait(reply.delay):
                 raise _Abort
             if owner._stopping.is_set():
                 raise _Abort
-            self._chunk(json.dumps(self._part(chat, model, piece)) + "\n")
+            self._chunk(json.dumps(self._part(chat, model, pieces[index % len(pieces)])) + "\n")
+            index += 1
         # a count beyond the text means: every piece, then the failure instead of the done line
         if fail_kind is None:
-            self._chunk(json.dumps(self._final(chat, model, body, text, "", started)) + "\n")
+            self._chunk(json.dumps(self._final(chat, model, body, text, "", started, done_reason)) + "\n")
         elif fail_kind == "stall":
-            owner._stopping.wait()
-            raise _Abort
+            self._stall()
         elif fail_kind == "drop":
             raise _Abort
         elif fail_kind == "malformed":
@@ -536,11 +586,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(json.dumps({"error": reply.error or MID_STREAM_ERROR}) + "\n")
         self._end_chunks()
 
-    def _whole(self, chat: bool, model: str, body: dict, reply: _Reply, text: str, started: float) -> None:
+    def _stall(self) -> None:
+        """Send nothing more until stop(), or until the client hangs up (which Ollama notices too)."""
+        owner = self.server.owner
+        while not owner._stopping.wait(0.05):
+            if _client_gone(self.connection):
+                with owner._lock:
+                    owner.hangups += 1
+                break
+        raise _Abort
+
+    def _whole(self, chat: bool, model: str, body: dict, reply: _Reply, text: str, done_reason: str,
+               started: float) -> None:
         owner = self.server.owner
         if reply.stall_after is not None:
-            owner._stopping.wait()
-            raise _Abort
+            self._stall()
         if reply.drop_after is not None:
             raise _Abort
         if reply.error_after is not None:
@@ -551,11 +611,22 @@ class _Handler(BaseHTTPRequestHandler):
             pieces = max(1, -(-len(text) // reply.chunk_size))
             if owner._stopping.wait(reply.delay * (pieces - 1)):
                 raise _Abort
-        self._send(200, self._final(chat, model, body, text, text, started))
+        self._send(200, self._final(chat, model, body, text, text, started, done_reason))
 
     def _chunk(self, line: str) -> None:
+        """One line of the body, flushed at once; the first one carries the status line and headers."""
+        if not self._headers_sent:
+            self._start_stream()
         data = line.encode()
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))  # one write per line, flushed at once
+        self.wfile.flush()
+
+    def _start_stream(self) -> None:
+        self._headers_sent = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
         self.wfile.flush()
 
     def _end_chunks(self) -> None:

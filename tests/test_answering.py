@@ -9,7 +9,9 @@ import pytest
 
 from conftest import EXAMPLE, run_rag
 from ollama_server import OllamaTestServer
+from rag.answering import ANSWER_TOKENS
 from rag.engine import RAG
+from rag.llm import CHARS_PER_TOKEN
 from rag.errors import RagError
 from rag.types import Answer
 
@@ -25,7 +27,8 @@ def server():
 
 @pytest.fixture
 def engine(sample_index, use_embedder, server):
-    with RAG(sample_index, encoder=use_embedder, ollama_host=server.url, model=MODEL, timeout=2.0) as e:
+    with RAG(sample_index, encoder=use_embedder, ollama_host=server.url, model=MODEL, timeout=2.0,
+             first_token_timeout=1.0) as e:
         yield e
 
 
@@ -130,6 +133,57 @@ def test_broken_streams_end_in_a_clear_message_and_an_extractive_answer(engine, 
     assert time.monotonic() - started < 15
     assert answer.mode == "extractive" and answer.citations
     assert any(expected in w for w in answer.warnings), answer.warnings
+
+
+@pytest.mark.parametrize("reply", ["", "  \n  "])
+def test_an_empty_reply_gets_a_warning_and_the_extractive_answer(engine, server, reply):
+    server.reply(reply)
+    answer = engine.ask(EXAMPLE)
+    assert answer.mode == "extractive" and answer.citations and answer.text.startswith("Extractive answer")
+    assert any("the model returned an empty answer" in w for w in answer.warnings), answer.warnings
+    server.reply("")
+    dutch = engine.ask(NL_EXAMPLE)
+    assert dutch.mode == "extractive" and any("het model gaf een leeg antwoord" in w for w in dutch.warnings)
+
+
+def test_an_answer_cut_at_the_token_limit_says_so(engine, server):
+    server.reply("Russia, Ukraine and the United States did not sign [1]. " * 60)  # 3,360 characters
+    answer = engine.ask(EXAMPLE)
+    assert answer_requests(server)[-1]["options"]["num_predict"] == ANSWER_TOKENS
+    assert answer.mode == "llm" and answer.citations
+    assert len(answer.text) <= ANSWER_TOKENS * 4  # the server stopped at num_predict, done_reason "length"
+    assert any(f"cut off at the limit of {ANSWER_TOKENS} tokens" in w for w in answer.warnings), answer.warnings
+    assert server.hangups == 0
+
+
+def test_a_server_that_ignores_the_limit_is_cut_off_here(engine, server):
+    server.reply("Russia and Ukraine did not sign [1]. ", endless=True, chunk_size=8)
+    started = time.monotonic()
+    answer = engine.ask(EXAMPLE)
+    assert time.monotonic() - started < 15
+    assert answer.mode == "llm" and answer.text.startswith("Russia and Ukraine did not sign [1].")
+    assert len(answer.text) <= ANSWER_TOKENS * CHARS_PER_TOKEN  # not 219 KB
+    assert any(f"past the limit of {ANSWER_TOKENS} tokens" in w for w in answer.warnings), answer.warnings
+    deadline = time.monotonic() + 5
+    while server.hangups == 0 and time.monotonic() < deadline:  # we hung up; the server saw it
+        time.sleep(0.02)
+    assert server.hangups == 1
+
+
+def test_no_first_token_in_time_gives_up_long_before_the_read_timeout(sample_index, use_embedder, server):
+    with RAG(sample_index, encoder=use_embedder, ollama_host=server.url, model=MODEL, timeout=60,
+             first_token_timeout=1) as engine:
+        server.reply("Never sent [1].", stall_after=0)
+        started = time.monotonic()
+        answer = engine.ask(EXAMPLE)
+        waited = time.monotonic() - started
+        server.reply("Russia and Ukraine did not sign [1].", chunk_size=4, delay=0.3)  # slow, but it started
+        slow = engine.ask(EXAMPLE)
+    assert 1 <= waited < 8 and answer.mode == "extractive" and answer.citations
+    assert any(f"Ollama at {server.url} wrote no answer within 1 s" in w and "first_token_timeout" in w
+               for w in answer.warnings), answer.warnings
+    assert server.hangups == 1  # the stalled call was hung up, not left holding a connection
+    assert slow.mode == "llm" and slow.text == "Russia and Ukraine did not sign [1]."
 
 
 def test_missing_model_names_the_pull_command(sample_index, use_embedder):

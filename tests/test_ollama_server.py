@@ -262,6 +262,59 @@ def test_refused_connection_raises_different_errors_for_stream_and_not():
     assert not isinstance(info.value, ConnectionError)
 
 
+def test_empty_reply_is_a_done_line_at_once(server):
+    server.reply("")
+    parts = list(client(server).chat(model=MODEL, messages=USER, stream=True))
+    assert len(parts) == 1 and parts[0].done is True and parts[0].message.content == ""
+    assert parts[0].done_reason == "stop"
+    server.reply("  \n ")
+    assert client(server).chat(model=MODEL, messages=USER).message.content == "  \n "
+
+
+def test_num_predict_cuts_the_reply_with_done_reason_length(server):
+    c = client(server)
+    server.reply("x" * 100, chunk_size=8)
+    parts = list(c.chat(model=MODEL, messages=USER, stream=True, options={"num_predict": 5}))
+    assert "".join(p.message.content for p in parts) == "x" * 20  # 5 tokens of 4 characters
+    assert parts[-1].done_reason == "length" and parts[-1].eval_count == 5
+    server.reply("x" * 100)
+    whole = c.chat(model=MODEL, messages=USER, options={"num_predict": 5})
+    assert whole.message.content == "x" * 20 and whole.done_reason == "length"
+    server.reply("short", done_reason="length")  # scripted, whatever num_predict says
+    assert list(c.chat(model=MODEL, messages=USER, stream=True))[-1].done_reason == "length"
+    server.reply("x" * 100)
+    assert c.chat(model=MODEL, messages=USER, options={"num_predict": -1}).done_reason == "stop"
+
+
+def test_endless_reply_ignores_num_predict_until_the_client_hangs_up(server):
+    server.reply("abcd", endless=True)
+    stream = client(server).chat(model=MODEL, messages=USER, stream=True, options={"num_predict": 2})
+    seen = [next(stream).message.content for _ in range(500)]  # far past 2 tokens, no done line
+    assert set(seen) == {"abcd"}
+    stream.close()  # the client hangs up
+    deadline = time.monotonic() + 5
+    while server.hangups == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.hangups == 1
+
+
+def test_stall_before_the_first_token_sends_not_even_headers(server):
+    server.reply("abcd", stall_after=0)
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):  # waiting for the status line, as with a model still loading
+        with httpx.stream("POST", server.url + "/api/chat", json={"model": MODEL, "messages": USER},
+                          timeout=httpx.Timeout(5, read=0.5)):
+            pass
+    assert 0.4 < time.monotonic() - started < 3
+    deadline = time.monotonic() + 5  # the stalled handler notices the client left
+    while server.hangups == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.hangups == 1
+    server.reply("abcd", chunk_size=2, delay=0.3)  # otherwise the headers come with the first line
+    with httpx.stream("POST", server.url + "/api/chat", json={"model": MODEL, "messages": USER}) as r:
+        assert r.status_code == 200 and json.loads(next(r.iter_lines()))["message"]["content"] == "ab"
+
+
 def test_runs_as_a_script():
     port = free_port()
     script = Path(__file__).with_name("ollama_server.py")

@@ -81,7 +81,7 @@ def test_chat_endpoint_streams_a_cited_answer(sample_app, ollama):
     info = Client(url, verbose=False).view_api(return_format="dict", print_info=False)["named_endpoints"]["/chat"]
     assert [p["parameter_name"] for p in info["parameters"]] == ["message", "history"]
     assert info["parameters"][1]["parameter_default"] == []
-    ollama.reply("The United States, Russia and Ukraine stayed out of the convention [2].", chunk_size=3,
+    ollama.reply("The United States, Russia and Ukraine stayed out of the convention [Passage 1].", chunk_size=3,
                  delay=0.01)
     updates, final = ask(url, EXAMPLE)
     partial = [u["answer"] for u in updates if set(u) == {"answer"}]
@@ -114,7 +114,7 @@ def test_session_settings_reach_the_engine(sample_app, ollama):
     banner, models, rows = app.on_load()
     assert banner["visible"] is False and models["choices"] == [OTHER, MODEL] and models["value"] == MODEL
     assert len(rows) == len(engine.articles()) and all(len(row) == 5 for row in rows)
-    *_, (chat, panel, plain, _, banner) = app.respond(EXAMPLE, [], [], OTHER, 2)
+    *_, (chat, panel, plain, banner) = app.respond(EXAMPLE, [], [], OTHER, 2)
     body = [b for _, path, b in ollama.requests if path == "/api/chat"][-1]
     assert body["model"] == OTHER and "[2]" in body["messages"][-1]["content"]
     assert "[3]" not in body["messages"][-1]["content"]  # k=2 passages
@@ -203,7 +203,7 @@ def test_article_html_is_shown_as_text_never_run(tmp_path, use_embedder, ollama)
     engine = small_index(tmp_path, use_embedder, ollama.url, XSS)
     app = ChatApp(engine)
     ollama.reply("It says <script>window.__xss = 3</script> bomblets fail to explode [1].")
-    *_, (chat, panel, plain, _, banner) = app.respond("What happens to cluster munition bomblets?",
+    *_, (chat, panel, plain, banner) = app.respond("What happens to cluster munition bomblets?",
                                                        [], [], MODEL, 3)  # what the chat tab shows
     shown = chat[-1]["content"]
     for rendered in (panel, shown, chat[0]["content"]):
@@ -255,3 +255,150 @@ def test_two_people_at_once(sample_app, ollama):
     worker.join(60)
     assert quick["citations"] and results["slow"]["answer"].startswith("A slow answer")
     assert still_writing  # the second person's answer did not wait for the first one's
+
+
+def test_a_question_shows_at_once_and_says_it_waits_for_a_free_answer_slot(sample_app, ollama):
+    from rag.ui.app import QUEUED, ChatApp, create_app
+
+    engine, _ = sample_app
+    app = ChatApp(engine)
+    chat, panel, box, asked = app.show_question(f"  {EXAMPLE} ", [])
+    assert asked == EXAMPLE and box == "" and QUEUED in chat[-1]["content"] and QUEUED in panel
+    *_, (chat, panel, plain, _) = app.respond(asked, chat, [], MODEL, 3)
+    assert [turn["role"] for turn in chat] == ["user", "assistant"] and chat[0]["content"] == EXAMPLE
+    assert QUEUED not in chat[1]["content"] and 'href="#src-1"' in chat[1]["content"]
+    assert app.show_question("   ", chat)[3] == ""  # nothing asked: step two does nothing
+    # the wiring: step one is outside the answer queue, step two in it, with its queue status shown
+    steps = {f.name: f for f in create_app(engine).fns.values()}
+    assert steps["show_question"].concurrency_limit is None
+    assert steps["respond"].concurrency_id == "answer" and steps["respond"].show_progress == "full"
+    assert steps["respond"].trigger_after is not None
+
+
+def test_four_stalled_model_calls_do_not_keep_a_fifth_user_waiting(sample_index, use_embedder, ollama):
+    from gradio_client import Client
+    from gradio_client.utils import Status
+
+    from rag.ui.app import CONCURRENCY
+
+    engine = RAG(sample_index, encoder=use_embedder, ollama_host=ollama.url, model=MODEL, timeout=60,
+                 first_token_timeout=2)
+    for _ in range(CONCURRENCY):
+        ollama.reply("Never sent [1].", stall_after=0)  # the model never starts writing
+    ollama.reply("The United States, Russia and Ukraine stayed out of the convention [1].")
+    with running(engine) as url:
+        stalled = [Client(url, verbose=False).submit(EXAMPLE, [], api_name="/chat") for _ in range(CONCURRENCY)]
+        deadline = time.monotonic() + 30
+        while ollama.pending() > 1 and time.monotonic() < deadline:  # every answer slot holds a stalled call
+            time.sleep(0.02)
+        assert ollama.pending() == 1
+        started = time.monotonic()
+        fifth = Client(url, verbose=False).submit(EXAMPLE, [], api_name="/chat")
+        seen = set()
+        while not fifth.done() and time.monotonic() < started + 60:
+            seen.add(fifth.status().code)
+            time.sleep(0.05)
+        waited = time.monotonic() - started
+        final = fifth.outputs()[-1]
+        given_up = [job.result(timeout=30) for job in stalled]
+    engine.close()
+    assert waited < 2 + 6, waited  # first_token_timeout and a few seconds, not the 60 s read timeout
+    assert Status.IN_QUEUE in seen  # while it waited, the fifth user was told so (with its place)
+    assert final["mode"] == "llm" and final["answer"].startswith("The United States, Russia and Ukraine")
+    for answer in given_up:
+        assert answer["mode"] == "extractive" and answer["citations"]
+        assert any("wrote no answer within 2 s" in w for w in answer["warnings"]), answer["warnings"]
+    assert ollama.hangups == CONCURRENCY
+
+
+def _upload(client, *paths: Path) -> str:
+    from gradio_client import handle_file
+
+    status, _, _ = client.predict([handle_file(str(p)) for p in paths], api_name="/upload")
+    return status
+
+
+def test_a_same_named_upload_is_a_new_article_unless_it_is_the_same_file(tmp_path, use_embedder, ollama):
+    from gradio_client import Client
+
+    engine = small_index(tmp_path, use_embedder, ollama.url)
+    uploads = engine.settings.index / "uploads"
+    first, second = tmp_path / "one" / "news.txt", tmp_path / "two" / "news.txt"
+    for path, text in ((first, TRACTORS), (second, "date 2024-06 Beekeepers in Zeeland counted 3,100 hives "
+                                                   "this spring, the most since 1990, their union said.")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    with running(engine) as url:
+        client = Client(url, verbose=False)
+        assert "1 added, 0 updated" in _upload(client, first)
+        status = _upload(client, second)
+        assert "1 added, 0 updated" in status and "news.txt: saved as news-2.txt" in status
+        again = _upload(client, first)
+        assert "0 added, 0 updated, 1 unchanged" in again and "saved as" not in again
+    assert sorted(p.name for p in uploads.iterdir()) == ["news-2.txt", "news.txt"]
+    assert (uploads / "news.txt").read_text() == TRACTORS and "Zeeland" in (uploads / "news-2.txt").read_text()
+    sources = sorted(a.path for a in engine.articles() if Path(a.path).parent == uploads)
+    assert sources == [str(uploads / "news-2.txt"), str(uploads / "news.txt")]
+    engine.close()
+
+
+def test_a_failed_upload_is_not_kept(tmp_path, use_embedder, ollama):
+    from gradio_client import Client
+
+    engine = small_index(tmp_path, use_embedder, ollama.url, max_upload_mb=1)
+    uploads = engine.settings.index / "uploads"
+    send = tmp_path / "send"
+    send.mkdir()
+    good, broken, empty = send / "good.txt", send / "broken.pdf", send / "empty.txt"
+    good.write_text(TRACTORS, encoding="utf-8")
+    broken.write_bytes(b"%PDF-1.7 this is not really a PDF")
+    empty.write_text("   \n", encoding="utf-8")
+    big = send / "big.txt"
+    big.write_text("Too big. " * 140_000, encoding="utf-8")
+    with running(engine) as url:
+        client = Client(url, verbose=False)
+        status = _upload(client, good, broken, empty, big)
+        assert "1 added" in status and "2 failed" in status and "big.txt: refused" in status
+        assert "broken.pdf: not added, so not kept" in status and "empty.txt: not added, so not kept" in status
+        assert sorted(p.name for p in uploads.iterdir()) == ["good.txt"]
+        empty.write_text("", encoding="utf-8")
+        good_again = send / "again" / "good.txt"  # a failing file named like a good upload
+        good_again.parent.mkdir()
+        good_again.write_bytes(b"\x00\x01binary")
+        status = _upload(client, good_again)
+        assert "good-2.txt: not added, so not kept" in status
+    assert sorted(p.name for p in uploads.iterdir()) == ["good.txt"] and (uploads / "good.txt").read_text() == TRACTORS
+    engine.close()
+
+
+def test_logins_are_limited_per_client(sample_index, use_embedder):
+    import httpx
+
+    from rag.ui.app import LoginGuard, serve
+
+    engine = RAG(sample_index, encoder=use_embedder, ollama_host=f"http://127.0.0.1:{free_port()}", model=MODEL)
+    guard = LoginGuard("ann", "right horse battery", attempts=5, window=4)
+    port = free_port()
+    demo = serve(engine, port=port, auth=guard, block=False)
+    login = f"http://127.0.0.1:{port}/login"
+    wrong = {"username": "ann", "password": "wrong"}
+    right = {"username": "ann", "password": "right horse battery"}
+    try:
+        with httpx.Client() as attacker, \
+                httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2")) as other:
+            started = time.monotonic()
+            codes = [attacker.post(login, data=wrong).status_code for _ in range(100)]
+            refused = attacker.post(login, data=right)
+            assert time.monotonic() - started < guard.window  # all within one window
+            assert codes[:5] == [400] * 5 and codes[5:] == [429] * 95
+            assert guard.checks == 5  # after the limit, no password is checked
+            assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+            assert "too many failed logins from 127.0.0.1; try again in" in refused.json()["detail"]
+            welcome = other.post(login, data=right)  # another client is not blocked
+            assert welcome.status_code == 200 and welcome.json() == {"success": True}
+            time.sleep(max(0.0, started + guard.window + 0.2 - time.monotonic()))
+            assert attacker.post(login, data=right).status_code == 200  # the window has passed
+            assert guard.checks == 7
+    finally:
+        demo.close()
+        engine.close()
