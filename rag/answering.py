@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Iterator, Sequence
 
 from rag.citations import CitationRenumberer, build_citations
 from rag.errors import LLMUnavailable, RagError
-from rag.extractive import extractive_answer
 from rag.knowledge_base import KnowledgeBase
 from rag.language import detect_language
 from rag.llm import LLMError, OllamaLLM
 from rag.prompts import message, render
+from rag.reader import Reader
+from rag.relevance import decide
 from rag.tokens import count_tokens
 from rag.types import Answer, Passage
 from rag.validation import check_question
@@ -39,10 +41,11 @@ class Answerer:
         lang = detect_language(question)
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
-        standalone = self._condense(question, history, model, use_llm, warnings) if history else question
-        passages = self.kb.search(standalone, k or self.settings.k)
+        standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
+        asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
+        passages = self._search(asked, topic, k or self.settings.k)
         timings = {"retrieval_ms": _ms(started)}
-        relevant = [p for p in passages if p.score >= self.settings.min_score]
+        relevant = passages if decide(asked, passages, self.kb.embedder).answerable else []
 
         def finish(text: str, mode: str, citations=()) -> Answer:
             timings["total_ms"] = _ms(started)
@@ -56,7 +59,7 @@ class Answerer:
             return
         if use_llm:
             try:
-                result = yield from self._generate(question, standalone, lang, relevant, model, warnings,
+                result = yield from self._generate(question, asked, lang, relevant, model, warnings,
                                                    timings, started)
             except (LLMUnavailable, LLMError) as exc:
                 warnings.append(str(exc) if isinstance(exc, LLMUnavailable)
@@ -72,7 +75,9 @@ class Answerer:
                 warnings.extend(message("unsupported", lang, n=c.n) for c in citations if not c.supported)
                 yield finish(text, "llm", citations)
                 return
-        body, citations = extractive_answer(standalone, relevant, self.kb.embedder.embed, lang=lang)
+        # Without the model's rewrite a follow-up keeps the conversation's topic (its names and
+        # numbers) but its own intent: "And who did sign it?" asks for signers, not non-signers.
+        body, citations = Reader(self.kb.embedder).read(standalone, relevant, topic=topic, lang=lang).answer()
         text = f"{message('extractive_label', lang)}\n\n{body}"
         timings.setdefault("first_token_ms", _ms(started))
         yield text
@@ -115,6 +120,10 @@ class Answerer:
             shown_all.append(tail)
             yield tail
         text = "".join(shown_all).strip()
+        if not text:  # the stream() fallback gives the extractive answer, with this as the reason
+            raise LLMError(message("empty_answer", lang))
+        if usage.get("done_reason") == "length":
+            warnings.append(message("over_limit" if usage.get("limited") else "cut_off", lang, tokens=ANSWER_TOKENS))
         warnings.extend(message("invalid_citation", lang, n=n) for n in renumber.invalid)
         if usage.get("prompt_tokens", 0) >= self.settings.num_ctx:
             warnings.append(f"the prompt filled the model's whole context window ({self.settings.num_ctx} "
@@ -137,9 +146,25 @@ class Answerer:
                            "passage; raise num_ctx in the config")
         return given
 
-    def _condense(self, question: str, history: History, model: str | None, use_llm: bool,
-                  warnings: list[str]) -> str:
-        """A follow-up ("and who signed it?") rewritten as a standalone question."""
+    def _search(self, asked: str, topic: str, k: int) -> list[Passage]:
+        """The passages for the question; for a follow-up the model did not rewrite, the best of
+        those for the whole exchange and those for its topic alone ("And who did sign it?" says
+        too little to find the treaty by itself, and dilutes the question it follows)."""
+        passages = self.kb.search(asked, k)
+        if not topic:
+            return passages
+        best: dict[str, Passage] = {}
+        for p in passages + self.kb.search(topic, k):
+            if p.chunk_id not in best or p.score > best[p.chunk_id].score:
+                best[p.chunk_id] = p
+        ranked = sorted(best.values(), key=lambda p: -p.score)[:k]
+        return [replace(p, rank=i) for i, p in enumerate(ranked, 1)]
+
+    def _condense(self, question: str, history: History, model: str | None, use_llm: bool) -> tuple[str, str]:
+        """A follow-up ("and who signed it?") as (standalone question, topic).
+
+        The model rewrites it as a standalone question when it can (topic ""); otherwise the
+        question stays as asked and the conversation's last question is its topic."""
         if use_llm:
             transcript = "\n".join(f"{m['role']}: {m['content']}" for m in history)
             prompt = render("condense", history=transcript, question=question)
@@ -147,11 +172,11 @@ class Answerer:
                 standalone = self.llm.chat([{"role": "user", "content": prompt}], model=model,
                                            num_predict=120).strip().strip('"')
                 if standalone and NOT_FOUND not in standalone:
-                    return standalone.splitlines()[0]
+                    return standalone.splitlines()[0], ""
             except (LLMUnavailable, LLMError):
                 pass  # the answer step reports the problem; retrieval uses the fallback below
         previous = [m["content"] for m in history if m["role"] == "user"]
-        return f"{previous[-1]} {question}" if previous else question
+        return question, previous[-1] if previous else ""
 
     def _not_found(self, lang: str, passages: list[Passage]) -> str:
         if self.kb.manifest.count()[0] == 0:

@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from rag.numbers import NUMBER, numbers_in
+from rag.text import NUMBER, STOPWORDS, numbers_in
 from rag.sentences import split_sentences
 from rag.types import Citation, Passage
 
@@ -149,20 +149,6 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _NUMBER_WORDS = {w: str(i) for ws in (
     "zero one two three four five six seven eight nine ten eleven twelve",
     "nul een twee drie vier vijf zes zeven acht negen tien elf twaalf") for i, w in enumerate(ws.split())}
-STOPWORDS = frozenset("""
-a about above after again against all also although am an and any are around as at be been before being
-below between both but by can could did do does doing down during each either even ever every few for
-from further had has have having he her here hers him his how however i if in into is it its itself just
-last many may might more most much must my near neither new no nor not now of off on once one only or
-other our out over own per said same says she should since so some still such than that the their them
-then there these they this those though through to too under until up upon very was we were what when
-where whether which while who whom whose why will with within without would year years yet you your
-aan al alle alleen als altijd ander andere bij binnen daar daarom dan dat de deze die dit doch doen door
-dus echter een eens eer en enkele er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun
-iemand iets ik in is ja je jaar jaren kan kon kunnen maar me meer men met mij mijn moet na naar niet
-niets nog nu of om omdat onder ons ook op over reeds sinds te tegen toch toen tot u uit uw van veel voor
-want waren was wat we wel werd wordt worden wie wij zal ze zei zegt zelf zich zij zijn zo zonder zou
-""".split())
 
 
 def build_citations(text: str, passages: list[Passage], mapping: dict[int, int], *, embed: Embed | None = None,
@@ -190,7 +176,7 @@ def build_citations(text: str, passages: list[Passage], mapping: dict[int, int],
             sims = np.stack([vectors[c] for c in said]) @ np.stack([vectors[s] for s in sentences]).T
         tokens = _tokens(p.text)
         words = (w.lower() for w in _WORDS.findall(p.text))
-        numbers = _numbers_in(p.text) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+        numbers = numbers_in(p.text) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
         supported = all(_supports(claim, tokens, numbers, None if sims is None else sims[i].max())
                         for i, claim in enumerate(said))
         citations.append(Citation(n=n, text=p.text, article=p.article, supported=supported,
@@ -234,7 +220,7 @@ def _cited(text: str) -> set[int]:
 
 
 def _supports(claim: str, tokens: set[str], numbers: set[str], cosine: float | None) -> bool:
-    if not _numbers_in(claim) <= numbers:
+    if not numbers_in(claim) <= numbers:
         return False
     wanted = _keywords(claim)
     if not wanted:  # "Yes [1]." has nothing to check
@@ -286,7 +272,3 @@ def _keywords(sentence: str) -> set[str]:
 def _tokens(text: str) -> set[str]:
     return {_normalise(w) for w in _WORDS.findall(text)}
 
-
-def _numbers_in(text: str) -> set[str]:
-    # "800.000", "800,000" and "800000" are the same number; "2,5" and "2.5" too
-    return {re.sub(r"[.,]", "", n) for n in numbers_in(text)}

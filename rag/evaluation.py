@@ -1,4 +1,11 @@
-"""Retrieval evaluation: recall@1/3/5 and MRR over a question set, split by question language."""
+"""Evaluation over a question set, by question language: retrieval (recall@1/3/5, MRR) and, where the
+set gives answers, the answers themselves (does the text hold the fact? was an unanswerable question refused?).
+
+A question set is JSON Lines. Answerable questions: {"question", "lang", "source" (the answering
+article's file name), "passage" (exact text that holds the answer), optionally "answers" (strings
+any one of which a right answer contains; "A & B" needs both) and "wrong" (strings a right answer
+never contains)}. Unanswerable ones: {"question", "lang", "answerable": false}.
+"""
 from __future__ import annotations
 
 import json
@@ -7,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from rag.errors import RagError
-from rag.types import Passage
+from rag.types import Answer, Passage
 
 KS = (1, 3, 5)
 
@@ -16,8 +23,12 @@ KS = (1, 3, 5)
 class Question:
     question: str
     lang: str
-    source: str  # file name of the article that answers it
-    passage: str  # exact text that holds the answer
+    source: str = ""  # file name of the article that answers it ("" when nothing does)
+    passage: str = ""  # exact text that holds the answer
+    answers: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    answerable: bool = True
+    split: str = ""  # "dev" (tuned on) or "test" (held out)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -32,9 +43,14 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             record = json.loads(line)
-            questions.append(Question(record["question"], record["lang"], record["source"], record["passage"]))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise RagError(f"{path}:{number}: each line needs question, lang, source and passage ({exc})") from None
+            answerable = record.get("answerable", True) is not False
+            questions.append(Question(
+                str(record["question"]), str(record["lang"]), str(record["source"]) if answerable else "",
+                str(record["passage"]) if answerable else "", [str(a) for a in record.get("answers", [])],
+                [str(w) for w in record.get("wrong", [])], answerable, str(record.get("split", ""))))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise RagError(f"{path}:{number}: each line needs question, lang, and either source and passage "
+                           f"or \"answerable\": false ({exc})") from None
     if not questions:
         raise RagError(f"question set {path} is empty")
     return questions
@@ -50,11 +66,30 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def is_right(text: str, question: Question) -> bool:
+    """The answer holds one of the question's answers (every part of an "A & B" one) and none of its wrong strings."""
+    said = _fold(text)
+    if any(_fold(w) in said for w in question.wrong):
+        return False
+    return any(all(_fold(part) in said for part in alias.split(" & ")) for alias in question.answers)
+
+
+def _fold(text: str) -> str:
+    from rag.text import fold
+
+    return " ".join(fold(text).replace("’", "'").split())
+
+
 @dataclass
 class Scores:
-    n: int = 0
+    n: int = 0  # answerable questions
     hits: dict[int, int] = field(default_factory=lambda: {k: 0 for k in KS})
     reciprocal_rank: float = 0.0
+    with_answers: int = 0  # answerable questions that give answer strings
+    right: int = 0
+    wrongly_refused: int = 0
+    unanswerable: int = 0
+    refused: int = 0
 
     def add(self, rank: int | None) -> None:
         self.n += 1
@@ -65,32 +100,71 @@ class Scores:
 
     def to_dict(self) -> dict:
         n = max(self.n, 1)
-        out = {"questions": self.n}
+        out: dict = {"questions": self.n}
         out.update({f"recall@{k}": round(self.hits[k] / n, 3) for k in KS})
         out["mrr"] = round(self.reciprocal_rank / n, 3)
+        if self.with_answers or self.unanswerable:
+            out["answers_right"] = round(self.right / max(self.with_answers, 1), 3)
+            out["answerable_refused"] = round(self.wrongly_refused / max(self.with_answers, 1), 3)
+            out["unanswerable"] = self.unanswerable
+            out["unanswerable_refused"] = round(self.refused / max(self.unanswerable, 1), 3)
         return out
 
 
-def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question]) -> dict:
+def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question],
+             ask: Callable[[str], "Answer"] | None = None) -> dict:
     """Scores overall and per question language, each question's gold rank (None: not in the top 5),
-    and the misses at 3 for inspection."""
+    and the misses for inspection.
+
+    With `ask` (an extractive answer for a question, its passages retrieved with k=5), the
+    answers are scored too and the ranks come from the passages each answer was given."""
     groups: dict[str, Scores] = {"all": Scores()}
     misses, ranks = [], []
     for q in questions:
-        results = search(q.question, max(KS))
+        scores = [groups["all"], groups.setdefault(q.lang, Scores())]
+        answer = ask(q.question) if ask and (q.answers or not q.answerable) else None
+        if not q.answerable:
+            refused = answer is not None and not answer.citations
+            for s in scores:
+                s.unanswerable += 1
+                s.refused += refused
+            if not refused and answer is not None:
+                misses.append({"question": q.question, "kind": "answered", "answer": answer.text[-300:]})
+            continue
+        results = answer.passages if answer is not None else search(q.question, max(KS))
         rank = next((p.rank for p in results if is_gold(p, q)), None)
         ranks.append(rank)
-        for key in ("all", q.lang):
-            groups.setdefault(key, Scores()).add(rank)
+        for s in scores:
+            s.add(rank)
+        if answer is not None:
+            right, refused = is_right(answer.text, q), not answer.citations
+            for s in scores:
+                s.with_answers += 1
+                s.right += right
+                s.wrongly_refused += refused
+            if not right:
+                misses.append({"question": q.question, "kind": "refused" if refused else "wrong", "rank": rank,
+                               "answer": answer.text[-300:]})
         if rank is None or rank > 3:
-            misses.append({"question": q.question, "rank": rank,
+            misses.append({"question": q.question, "kind": "retrieval", "rank": rank,
                            "top": [f"{p.article.source.rsplit('/', 1)[-1]}: {p.text[:60]}" for p in results[:3]]})
     return {"scores": {k: v.to_dict() for k, v in groups.items()}, "ranks": ranks, "misses": misses}
 
 
 def format_scores(report: dict) -> str:
-    rows = [f"{'questions':<10}{'n':>5}" + "".join(f"{f'recall@{k}':>11}" for k in KS) + f"{'MRR':>8}"]
+    answers = any("answers_right" in s for s in report["scores"].values())
+    head = f"{'questions':<10}{'n':>5}" + "".join(f"{f'recall@{k}':>11}" for k in KS) + f"{'MRR':>8}"
+    if answers:
+        head += f"{'right':>8}{'refused':>9}{'unans.':>8}{'refused':>9}"
+    rows = [head]
     for key, s in report["scores"].items():
-        rows.append(f"{key:<10}{s['questions']:>5}" + "".join(f"{s[f'recall@{k}']:>11.2f}" for k in KS)
-                    + f"{s['mrr']:>8.2f}")
+        row = (f"{key:<10}{s['questions']:>5}" + "".join(f"{s[f'recall@{k}']:>11.2f}" for k in KS)
+               + f"{s['mrr']:>8.2f}")
+        if answers:
+            row += (f"{s.get('answers_right', 0):>8.2f}{s.get('answerable_refused', 0):>9.2f}"
+                    f"{s.get('unanswerable', 0):>8}{s.get('unanswerable_refused', 0):>9.2f}")
+        rows.append(row)
+    if answers:
+        rows.append("right: answers holding the fact asked for; refused: answerable questions refused; "
+                    "unans.: unanswerable questions, and the share refused")
     return "\n".join(rows)

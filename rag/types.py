@@ -28,6 +28,7 @@ class Passage:
     text: str
     article: ArticleMeta
     chunk_id: str = ""
+    best_sentence: float = 0.0  # cosine of its sentence closest to the question
 
     def to_dict(self) -> dict[str, Any]:
         return {"rank": self.rank, "score": round(self.score, 4), "text": self.text,

@@ -198,7 +198,7 @@ def test_interrupted_ingest_is_repaired(tmp_path, engine, copy_articles, monkeyp
     report = engine.ingest(copy_articles)
     assert report.repaired > 0 and report.failed == 0
     articles, chunks = consistent(engine)
-    assert articles == len(list(copy_articles.glob("*.txt")))
+    assert articles == len([p for p in copy_articles.iterdir() if p.suffix in (".txt", ".md")])
 
     with RAG(tmp_path / "clean", encoder=engine.kb.embedder) as clean:
         clean.ingest(copy_articles)
@@ -227,7 +227,7 @@ def test_killed_ingest_process_is_completed_by_the_next(tmp_path, copy_articles)
     assert result.returncode == 0, result.stderr
     with RAG(index) as engine:
         articles, _ = consistent(engine)
-    assert articles == len(list(copy_articles.rglob("*.txt")))
+    assert articles == len([p for p in copy_articles.rglob("*") if p.suffix in (".txt", ".md")])
 
 
 def test_other_embedder_is_refused_with_the_fix(tmp_path, sample_index):
@@ -255,7 +255,7 @@ def test_settings_precedence(tmp_path, monkeypatch):
     assert (settings.model, settings.k, settings.num_ctx) == ("from-file", 9, 16384)
     assert settings.ollama_host == "http://gpu-box:11434"
     monkeypatch.setenv("RAG_K", "many")
-    with pytest.raises(RagError, match="setting 'k' wants a int, got 'many'"):
+    with pytest.raises(RagError, match="setting 'k' wants a whole number, got 'many'"):
         load_settings()
     assert isinstance(Settings().index, Path)
 

@@ -1,0 +1,130 @@
+"""Names in questions and passages, matched across Dutch and English.
+
+A name the question gives ("the 2008 treaty" has none; "Germany", "Sunak", "the Arms Trade
+Treaty" do) pins down what it is about: a passage that never mentions it rarely answers. Names
+are matched three ways, cheapest first:
+- spelling, with case, accents and Dutch transliteration aside ("Poetin" = "Putin",
+  "Sjojgoe" = "Shoigu", "ATACMS" in "ATACMS-raketten");
+- a short table of institutions whose Dutch abbreviation differs (NAVO = NATO);
+- the multilingual encoder for translations ("Duitsland" ~ "Germany", "Witte Huis" ~ "White
+  House", "Arms Trade Treaty" ~ "wapenhandelsverdrag"); vectors are cached per name.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from difflib import SequenceMatcher
+from functools import lru_cache
+import weakref
+from rag.text import STOPWORDS, fold
+from rag.vector_cache import cache_for
+
+SAME_MEANING = 0.7  # cosine above which two names are translations of each other
+SAME_SPELLING = 0.8  # similarity of transliterated spellings ("medvedjev" ~ "medvedev")
+COMPOUND = 12  # lowercase words this long may be names in Dutch ("wapenhandelsverdrag")
+ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "eu"}, {"vk", "uk"},
+           {"hrw", "human rights watch"}]
+_TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k"), ("c", "k"), ("w", "v")]
+_TOKEN = re.compile(r"[\w’'-]+")
+# Capitalised, but not names: months and days (English capitalises them), besides the stopwords.
+NOT_NAMES = STOPWORDS | frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def spelling(name: str) -> str:
+    """A name folded and transliterated, to compare Dutch and English spellings."""
+    key = fold(name).replace("-", " ").replace("’", "'")
+    for a, b in _TRANSLITERATION:
+        key = key.replace(a, b)
+    return key
+
+
+def names_in(text: str) -> list[str]:
+    """Runs of capitalised words ("Arms Trade Treaty", "Jake Sullivan") and acronyms; a sentence's
+    first word only when it is an acronym or starts a run; no stopwords."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?:])\s+", text):
+        tokens = _TOKEN.findall(sentence)
+        run: list[str] = []
+        for i, token in enumerate(tokens + [""]):
+            capital = bool(token) and token[0].isupper() and fold(token) not in NOT_NAMES
+            first_ok = i > 0 or (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][:1].isupper())
+            if capital and first_ok:
+                run.append(token.strip("’'-"))
+            elif run:
+                found.append(" ".join(run))
+                run = []
+    return list(dict.fromkeys(found))
+
+
+def _candidates(text: str) -> list[str]:
+    """What a name in the question may match in a passage: its names, every capitalised word (a
+    sentence may start with one: "Duitsland stuurt..."), long compounds."""
+    runs = names_in(text)
+    tokens = _TOKEN.findall(text)
+    words = {t for t in tokens if t[:1].isupper() and fold(t) not in NOT_NAMES}
+    compounds = {w for w in tokens if len(w) >= COMPOUND and w.islower()}
+    return list(dict.fromkeys([*runs, *sorted(words), *sorted(compounds)]))
+
+
+@lru_cache(maxsize=8192)
+def _profile(text: str) -> tuple[str, tuple[str, ...]]:
+    """A passage's spelling, and its candidate names' spellings (passages recur from search to search)."""
+    return spelling(text), tuple(dict.fromkeys(spelling(c) for c in _candidates(text)))
+
+
+class NameMatcher:
+    """Finds a question's names in passages, with the embedder's cached vectors for translations."""
+
+    def __init__(self, embedder):
+        self.vectors = cache_for(embedder)
+
+    def coverage(self, asked: list[str], texts: list[str], *, translations: bool = True) -> list[float]:
+        """For each text, the share of the asked names it mentions (1.0 when none are asked).
+
+        A run of several words counts as mentioned when the run matches as a whole, or every
+        word of it does ("Sunak Oekraïne Challenger" in a Dutch question is three names; in
+        "START-verdrag" the name is the capitalised part). Translations are looked up, with the
+        encoder, only for texts where spelling leaves a name unfound."""
+        if not asked:
+            return [1.0] * len(texts)
+        out = []
+        for text in texts:
+            share = self._share(asked, text, None)
+            if share < 1.0 and translations:
+                share = self._share(asked, text, self._translations(asked, text))
+            out.append(share)
+        return out
+
+    def _share(self, asked: list[str], text: str, translated: set[str] | None) -> float:
+        folded, spelled = _profile(text)
+
+        def found(name: str) -> bool:
+            key = spelling(name)
+            if len(key) > 1 and re.search(rf"(?<!\w){re.escape(key)}", folded):
+                return True
+            if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded)
+                   for alias in ALIASES if key in alias for o in alias - {key}):
+                return True
+            for other in spelled:
+                if abs(len(other) - len(key)) <= 3:
+                    matcher = SequenceMatcher(None, key, other)
+                    if matcher.quick_ratio() >= SAME_SPELLING and matcher.ratio() >= SAME_SPELLING:
+                        return True
+            return translated is not None and name in translated
+
+        def found_word(word: str) -> bool:
+            return found(word) or any(found(part) for part in word.split("-") if part[:1].isupper())
+
+        return sum(found(a) or all(found_word(w) for w in a.split()) for a in asked) / len(asked)
+
+    def _translations(self, asked: list[str], text: str) -> set[str]:
+        """The asked names (and their words) whose meaning a name in `text` shares."""
+        names = list(dict.fromkeys(w for a in asked for w in [a, *re.split(r"[\s-]+", a)] if w))
+        candidates = _candidates(text)
+        if not candidates:
+            return set()
+        vectors = self.vectors.embed(names + candidates)
+        similar = vectors[:len(names)] @ vectors[len(names):].T
+        return {n for n, row in zip(names, similar) if float(row.max()) >= SAME_MEANING}

@@ -1,0 +1,252 @@
+"""The extractive reader: the sentence of the retrieved passages that answers the question, quoted.
+
+Without a language model this is the answer people see, so it reads the question first:
+- what it asks for (`intent`: a date, a number, an amount, a name, a reason), from its
+  question words in Dutch or English;
+- the names and numbers that pin down what it is about ("the 2008 treaty", "Medvedev"): a
+  sentence is only a candidate when its passage holds every number of the question, and it
+  gains for the question's names and numbers that it (or the sentence before it) mentions, in
+  either language (rag.names);
+- whether it asks about a negation ("did not sign") or not ("who did sign").
+
+Each sentence scores its cosine to the question plus those signals (weights fitted with
+benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
+starts by referring back ("Ze", "He", "Daartoe"), and so is the runner-up of the same passage
+when it scores nearly as well: never a sentence from another article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag.names import NameMatcher, names_in
+from rag.sentences import split_sentences
+from rag.text import fold, numbers_in, terms
+from rag.types import Citation, Passage
+from rag.vector_cache import cache_for
+
+MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
+SECOND_MARGIN = 0.3  # a second sentence of the answering passage is quoted when it scores this close (dev set)
+
+
+@dataclass(frozen=True)
+class ReaderWeights:
+    """What each signal adds to a sentence's cosine to the question.
+
+    Fitted on the dev half of index/answers.jsonl (a softmax over each question's sentences,
+    benchmarks/tune_answers.py) and checked on the held-out test half."""
+
+    passage: float = 0.9  # its passage's retrieval score, relative to the best passage's
+    top_passage: float = 0.8  # it is in the best passage
+    names: float = 0.6  # the share of the question's names in it or the sentence before
+    numbers: float = 0.65  # the share of the question's numbers in it, the sentence before or the title
+    overlap: float = 2.0  # the share of the question's stemmed words in it or the sentence before
+    intent: float = 0.5  # it holds the kind of thing asked for (a date, an amount...)
+    negation: float = 0.45  # its negation agrees with the question's
+    lead: float = -0.85  # it opens its article and is its title: a headline, not an answer
+    same_language: float = -1.45  # in the question's language: the cosine and the overlap favour those
+
+
+_MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+           r"january|february|march|may|june|july|august|october")
+_DAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_UNITS = r"dollars?|euros?|pond|pounds?|roebel|roebels|miljoen|miljard|million|billion|procent|percent|%|\$|€|£"
+_NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
+                 r"hundred|dozens|hundreds|thousands|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"
+                 r"\w+tien|twintig|dertig|veertig|vijftig|honderd|tientallen|honderden|duizenden")
+ANSWER_SHAPES = {
+    "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS}|{_DAYS}|gisteren|vandaag|yesterday|today)\b", re.I),
+    "number": re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I),
+    "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
+    "reason": re.compile(r"\b(?:because|since|due to|as a result|so that|in order to|omdat|want|doordat|"
+                         r"vanwege|wegens|zodat|daardoor|om\b.*\bte)\b", re.I),
+}
+# The question words of each intent, Dutch and English. The question word that comes first
+# decides ("Who interviewed Putin when he threatened..." asks for a person).
+_WHICH = r"(?:which|what|welke|welk|wat voor)"
+INTENTS = [
+    ("amount", re.compile(r"\b(?:how much|worth|cost|costs|price|waard|kost|kostte|kosten|bedrag|prijs|"
+                          r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar)\b))\b", re.I)),
+    ("number", re.compile(rf"\b(?:how many|how long|how old|how high|how far|how big|how large|hoeveel|hoe lang|"
+                          rf"hoe oud|hoe hoog|hoe ver|hoe groot|aantal|{_WHICH} (?:percentage|share|rate|calibre|"
+                          rf"caliber|kaliber|range|bereik|number|size|distance))\b", re.I)),
+    ("date", re.compile(rf"\b(?:when|since when|wanneer|sinds wanneer|{_WHICH} (?:year|date|day|month|jaar|datum|"
+                        rf"dag|maand)|on {_WHICH} day|op {_WHICH} dag|in {_WHICH} (?:year|jaar))\b", re.I)),
+    ("reason", re.compile(r"\b(?:why|for what reason|waarom|om welke reden)\b", re.I)),
+    ("name", re.compile(rf"\b(?:who|whom|whose|where|wie|wiens|waar|{_WHICH} \w+)\b", re.I)),
+]
+# Words of exclusion count as negation: "staan buiten het verdrag" answers "did not sign".
+NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|without|outside|\w+n['’]t|niet|geen|"
+                      r"nooit|niemand|niets|noch|zonder|buiten|ontbreken|ontbreekt)\b", re.I)
+# Capitalised Dutch adjectives of nations and places ("Amerikaanse", "Russische") name no one.
+_ADJECTIVE = re.compile(r"\w{3,}(?:se|sche)$")
+# A sentence starting with these refers back to the one before it.
+# ("het", "die", "this" are mostly articles and determiners, so they do not count.)
+_ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|hij|daar\w*|hun|ook)\b", re.I)
+
+
+def intent(question: str) -> str:
+    """What the question asks for: amount, number, date, reason, name, or "" (anything).
+
+    The earliest question word decides; at one place, the most specific kind (INTENTS' order)."""
+    found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
+             for m in [pattern.search(question)] if m]
+    return min(found)[2] if found else ""
+
+
+def holds_answer(kind: str, sentence: str, question: str) -> bool:
+    """Whether the sentence holds something of the kind asked for, beyond what the question says."""
+    if not kind:
+        return True
+    if kind == "name":
+        asked = {fold(w) for n in names_in(question) for w in n.split()}
+        return any(fold(w) not in asked and not _ADJECTIVE.search(w) for n in names_in(sentence) for w in n.split())
+    if kind == "reason":
+        return bool(ANSWER_SHAPES["reason"].search(sentence))
+    new_numbers = bool(numbers_in(sentence) - numbers_in(question))
+    if kind == "date":
+        return new_numbers or any(m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
+    if kind == "amount":
+        return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
+    return new_numbers or bool(re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I))
+
+
+@dataclass
+class Sentence:
+    """A sentence of a passage, with its cosine to the question and the signals ReaderWeights weighs."""
+
+    passage: int  # index into the passages
+    position: int  # index within its passage
+    text: str
+    cosine: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict)  # by ReaderWeights field name
+    score: float = 0.0
+
+    @property
+    def names(self) -> float:
+        return self.signals.get("names", 1.0)
+
+    @property
+    def has_answer(self) -> bool:
+        return bool(self.signals.get("intent", 0.0))
+
+
+@dataclass
+class Reading:
+    """What the reader found: the sentences to quote and the best one's signals."""
+
+    intent: str
+    passages: list[Passage]
+    quoted: list[Sentence] = field(default_factory=list)
+    best: Sentence | None = None
+    sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
+
+    def answer(self) -> tuple[str, list[Citation]]:
+        """Lines `- "sentence" [n]` and their citations, numbered in order of first use.
+
+        A citation is `supported` when the quote holds the kind of thing asked for and
+        mentions every name of the question."""
+        numbers: dict[int, int] = {}
+        lines, citations = [], []
+        supported = self.best is not None and self.best.has_answer and self.best.names >= 1.0
+        for s in self.quoted:
+            if s.passage not in numbers:
+                numbers[s.passage] = len(numbers) + 1
+                p = self.passages[s.passage]
+                quote = " ".join(q.text for q in self.quoted if q.passage == s.passage)
+                citations.append(Citation(n=numbers[s.passage], text=p.text, article=p.article,
+                                          supported=supported, quote=quote))
+            lines.append(f'- "{s.text}" [{numbers[s.passage]}]')
+        return "\n".join(lines), citations
+
+
+def _is_title(sentence: str, title: str) -> bool:
+    """The sentence is the article's title (derived from it, or repeated as its first line)."""
+    return bool(title) and " ".join(sentence.split())[:60] == " ".join(title.split())[:60]
+
+
+class Reader:
+    """Reads passages for one question with the knowledge base's embedder (normalised vectors)."""
+
+    def __init__(self, embedder, weights: ReaderWeights = ReaderWeights()):
+        self.embedder = embedder
+        self.weights = weights
+
+    def read(self, question: str, passages: list[Passage], *, topic: str = "", lang: str = "en") -> Reading:
+        """Score every sentence of `passages` for `question`.
+
+        `topic` is text from earlier in a conversation that says what the question is about
+        ("And who did sign it?" after a question about the 2008 treaty): its names and numbers
+        count as the question's, while the intent and the negation are the question's own.
+        `lang` is the question's language, for comparing words with passages in the same one."""
+        reading = Reading(intent(question), passages)
+        about = f"{topic} {question}" if topic else question
+        found = self._sentences(passages, numbers_in(about))
+        if not found:
+            return reading
+        vectors = cache_for(self.embedder).embed([about] + [s.text for s in found])
+        cosines = vectors[1:] @ vectors[0]
+        contexts = [self._with_previous(found, i) for i in range(len(found))]
+        names = NameMatcher(self.embedder).coverage(names_in(about), contexts)
+        asked_numbers = numbers_in(about)
+        asked_terms = set(terms(about, lang))
+        negated = bool(NEGATION.search(question))
+        top = max(p.score for p in passages) or 1.0
+        for i, s in enumerate(found):
+            p = passages[s.passage]
+            s.cosine = float(cosines[i])
+            if contexts[i] != s.text and _ANAPHOR.match(s.text):  # "Daartoe behoren ...": read with its referent
+                s.cosine = max(s.cosine, (s.cosine + float(cosines[i - 1])) / 2)
+            # a number in the title says what the whole article is about ("the 2008 treaty")
+            held = numbers_in(f"{contexts[i]} {p.article.title}")
+            same = p.article.lang == lang
+            s.signals = {
+                "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
+                "numbers": len(asked_numbers & held) / len(asked_numbers) if asked_numbers else 1.0,
+                "overlap": (len(asked_terms & set(terms(contexts[i], lang))) / len(asked_terms)
+                            if asked_terms and same else 0.0),
+                "intent": float(holds_answer(reading.intent, s.text, about)),
+                "negation": float(bool(NEGATION.search(s.text)) == negated),
+                "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
+            s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
+        reading.sentences = found
+        best = max(range(len(found)), key=lambda i: found[i].score)
+        reading.best = found[best]
+        reading.quoted = self._quote(found, best)
+        return reading
+
+    @staticmethod
+    def _sentences(passages: list[Passage], numbers: set[str]) -> list[Sentence]:
+        """The sentences of the passages that hold every number of the question (of all, if none does)."""
+        holding = [i for i, p in enumerate(passages) if numbers <= numbers_in(f"{p.text} {p.article.date}")]
+        found = []
+        for i in holding or range(len(passages)):
+            p = passages[i]
+            for j, text in enumerate(split_sentences(p.text, p.article.lang)):
+                if len(text.split()) >= MIN_WORDS and not text.endswith("?"):  # a headline asking, not answering
+                    found.append(Sentence(i, j, text))
+        return found
+
+    @staticmethod
+    def _with_previous(sentences: list[Sentence], i: int) -> str:
+        s = sentences[i]
+        if i and sentences[i - 1].passage == s.passage and sentences[i - 1].position == s.position - 1:
+            return f"{sentences[i - 1].text} {s.text}"
+        return s.text
+
+    @staticmethod
+    def _quote(sentences: list[Sentence], best: int) -> list[Sentence]:
+        """The best sentence (with the one before it when it refers back), and the runner-up from the
+        same passage when it scores within SECOND_MARGIN, in the article's order."""
+        s = sentences[best]
+        chosen = [s]
+        if best and sentences[best - 1].passage == s.passage and sentences[best - 1].position == s.position - 1 \
+                and _ANAPHOR.match(s.text):
+            chosen.append(sentences[best - 1])
+        runner_up = max((x for x in sentences if x.passage == s.passage and x not in chosen), default=None,
+                        key=lambda x: x.score)
+        if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
+            chosen.append(runner_up)
+        return sorted(chosen, key=lambda x: x.position)

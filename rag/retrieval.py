@@ -1,0 +1,132 @@
+"""Retrieval: the passages that answer a question, best first.
+
+Candidates are the chunks nearest to the question by vector (Chroma). Each is then scored on
+the signals measured to help (README, "Retrieval"):
+- the cosine of the chunk's vector and of its best sentence to the question (multilingual);
+- the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
+  "ATACMS" in "ATACMS-raketten"; rag.names), which sets a passage about the question's
+  treaty, person or place above one that only shares its topic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.errors import RagError
+from rag.names import NameMatcher, names_in
+from rag.text import numbers_in
+from rag.types import ArticleMeta, Passage
+
+CANDIDATES = 24  # chunks taken from the store before rescoring
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal adds to a chunk's score (benchmarks/tune_answers.py varies them)."""
+
+    chunk: float = 0.5
+    sentence: float = 0.5
+    names: float = 0.1
+    numbers: float = 0.1  # the share of the question's numbers in the chunk, its title or its date
+
+
+@dataclass
+class Candidate:
+    """A chunk that may answer, with its signals."""
+
+    chunk_id: str
+    text: str
+    meta: dict
+    cosine: float  # of the chunk's vector
+    sentence: float = 0.0  # of its best sentence
+    names: float = 1.0  # share of the question's names it mentions (1.0 when the question has none)
+    numbers: float = 1.0  # share of the question's numbers in it, its title or its date (1.0 when none)
+    score: float = 0.0
+
+
+def article_meta(meta: dict) -> ArticleMeta:
+    return ArticleMeta(id=meta["article_id"], title=meta["title"], date=meta["date"], lang=meta["lang"],
+                       source=meta["source"])
+
+
+def date_bound(value: str, upper: bool) -> int:
+    """'2023', '2023-07' or '2023-07-14' as a comparable YYYYMMDD number."""
+    parts = value.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if not 1 <= len(numbers) <= 3:
+            raise ValueError
+    except ValueError:
+        raise RagError(f"not a date: {value!r}; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+    year, month, day = (numbers + [99 if upper else 0] * 2)[:3]
+    return year * 10000 + month * 100 + day
+
+
+def where(since: str = "", until: str = "", lang: str = "") -> dict | None:
+    """The Chroma metadata filter for a date range and a language."""
+    clauses = []
+    if since:
+        clauses.append({"date_int": {"$gte": date_bound(since, upper=False)}})
+    if until:
+        clauses.append({"date_int": {"$lte": date_bound(until, upper=True)}})
+        if not since:  # undated articles (date_int 0) are outside every date range
+            clauses.append({"date_int": {"$gt": 0}})
+    if lang:
+        clauses.append({"lang": lang})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class Retriever:
+    """Searches one knowledge base (`kb`: its store, manifest and embedder)."""
+
+    def __init__(self, kb, weights: Weights = Weights()):
+        self.kb = kb
+        self.weights = weights
+
+    def search(self, question: str, k: int, *, since: str = "", until: str = "", lang: str = "") -> list[Passage]:
+        """The `k` best passages, at most one article per group of near-duplicates."""
+        vector = self.kb.embedder.embed([question])[0]
+        candidates = self.candidates(question, vector, max(CANDIDATES, 3 * k + 5), where(since, until, lang))
+        return self.rank(candidates, k)
+
+    def candidates(self, question: str, vector: np.ndarray, n: int, filters: dict | None = None) -> list[Candidate]:
+        """The `n` chunks nearest to the question's vector, with their signals, unscored."""
+        kb = self.kb
+        hits = kb.store.query(vector, n=n, where=filters)
+        live = kb.live([chunk_id for chunk_id, *_ in hits])
+        found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
+        sentences = kb.manifest.sentence_vectors([c.chunk_id for c in found], len(vector))
+        for c in found:
+            rows = sentences.get(c.chunk_id)
+            c.sentence = float((rows @ vector).max()) if rows is not None and len(rows) else c.cosine
+        asked_numbers = numbers_in(question)
+        if asked_numbers:
+            for c in found:
+                held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date'].replace('-', ' ')}")
+                c.numbers = len(asked_numbers & held) / len(asked_numbers)
+        asked = names_in(question)
+        if asked:
+            # spelling only: looking up translations costs an encoder call per search
+            shares = NameMatcher(kb.embedder).coverage(asked, [c.text for c in found], translations=False)
+            for c, share in zip(found, shares):
+                c.names = share
+        return found
+
+    def rank(self, candidates: list[Candidate], k: int) -> list[Passage]:
+        w = self.weights
+        for c in candidates:
+            c.score = w.chunk * c.cosine + w.sentence * c.sentence + w.names * c.names + w.numbers * c.numbers
+        passages: list[Passage] = []
+        group_owner: dict[str, str] = {}
+        for c in sorted(candidates, key=lambda c: -c.score):
+            owner = group_owner.setdefault(c.meta["group"], c.meta["article_id"])
+            if owner != c.meta["article_id"]:
+                continue  # another copy of a story already in the results
+            passages.append(Passage(rank=len(passages) + 1, score=float(c.score), text=c.text,
+                                    article=article_meta(c.meta), chunk_id=c.chunk_id, best_sentence=c.sentence))
+            if len(passages) == k:
+                break
+        return passages

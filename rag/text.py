@@ -1,0 +1,82 @@
+"""Words and numbers of Dutch and English text, compared the same way by every part that compares texts.
+
+- `numbers_in`: numbers in one canonical form, so "800.000", "800,000" and "800000" are equal,
+  and so are "2,35" and "2.35" (the encoder hardly tells numbers apart; they read the same in
+  every language);
+- `terms`: a text's content words folded (lowercase, no accents), stopwords dropped,
+  Snowball-stemmed in the text's language, then its numbers.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+STOPWORDS = frozenset("""
+a about above after again against all also although am an and any are around as at be been before being
+below between both but by can could did do does doing done down during each either even ever every few for
+from further get got had has have having he her here hers him his how however i if in into is it its itself
+just last many may might more most much must my near neither new no nor not now of off on once one only or
+other our out over own per said same says she should since so some still such than that the their them
+then there these they this those though through to too under until up upon very was we were what when
+where whether which while who whom whose why will with within without would year years yet you your
+aan al alle alleen als altijd ander andere bij binnen daar daarom dan dat de deze die dit doch doen door
+dus echter een eens eer en enkele er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun
+iemand iets ik in is ja je jaar jaren kan kon kunnen maar me meer men met mij mijn moet na naar niet
+niets nog nu of om omdat onder ons ook op over reeds sinds te tegen toch toen tot u uit uw van veel voor
+want waren was wat we wel welk welke werd wordt worden wie wij zal ze zei zegt zelf zich zij zijn zo zonder
+zou waar wanneer waarom hoeveel hoe
+""".split())
+
+_STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french", "es": "spanish",
+             "it": "italian", "pt": "portuguese", "da": "danish", "sv": "swedish", "no": "norwegian",
+             "pl": "polish"}
+
+
+def fold(word: str) -> str:
+    """Lowercase without accents: "Oekraïne" -> "oekraine"."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in word if not unicodedata.combining(c))
+
+
+def canonical_number(number: str) -> str:
+    """"800.000" / "800,000" -> "800000"; "2,35" / "2.35" -> "2.35"."""
+    if _THOUSANDS.match(number):
+        return re.sub(r"[.,]", "", number)
+    return number.replace(",", ".")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers written in `text`, in canonical form."""
+    return {canonical_number(n) for n in NUMBER.findall(text)}
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (letters only; numbers are `numbers_in`'s)."""
+    return WORD.findall(text)
+
+
+@lru_cache(maxsize=None)
+def _stemmer(lang: str):
+    import Stemmer
+
+    # A Stemmer object is not thread-safe; the web app answers several questions at once.
+    return Stemmer.Stemmer(_STEMMERS.get(lang, "english")), threading.Lock()
+
+
+def stem(folded_words: list[str], lang: str) -> list[str]:
+    """Snowball stems of already folded words, in the language `lang` (English where unknown)."""
+    stemmer, lock = _stemmer(lang if lang in _STEMMERS else "en")
+    with lock:
+        return stemmer.stemWords(folded_words)
+
+
+def terms(text: str, lang: str) -> list[str]:
+    """The text's content terms in order: folded, stopwords dropped, stemmed; then its numbers."""
+    kept = [w for w in (fold(w) for w in words(text)) if w not in STOPWORDS and len(w) > 1]
+    return stem(kept, lang) + [canonical_number(n) for n in NUMBER.findall(text)]

@@ -1,0 +1,112 @@
+"""Answers without a model: the sentence that answers, quoted; refusals; follow-ups; the measured figures."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import EXAMPLE, ROOT, run_rag
+from ollama_server import OllamaTestServer
+from rag.evaluation import format_scores
+from rag.names import NameMatcher, names_in
+from rag.reader import holds_answer, intent
+from rag.text import numbers_in
+
+ANSWERS = ROOT / "index" / "answers.jsonl"
+CONVENTION = "05_verdrag-clustermunitie-2008.txt"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How much was the US military aid package worth?", "amount"),
+    ("Hoeveel was het steunpakket waard?", "amount"),
+    ("How many F-16s did Denmark promise Ukraine?", "number"),
+    ("Hoe hoog is het percentage blindgangers?", "number"),
+    ("When did the Chemical Weapons Convention enter into force?", "date"),
+    ("Wanneer trad het wapenhandelsverdrag in werking?", "date"),
+    ("On which day of the week did Scholz announce it?", "date"),
+    ("Why is the use of cluster munitions controversial?", "reason"),
+    ("Waarom is clustermunitie omstreden?", "reason"),
+    ("Who interviewed Putin when he made the threat?", "name"),  # the first question word decides
+    ("Welk dorp heroverde Oekraïne eind augustus?", "name"),
+    ("Which countries did not sign the 2008 treaty?", "name"),
+    ("Did Putin say Russia has cluster munitions?", ""),
+])
+def test_the_question_says_what_it_asks_for(question, kind):
+    assert intent(question) == kind
+
+
+def test_an_answer_holds_what_is_asked_beyond_the_question():
+    assert holds_answer("amount", "Het pakket had een waarde van 800 miljoen dollar.", "Hoeveel was het waard?")
+    assert not holds_answer("amount", "Het pakket werd in 2023 aangekondigd.", "Hoeveel was het waard?")
+    assert holds_answer("date", "Het verdrag trad eind december 2014 in werking.", "Wanneer trad het in werking?")
+    assert not holds_answer("date", "The 2008 treaty bans them.", "When was the 2008 treaty signed?")
+    assert holds_answer("name", "Spain's defence minister, Margarita Robles, objected.", "Who objected in Spain?")
+    assert not holds_answer("name", "De Amerikaanse stap leidt tot een spagaat.", "Who did sign it?")
+
+
+def test_numbers_are_one_number_in_every_notation():
+    assert numbers_in("800.000 dollar, 2,35 procent") == numbers_in("800,000 dollars, 2.35 percent") == {"800000", "2.35"}
+    assert numbers_in("1.3 billion") != numbers_in("13 billion")
+
+
+def test_names_are_found_across_spelling_and_language(use_embedder):
+    matcher = NameMatcher(use_embedder)
+    assert names_in("Which Western missiles did Ukraine get before the ATACMS?") == ["Western", "Ukraine", "ATACMS"]
+    assert matcher.coverage(["Putin"], ["Poetin dreigt met eigen clustermunitie."]) == [1.0]
+    assert matcher.coverage(["ATACMS"], ["Oekraïne zet ATACMS-raketten in."]) == [1.0]
+    assert matcher.coverage(["NATO"], ["De NAVO-top in Vilnius."]) == [1.0]
+    assert matcher.coverage(["Germany"], ["Duitsland stuurt tanks.", "Frankrijk stuurt tanks."]) == [1.0, 0.0]
+    assert matcher.coverage(["Germany"], ["Frankrijk stuurt tanks."], translations=False) == [0.0]
+
+
+def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
+    for question in (EXAMPLE, "Welke landen hebben het verdrag van 2008 niet ondertekend?"):
+        answer = json.loads(run_rag("ask", question, "--json", "--no-llm", "--index", str(sample_index)).stdout)
+        assert [c["article"]["source"].rsplit("/", 1)[-1] for c in answer["citations"]] == [CONVENTION]
+        assert "de Verenigde Staten, Rusland en Oekraïne zelf" in answer["answer"]
+        assert "Ottawa" not in answer["answer"] and answer["answer"].count('- "') <= 2
+        assert all(c["supported"] for c in answer["citations"])
+
+
+@pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?", "Wie schilderde De Nachtwacht?",
+                                      "What is the capital of Australia?", "Wat is het recept voor appeltaart?"])
+def test_questions_the_articles_do_not_answer_are_refused(sample_rag, question):
+    answer = sample_rag.ask(question, use_llm=False)
+    assert not answer.citations
+    assert answer.text.startswith(("The articles don't contain", "De artikelen bevatten"))
+
+
+def test_a_refusal_does_not_call_the_model(sample_index):
+    with OllamaTestServer(models=("qwen2.5:7b",)) as server:
+        server.reply("Brazil won it [1].")
+        answer = json.loads(run_rag("ask", "Who won the 2022 football World Cup?", "--json", "--index",
+                                    str(sample_index), env={"OLLAMA_HOST": server.url}).stdout)
+        assert not answer["citations"] and "Brazil" not in answer["answer"]
+        assert not [path for _, path, _ in server.requests if path == "/api/chat"]
+
+
+def test_a_follow_up_keeps_the_topic_but_asks_its_own_question(sample_rag):
+    chat = sample_rag.chat(use_llm=False)
+    first = chat.ask(EXAMPLE)
+    follow_up = chat.ask("And who did sign it?")
+    assert "Rusland en Oekraïne zelf" in first.text
+    assert "Duitsland, Frankrijk, Nederland" in follow_up.text
+    assert "staan echter buiten het verdrag" not in follow_up.text
+
+
+def test_answers_and_refusals_hold_their_measured_level(sample_index):
+    """The figures of README "Answers without a model", less a margin: a regression fails here."""
+    result = run_rag("eval", str(ANSWERS), "--json", "--index", str(sample_index), timeout=600)
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)["scores"]
+    assert set(scores) == {"all", "en", "nl"}
+    for lang in ("en", "nl"):
+        s = scores[lang]
+        assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
+        assert s["answers_right"] >= 0.5, s
+        assert s["answerable_refused"] <= 0.05, s
+        assert s["unanswerable_refused"] >= 0.4, s
+        assert s["recall@5"] >= 0.75, s
+    report = json.loads(result.stdout)
+    assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
+                                                             "MRR", "right", "refused", "unans.", "refused"]
