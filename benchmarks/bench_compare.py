@@ -424,6 +424,8 @@ def real_pool(ctx: Context) -> Pool:
 
 def grow_both(ours, base, pool: Pool, start: int, stop: int, rng: np.random.Generator) -> tuple[float, float]:
     """Add chunks start..stop to both stores: the real ones first, then noisy copies (the same vectors in both)."""
+    from rag.manifest import split_chunk_id
+
     store, manifest = ours.kb.store, ours.kb.manifest
     ours_s = base_s = 0.0
     size = len(pool.ids)
@@ -436,13 +438,20 @@ def grow_both(ours, base, pool: Pool, start: int, stop: int, rng: np.random.Gene
         if copy:
             vectors = vectors + rng.normal(0, NOISE, size=vectors.shape).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        prefix = f"c{copy}-" if copy else ""
+        prefix = f"c{copy}x" if copy else ""  # no dash: chunk ids are <article>-<version>-<n>
         ids = [prefix + i for i in pool.ids[rows]]
         metas = [dict(m, article_id=prefix + m["article_id"], group=prefix + m["group"]) for m in pool.metas[rows]]
         texts = pool.texts[rows]
         started = time.perf_counter()
         store.add(ids, vectors, texts, metas)
         with manifest.lock, manifest.db:
+            # each copy is a committed article of its own, or search would not count its chunks as live
+            copies = {split_chunk_id(cid): m for cid, m in zip(ids, metas)}
+            manifest.db.executemany(
+                "INSERT OR IGNORE INTO articles (id, identity, path, source, title, date, lang, hash, chunks, dup_of, "
+                "state, version) VALUES (?,?,?,?,?,?,?,'',0,NULL,'done',?)",
+                [(article, article, m["source"], m["source"], m["title"], m["date"], m["lang"], version)
+                 for (article, version), m in copies.items()])
             manifest.db.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?,?,?)",
                                     [(cid, m["article_id"], pool.sentences[orig].astype(np.float16).tobytes())
                                      for cid, m, orig in zip(ids, metas, pool.ids[rows])])
