@@ -89,7 +89,8 @@ class RAG:
 
         chosen = [q for q in load_questions(Path(questions)) if not split or q.split == split]
         if not chosen:
-            raise RagError(f"no questions of split {split!r} in {questions}; a question's split is its \"split\" field")
+            raise RagError(f"no questions of split {split!r} in {questions}; "
+                           "a question's split is its \"split\" field")
         return evaluate(lambda q, n: self.search(q, n), chosen,
                         ask=lambda q: self.ask(q, k=k, use_llm=False))
 

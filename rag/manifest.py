@@ -169,7 +169,8 @@ class Manifest:
         """Journal step 1: new versions of these articles (`record.version`) are about to be written.
 
         `records` pairs each article with its MinHash signature; `sentence_vectors` maps each
-        new chunk id (`chunk_id()`) to the vectors of its sentences. The committed versions stay as they are, and searchable, until `commit`."""
+        new chunk id (`chunk_id()`) to the vectors of its sentences. The committed versions stay
+        as they are, and searchable, until `commit`."""
         with self.lock, self.db:
             self.db.executemany("INSERT OR REPLACE INTO journal VALUES (?,?,?,'write')",
                                 [(r.id, r.version, r.chunks) for r, _ in records])

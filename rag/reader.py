@@ -51,7 +51,8 @@ class ReaderWeights:
 
 _MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
            r"january|february|march|may|june|july|august|october")
-_DAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_DAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 _UNITS = r"dollars?|euros?|pond|pounds?|roebel|roebels|miljoen|miljard|million|billion|procent|percent|%|\$|€|£"
 _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
                  r"hundred|dozens|hundreds|thousands|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"

@@ -45,7 +45,8 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
 
 
 def test_numbers_are_one_number_in_every_notation():
-    assert numbers_in("800.000 dollar, 2,35 procent") == numbers_in("800,000 dollars, 2.35 percent") == {"800000", "2.35"}
+    dutch, english = numbers_in("800.000 dollar, 2,35 procent"), numbers_in("800,000 dollars, 2.35 percent")
+    assert dutch == english == {"800000", "2.35"}
     assert numbers_in("1.3 billion") != numbers_in("13 billion")
 
 
