@@ -62,7 +62,7 @@ def _answer_options(parser: argparse.ArgumentParser) -> None:
     _ollama_options(parser)
     parser.add_argument("--k", type=int, metavar="N", help="number of passages to retrieve (default 5)")
     parser.add_argument("--no-llm", action="store_true",
-                        help="extractive answer: quote the most relevant sentences, no model")
+                        help="extractive answer: quote the sentences that answer, no model")
 
 
 def build_parser() -> argparse.ArgumentParser:

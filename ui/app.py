@@ -120,8 +120,8 @@ def show_banner(html_text: str) -> dict:
 
 
 def llm_banner_html(message: str) -> str:
-    return (f'<p class="banner">No language model is reachable, so answers are extractive (the most relevant '
-            f'sentences, quoted): {html.escape(message)}.</p>')
+    return (f'<p class="banner">No language model is reachable, so answers are extractive (the sentences of '
+            f'the articles that answer, quoted): {html.escape(message)}.</p>')
 
 
 # ---- uploads ----
