@@ -139,13 +139,18 @@ def stop_reader(reader: subprocess.Popen, stop: Path) -> str:
 
 
 def found_by_own_text(engine, content: list[list[dict]]) -> list[str]:
-    """Titles of articles that a search for their own first sentences does not return."""
+    """Titles of articles that a search for their own first sentences does not return, neither
+    themselves nor the near-duplicate shown in their place (one article of a group is shown, and
+    which one depends on the order the copies were ingested in)."""
     from rag.loaders import article_id
 
+    group = {r.id: r.dup_of or r.id for r in engine.articles()}
     missed = []
     for record in (r for feed in content for r in feed):
         question = " ".join(record["text"].split(". ")[:2])[:400]
-        if article_id(record["url"]) not in {p.article.id for p in engine.search(question, k=5)}:
+        wanted = article_id(record["url"])
+        shown = {group.get(p.article.id, p.article.id) for p in engine.search(question, k=5)}
+        if group.get(wanted, wanted) not in shown:
             missed.append(record["title"])
     return missed
 
