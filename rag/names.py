@@ -12,10 +12,9 @@ are matched three ways, cheapest first:
 from __future__ import annotations
 
 import re
-import threading
 from difflib import SequenceMatcher
 from functools import lru_cache
-import weakref
+
 from rag.text import STOPWORDS, fold
 from rag.vector_cache import cache_for
 
@@ -58,14 +57,15 @@ def names_in(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _candidates(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _candidates(text: str) -> tuple[str, ...]:
     """What a name in the question may match in a passage: its names, every capitalised word (a
     sentence may start with one: "Duitsland stuurt..."), long compounds."""
     runs = names_in(text)
     tokens = _TOKEN.findall(text)
     words = {t for t in tokens if t[:1].isupper() and fold(t) not in NOT_NAMES}
     compounds = {w for w in tokens if len(w) >= COMPOUND and w.islower()}
-    return list(dict.fromkeys([*runs, *sorted(words), *sorted(compounds)]))
+    return tuple(dict.fromkeys([*runs, *sorted(words), *sorted(compounds)]))
 
 
 @lru_cache(maxsize=8192)
@@ -125,6 +125,6 @@ class NameMatcher:
         candidates = _candidates(text)
         if not candidates:
             return set()
-        vectors = self.vectors.embed(names + candidates)
+        vectors = self.vectors.embed([*names, *candidates])
         similar = vectors[:len(names)] @ vectors[len(names):].T
         return {n for n, row in zip(names, similar) if float(row.max()) >= SAME_MEANING}

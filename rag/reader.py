@@ -59,7 +59,7 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w
                  r"\w+tien|twintig|dertig|veertig|vijftig|honderd|tientallen|honderden|duizenden")
 ANSWER_SHAPES = {
     "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS}|{_DAYS}|gisteren|vandaag|yesterday|today)\b", re.I),
-    "number": re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I),
+    "number": re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I),  # besides digits, which numbers_in finds
     "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
     "reason": re.compile(r"\b(?:because|since|due to|as a result|so that|in order to|omdat|want|doordat|"
                          r"vanwege|wegens|zodat|daardoor|om\b.*\bte)\b", re.I),
@@ -97,6 +97,11 @@ def intent(question: str) -> str:
     return min(found)[2] if found else ""
 
 
+def numbers_held(passage: Passage) -> set[str]:
+    """The numbers of a passage's text and of its article's date."""
+    return numbers_in(f"{passage.text} {passage.article.date}")
+
+
 def holds_answer(kind: str, sentence: str, question: str) -> bool:
     """Whether the sentence holds something of the kind asked for, beyond what the question says."""
     if not kind:
@@ -111,7 +116,7 @@ def holds_answer(kind: str, sentence: str, question: str) -> bool:
         return new_numbers or any(m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
         return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
-    return new_numbers or bool(re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I))
+    return new_numbers or bool(ANSWER_SHAPES["number"].search(sentence))
 
 
 @dataclass
@@ -221,7 +226,7 @@ class Reader:
     @staticmethod
     def _sentences(passages: list[Passage], numbers: set[str]) -> list[Sentence]:
         """The sentences of the passages that hold every number of the question (of all, if none does)."""
-        holding = [i for i, p in enumerate(passages) if numbers <= numbers_in(f"{p.text} {p.article.date}")]
+        holding = [i for i, p in enumerate(passages) if numbers <= numbers_held(p)]
         found = []
         for i in holding or range(len(passages)):
             p = passages[i]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.names import NameMatcher, names_in
+from rag.reader import numbers_held
 from rag.text import numbers_in
 from rag.types import Passage
 
@@ -38,6 +39,6 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     if asked and max(NameMatcher(embedder).coverage(asked, [p.text for p in passages])) < MIN_NAMES:
         return Decision(False, "names")
     numbers = numbers_in(question)
-    if numbers and not any(numbers <= numbers_in(f"{p.text} {p.article.date.replace('-', ' ')}") for p in passages):
+    if numbers and not any(numbers <= numbers_held(p) for p in passages):
         return Decision(False, "numbers")
     return Decision(True)
