@@ -5,7 +5,9 @@ the signals measured to help (README, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
   "ATACMS" in "ATACMS-raketten"; rag.names), which sets a passage about the question's
-  treaty, person or place above one that only shares its topic.
+  treaty, person or place above one that only shares its topic;
+- the share of the question's numbers in the chunk, its article's title or its date ("the 2008
+  treaty": an article whose title holds the year is about it).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ CANDIDATES = 24  # chunks taken from the store before rescoring
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each signal adds to a chunk's score (benchmarks/tune_answers.py varies them)."""
+    """How much each signal adds to a chunk's score (README, "Answers without a model", says how each was chosen)."""
 
     chunk: float = 0.5
     sentence: float = 0.5
