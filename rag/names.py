@@ -12,8 +12,9 @@ are matched three ways, cheapest first:
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from rag.text import STOPWORDS, fold
 from rag.vector_cache import cache_for
@@ -74,6 +75,34 @@ def _profile(text: str) -> tuple[str, tuple[str, ...]]:
     return spelling(text), tuple(dict.fromkeys(spelling(c) for c in _candidates(text)))
 
 
+def _mentioned(name: str, text: str, translated: frozenset[str]) -> bool:
+    """The text mentions the name as a whole, or every word of it (by spelling, or as one of the
+    `translated` names)."""
+    def found_word(word: str) -> bool:
+        return _found(word, text, translated) or any(_found(part, text, translated)
+                                                     for part in word.split("-") if part[:1].isupper())
+
+    return _found(name, text, translated) or all(found_word(w) for w in name.split())
+
+
+@lru_cache(maxsize=8192)
+def _by_spelling(name: str, text: str) -> bool:
+    """The text mentions the name by its spelling, an alias, or a spelling near it ("medvedjev" ~ "medvedev")."""
+    folded, spelled = _profile(text)
+    key = spelling(name)
+    if len(key) > 1 and re.search(rf"(?<!\w){re.escape(key)}", folded):
+        return True
+    if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded) for alias in ALIASES if key in alias
+           for o in alias - {key}):
+        return True
+    near = [other for other in spelled if abs(len(other) - len(key)) <= 3]
+    return process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=100 * SAME_SPELLING) is not None
+
+
+def _found(name: str, text: str, translated: frozenset[str]) -> bool:
+    return _by_spelling(name, text) or name in translated
+
+
 class NameMatcher:
     """Finds a question's names in passages, with the embedder's cached vectors for translations."""
 
@@ -91,33 +120,12 @@ class NameMatcher:
             return [1.0] * len(texts)
         out = []
         for text in texts:
-            share = self._share(asked, text, None)
-            if share < 1.0 and translations:
-                share = self._share(asked, text, self._translations(asked, text))
-            out.append(share)
+            unfound = [a for a in asked if not _mentioned(a, text, frozenset())]
+            if unfound and translations:
+                translated = frozenset(self._translations(unfound, text))
+                unfound = [a for a in unfound if not _mentioned(a, text, translated)]
+            out.append(1 - len(unfound) / len(asked))
         return out
-
-    def _share(self, asked: list[str], text: str, translated: set[str] | None) -> float:
-        folded, spelled = _profile(text)
-
-        def found(name: str) -> bool:
-            key = spelling(name)
-            if len(key) > 1 and re.search(rf"(?<!\w){re.escape(key)}", folded):
-                return True
-            if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded)
-                   for alias in ALIASES if key in alias for o in alias - {key}):
-                return True
-            for other in spelled:
-                if abs(len(other) - len(key)) <= 3:
-                    matcher = SequenceMatcher(None, key, other)
-                    if matcher.quick_ratio() >= SAME_SPELLING and matcher.ratio() >= SAME_SPELLING:
-                        return True
-            return translated is not None and name in translated
-
-        def found_word(word: str) -> bool:
-            return found(word) or any(found(part) for part in word.split("-") if part[:1].isupper())
-
-        return sum(found(a) or all(found_word(w) for w in a.split()) for a in asked) / len(asked)
 
     def _translations(self, asked: list[str], text: str) -> set[str]:
         """The asked names (and their words) whose meaning a name in `text` shares."""

@@ -4,7 +4,8 @@ Candidates are the chunks nearest to the question by vector (Chroma). Each is th
 the signals measured to help (README, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
-  "ATACMS" in "ATACMS-raketten"; rag.names), which sets a passage about the question's
+  "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten";
+  rag.names), which sets a passage about the question's
   treaty, person or place above one that only shares its topic;
 - the share of the question's numbers in the chunk, its article's title or its date ("the 2008
   treaty": an article whose title holds the year is about it).
@@ -21,6 +22,7 @@ from rag.text import numbers_in
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
+TRANSLATED = 8  # of them, the closest whose names are looked up in translation too
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,13 @@ class Retriever:
                 c.numbers = len(asked_numbers & held) / len(asked_numbers)
         asked = names_in(question)
         if asked:
-            # spelling only: looking up translations costs an encoder call per search
-            shares = NameMatcher(kb.embedder).coverage(asked, [c.text for c in found], translations=False)
-            for c, share in zip(found, shares):
+            matcher = NameMatcher(kb.embedder)
+            for c, share in zip(found, matcher.coverage(asked, [c.text for c in found], translations=False)):
+                c.names = share
+            # translations cost the encoder's time for names not seen before: the closest few only
+            closest = sorted((c for c in found if c.names < 1.0), key=lambda c: -(c.cosine + c.sentence))
+            closest = closest[:TRANSLATED]
+            for c, share in zip(closest, matcher.coverage(asked, [c.text for c in closest])):
                 c.names = share
         return found
 
