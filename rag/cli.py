@@ -162,8 +162,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        articles, chunks = engine.kb.manifest.count()
-        _say(f"{report.summary()}. Index {engine.settings.index}: {articles} articles, {chunks} chunks.")
+        stats = engine.stats()
+        _say(f"{report.summary()}. Index {engine.settings.index}: {stats['articles']} articles, "
+             f"{stats['chunks']} chunks.")
     return 1 if report.failed else 0
 
 

@@ -74,6 +74,35 @@ class RAG:
     def articles(self) -> list[ArticleRecord]:
         return self.kb.articles()
 
+    def stats(self) -> dict:
+        """The knowledge base in numbers: index folder, store, embedder, articles, chunks."""
+        return self.kb.stats()
+
+    @staticmethod
+    def file_types() -> frozenset[str]:
+        """The file suffixes ingest reads (".txt", ".md", ".jsonl", ...)."""
+        from rag.loaders import SUFFIXES
+
+        return frozenset(SUFFIXES)
+
+    # ---- the model ----
+    def check_model(self, model: str | None = None) -> None:
+        """Raise LLMUnavailable, saying why and how to fix it, unless the model server answers
+        and has the model (the configured one by default)."""
+        self.llm.check(model or None)
+
+    def models(self) -> list[str]:
+        """The models the model server has (raises RagError when it cannot be reached)."""
+        return self.llm.models()
+
+    def warm_up(self) -> None:
+        """Open the index (if there is one) and the model client now, before several requests race to."""
+        try:
+            self.kb
+        except RagError:
+            pass  # no index yet
+        self.llm
+
     def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
                lang: str = "") -> list[Passage]:
         """Ranked passages for a question, each with its text, score and article."""

@@ -29,7 +29,6 @@ import gradio as gr  # noqa: E402
 
 from rag.engine import RAG  # noqa: E402
 from rag.errors import LLMUnavailable, RagError  # noqa: E402
-from rag.loaders import SUFFIXES  # noqa: E402
 from rag.types import Answer, Citation  # noqa: E402
 
 EXAMPLES = ["Which countries did not sign the 2008 treaty?",
@@ -185,7 +184,7 @@ class ChatApp:
     def llm_banner(self, model: str | None = None) -> str:
         """Empty when the model answers; else why not and how to fix it."""
         try:
-            self.engine.llm.check(model or None)
+            self.engine.check_model(model)
             return ""
         except LLMUnavailable as exc:
             return llm_banner_html(str(exc))
@@ -195,7 +194,7 @@ class ChatApp:
     def models(self) -> list[str]:
         """The models the server has, else (server down) the configured one."""
         try:
-            found = self.engine.llm.models()
+            found = self.engine.models()
         except RagError:
             found = []
         return sorted(set(found) | {self.engine.settings.model})
@@ -306,8 +305,8 @@ class ChatApp:
 
     def _refusal(self, path: Path, name: str) -> str:
         """Why this upload is refused ("" when it is not)."""
-        if Path(name).suffix.lower() not in SUFFIXES:
-            return f"not a supported type (supported: {', '.join(sorted(SUFFIXES))})"
+        if Path(name).suffix.lower() not in RAG.file_types():
+            return f"not a supported type (supported: {', '.join(sorted(RAG.file_types()))})"
         limit = self.engine.settings.max_upload_mb
         if path.stat().st_size > limit * 1024 * 1024:
             return f"larger than the {limit} MB limit"
@@ -387,18 +386,9 @@ def _selected_id(evt: gr.SelectData) -> str:
     return str(row[-1]) if row else ""
 
 
-def _warm_up(engine: RAG) -> None:
-    """Open the index and the model client once, before several sessions could race to do it."""
-    try:
-        engine.kb
-    except RagError:
-        pass  # no index yet: the Knowledge base tab builds it
-    engine.llm
-
-
 def create_app(engine: RAG) -> gr.Blocks:
     """The Gradio app for this engine, queued; the chat is also the API endpoint `chat`."""
-    _warm_up(engine)
+    engine.warm_up()
     app = ChatApp(engine)
     with gr.Blocks(title="News Q&A with citations", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         banner = gr.HTML("", elem_id="banner", visible=False)
@@ -424,7 +414,7 @@ def create_app(engine: RAG) -> gr.Blocks:
                     sources = gr.HTML(NO_SOURCES, elem_id="sources")
         with gr.Tab("Knowledge base"):
             files = gr.File(file_count="multiple",  # types checked per file in upload(), each refusal named
-                            label=f"Add articles ({', '.join(sorted(SUFFIXES))}; at most "
+                            label=f"Add articles ({', '.join(sorted(RAG.file_types()))}; at most "
                                   f"{engine.settings.max_upload_mb} MB each)")
             add = gr.Button("Add to the knowledge base", variant="primary")
             status = gr.Markdown(elem_id="status")
