@@ -8,9 +8,9 @@
 """
 from importlib import import_module
 
-__all__ = ["RAG", "RagError", "Answer", "ArticleMeta", "Citation", "Passage"]
-_WHERE = {"RAG": "rag.engine", "RagError": "rag.errors", "Answer": "rag.types", "ArticleMeta": "rag.types",
-          "Citation": "rag.types", "Passage": "rag.types"}
+__all__ = ["RAG", "RagError", "Answer", "AnswerStream", "ArticleMeta", "Citation", "Passage"]
+_WHERE = {"RAG": "rag.engine", "RagError": "rag.errors", "Answer": "rag.types", "AnswerStream": "rag.types",
+          "ArticleMeta": "rag.types", "Citation": "rag.types", "Passage": "rag.types"}
 
 
 def __getattr__(name: str):

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Iterator, Sequence
+from typing import Generator, Sequence
 
 from rag.citations import CitationRenumberer, build_citations
 from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
-from rag.language import detect_language
+from rag.language import detect_language, language_name
 from rag.llm import LLMError, OllamaLLM
 from rag.prompts import message, render
 from rag.reader import Reader
@@ -19,9 +19,6 @@ from rag.validation import check_question
 
 NOT_FOUND = "NOT_IN_ARTICLES"
 ANSWER_TOKENS = 512  # room left in the context window for the answer itself
-LANGUAGE_NAMES = {"nl": "Dutch", "en": "English", "de": "German", "fr": "French", "es": "Spanish",
-                  "it": "Italian", "pt": "Portuguese", "da": "Danish", "sv": "Swedish", "no": "Norwegian",
-                  "pl": "Polish"}
 History = Sequence[dict]  # [{"role": "user" | "assistant", "content": str}, ...]
 
 
@@ -34,8 +31,8 @@ class Answerer:
         self.settings = kb.settings
 
     def stream(self, question: str, history: History = (), *, k: int | None = None, model: str | None = None,
-               use_llm: bool = True) -> Iterator[str | Answer]:
-        """Yield answer text as it is written, then the final Answer (whose text is authoritative)."""
+               use_llm: bool = True) -> Generator[str, None, Answer]:
+        """Yield answer text as it is written; return the final Answer (whose text is authoritative)."""
         started = time.perf_counter()
         question = check_question(question)
         lang = detect_language(question)
@@ -55,8 +52,7 @@ class Answerer:
         if not relevant:
             text = self._not_found(lang, passages)
             yield text
-            yield finish(text, "extractive")
-            return
+            return finish(text, "extractive")
         if use_llm:
             try:
                 result = yield from self._generate(question, asked, lang, relevant, model, warnings,
@@ -69,19 +65,17 @@ class Answerer:
                 if text is None:
                     text = self._not_found(lang, relevant)
                     yield text
-                    yield finish(text, "llm")
-                    return
+                    return finish(text, "llm")
                 citations = build_citations(text, given, mapping, embed=self.kb.embedder.embed, lang=lang)
                 warnings.extend(message("unsupported", lang, n=c.n) for c in citations if not c.supported)
-                yield finish(text, "llm", citations)
-                return
+                return finish(text, "llm", citations)
         # Without the model's rewrite a follow-up keeps the conversation's topic (its names and
         # numbers) but its own intent: "And who did sign it?" asks for signers, not non-signers.
         body, citations = Reader(self.kb.embedder).read(standalone, relevant, topic=topic, lang=lang).answer()
         text = f"{message('extractive_label', lang)}\n\n{body}"
         timings.setdefault("first_token_ms", _ms(started))
         yield text
-        yield finish(text, "extractive", citations)
+        return finish(text, "extractive", citations)
 
     def _generate(self, question: str, standalone: str, lang: str, passages: list[Passage], model: str | None,
                   warnings: list[str], timings: dict, started: float):
@@ -89,7 +83,7 @@ class Answerer:
 
         Returns (text, mapping, passages given), with text None when the model says
         the passages hold no answer."""
-        language = LANGUAGE_NAMES.get(lang, "the language of the question")
+        language = language_name(lang, "the language of the question")
         system = render("system", language=language, not_found_token=NOT_FOUND)
         given = self._fit(passages, system, standalone, language)
         prompt = render("question", passages="\n\n".join(_passage_block(i, p) for i, p in enumerate(given, 1)),

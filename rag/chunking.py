@@ -22,10 +22,8 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 from rag.bundled import llama_index_static
+from rag.language import language_name
 
-PUNKT_LANGUAGES = {"nl": "dutch", "en": "english", "de": "german", "fr": "french", "es": "spanish",
-                   "it": "italian", "pt": "portuguese", "da": "danish", "sv": "swedish", "no": "norwegian",
-                   "pl": "polish"}
 WINDOW_CHARS = 20_000  # Punkt takes a few milliseconds on this much
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]\u201d\u2019]*\s")
@@ -51,7 +49,7 @@ def _punkt(lang: str):
         nltk.data.path.insert(0, str(static / "nltk_cache"))
     from nltk.tokenize.punkt import PunktTokenizer
 
-    return PunktTokenizer(PUNKT_LANGUAGES.get(lang, "english"))
+    return PunktTokenizer(language_name(lang).lower())
 
 
 def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:

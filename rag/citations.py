@@ -6,14 +6,13 @@ The model sees passages numbered 1..n and cites them as [2], [3, 1], [1-3], [Pas
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Callable
 
 import numpy as np
 
-from rag.text import NUMBER, STOPWORDS, numbers_in
+from rag.text import NUMBER, STOPWORDS, fold, numbers_in
 from rag.sentences import split_sentences
-from rag.types import Citation, Passage
+from rag.types import CITATION_MARKER, Citation, Passage
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -142,7 +141,7 @@ def renumber(text: str, n_passages: int) -> tuple[str, dict[int, int], list[int]
 
 # --- checking what the answer says against the passages it cites ---------------------------------
 
-_CITED = re.compile(r"\[(\d+)\]")
+_CITED = CITATION_MARKER
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+[\s.,;:]*")
 _GROUP = re.compile(r"\[\d+\](?:[\s,]*\[\d+\])*")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -243,15 +242,12 @@ def _vectors(embed: Embed | None, texts: list[str]) -> dict[str, np.ndarray]:
     unique = list(dict.fromkeys(texts))
     if embed is None or not unique:
         return {}
-    matrix = np.asarray(embed(unique), dtype=np.float32)
-    matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-    return dict(zip(unique, matrix))
+    return dict(zip(unique, np.asarray(embed(unique), dtype=np.float32)))  # embedders give unit vectors
 
 
 def _normalise(word: str) -> str:
     """Lowercase, accents off, a light suffix strip: "Treaties" -> "treaty", "ondertekend" stays."""
-    word = unicodedata.normalize("NFKD", word.lower())
-    word = "".join(c for c in word if not unicodedata.combining(c))
+    word = fold(word)
     for suffix, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("en", ""), ("ed", ""), ("s", ""), ("e", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[:-len(suffix)] + repl

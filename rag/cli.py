@@ -14,7 +14,7 @@ from rag.config import default_index
 from rag.errors import RagError
 
 if TYPE_CHECKING:
-    from rag.types import Answer
+    from rag.types import Answer, AnswerStream
 
 EXAMPLE_QUESTION = "Which countries did not sign the 2008 treaty?"
 SIGPIPE_EXIT = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
@@ -204,21 +204,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_answer(stream, out: TextIO | None = None) -> Answer:
+def _print_answer(stream: AnswerStream, out: TextIO | None = None) -> Answer:
     """Stream the answer's text, then its warnings and cited sources (to stdout unless `out`); returns the Answer."""
-    from rag.types import Answer
-
     out = out or sys.stdout
     shown = []
-    answer = None
-    for item in stream:
-        if isinstance(item, Answer):
-            answer = item
-        else:
-            shown.append(item)
-            out.write(terminal_text(item))
-            out.flush()
-    assert answer is not None
+    for piece in stream:
+        shown.append(piece)
+        out.write(terminal_text(piece))
+        out.flush()
+    answer = stream.answer
     if "".join(shown).strip() != answer.text:
         out.write("\n\n" + terminal_text(answer.text))  # the model broke off: the final answer replaces it
     out.write("\n")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.embedders import chunk_vector
 from rag.errors import RagError
 from rag.manifest import chunk_ids
 from rag.writelock import IndexBusy
@@ -173,7 +174,7 @@ def _repair(kb: "KnowledgeBase") -> list[str]:
     done = []
     if scan.unreadable:
         rebuilt = kb.manifest.sentence_vectors(scan.unreadable, kb.embedder.dim)
-        vectors = [_mean(rebuilt[c]) for c in scan.unreadable if c in rebuilt]
+        vectors = [chunk_vector(rebuilt[c]) for c in scan.unreadable if c in rebuilt]
         if vectors:
             kb.store.restore([c for c in scan.unreadable if c in rebuilt], np.stack(vectors))
         scan.missing += [c for c in scan.unreadable if c not in rebuilt]
@@ -192,9 +193,3 @@ def _repair(kb: "KnowledgeBase") -> list[str]:
         kb.manifest.expire(lost)
         done.append(f"{len(lost)} articles marked to be written again by the next 'rag ingest' of their files")
     return done
-
-
-def _mean(sentences: np.ndarray) -> np.ndarray:
-    """A chunk's vector: the normalised mean of its sentences' vectors, as ingest makes it."""
-    mean = sentences.mean(axis=0)
-    return (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)

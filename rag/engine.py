@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generator, Sequence
 
 from rag.config import Settings, load_settings
 from rag.embedders import Embedder
 from rag.errors import RagError
 from rag.knowledge_base import KnowledgeBase
 from rag.manifest import ArticleRecord
-from rag.types import Answer, Passage
+from rag.types import Answer, AnswerStream, Passage
 
 if TYPE_CHECKING:
     from rag.chat import ChatSession
@@ -135,20 +135,23 @@ class RAG:
         return self._llm
 
     def stream(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
-               model: str | None = None, use_llm: bool = True) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is written, then the final Answer.
+               model: str | None = None, use_llm: bool = True) -> AnswerStream:
+        """The answer as it is written: iterate for its text, then `.answer` is the final Answer.
 
         `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}]."""
         from rag.answering import Answerer
 
-        self.kb.refresh_if_changed()  # articles another process added or removed
-        yield from Answerer(self.kb, self.llm).stream(question, history, k=k, model=model, use_llm=use_llm)
+        def pieces() -> Generator[str, None, Answer]:
+            self.kb.refresh_if_changed()  # articles another process added or removed
+            return (yield from Answerer(self.kb, self.llm).stream(question, history, k=k, model=model,
+                                                                  use_llm=use_llm))
+
+        return AnswerStream(pieces())
 
     def ask(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
             model: str | None = None, use_llm: bool = True) -> Answer:
         """Answer a question with citations: text, language, mode, citations, warnings, timings."""
-        *_, answer = self.stream(question, history, k=k, model=model, use_llm=use_llm)
-        return answer
+        return self.stream(question, history, k=k, model=model, use_llm=use_llm).answer
 
     def chat(self, **options: Any) -> "ChatSession":
         """A conversation that remembers its questions and answers (bounded by history_turns)."""

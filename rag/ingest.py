@@ -13,6 +13,7 @@ import numpy as np
 
 from rag.chunking import Chunk, chunk_article
 from rag.dedup import NearDuplicateIndex, minhash
+from rag.embedders import chunk_vector
 from rag.knowledge_base import KnowledgeBase
 from rag.loaders import Article, LoadError, find_files, load_file
 from rag.manifest import ArticleRecord, chunk_id as chunk_id_of
@@ -169,11 +170,10 @@ class Ingester:
             for i, chunk in enumerate(item.chunks):
                 chunk_id = chunk_id_of(r.id, r.version, i)
                 rows = sentence_vectors[[row[s] for s in chunk.sentences]]
-                mean = rows.mean(axis=0)
                 ids.append(chunk_id)
                 texts.append(chunk.text)
                 metadatas.append(dict(meta, chunk=i))
-                vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+                vectors.append(chunk_vector(rows))
                 per_chunk[chunk_id] = rows
         vectors = np.stack(vectors).astype(np.float32)
         self._wait_for_writer()

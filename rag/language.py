@@ -1,11 +1,20 @@
-"""Language detection for articles and questions (py3langid, loaded once)."""
+"""The languages the project knows, and language detection for articles and questions (py3langid)."""
 from __future__ import annotations
 
 from functools import lru_cache
 
-# Restricting the candidates keeps short questions from being read as a close
-# relative (Dutch as Afrikaans or Frisian, English as Scots).
-LANGUAGES = ["nl", "en", "de", "fr", "es", "it", "pt", "da", "sv", "no", "pl"]
+# The one table of languages: detection chooses among these; a prompt asks for an answer in the
+# name; Punkt and Snowball know each by its name in lower case. Restricting detection to them
+# keeps short questions from being read as a close relative (Dutch as Afrikaans, English as Scots).
+LANGUAGE_NAMES = {"nl": "Dutch", "en": "English", "de": "German", "fr": "French", "es": "Spanish",
+                  "it": "Italian", "pt": "Portuguese", "da": "Danish", "sv": "Swedish", "no": "Norwegian",
+                  "pl": "Polish"}
+LANGUAGES = list(LANGUAGE_NAMES)
+
+
+def language_name(lang: str, default: str = "English") -> str:
+    """"Dutch" for "nl"; `default` for a language not in the table."""
+    return LANGUAGE_NAMES.get(lang, default)
 
 
 @lru_cache(maxsize=1)

@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from rag.names import NameMatcher, names_in
 from rag.sentences import split_sentences
 from rag.text import fold, numbers_in, terms

@@ -13,6 +13,8 @@ import threading
 import unicodedata
 from functools import lru_cache
 
+from rag.language import LANGUAGE_NAMES, language_name
+
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
@@ -33,9 +35,6 @@ want waren was wat we wel welk welke werd wordt worden wie wij zal ze zei zegt z
 zou waar wanneer waarom hoeveel hoe
 """.split())
 
-_STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french", "es": "spanish",
-             "it": "italian", "pt": "portuguese", "da": "danish", "sv": "swedish", "no": "norwegian",
-             "pl": "polish"}
 
 
 def fold(word: str) -> str:
@@ -66,12 +65,12 @@ def _stemmer(lang: str):
     import Stemmer
 
     # A Stemmer object is not thread-safe; the web app answers several questions at once.
-    return Stemmer.Stemmer(_STEMMERS.get(lang, "english")), threading.Lock()
+    return Stemmer.Stemmer(language_name(lang).lower()), threading.Lock()
 
 
 def stem(folded_words: list[str], lang: str) -> list[str]:
     """Snowball stems of already folded words, in the language `lang` (English where unknown)."""
-    stemmer, lock = _stemmer(lang if lang in _STEMMERS else "en")
+    stemmer, lock = _stemmer(lang if lang in LANGUAGE_NAMES else "en")
     with lock:
         return stemmer.stemWords(folded_words)
 

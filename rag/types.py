@@ -1,8 +1,11 @@
 """Plain data objects shared by the engine, the CLI, the UI and the JSON output."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Generator, Iterator, Literal
+
+CITATION_MARKER = re.compile(r"\[(\d{1,3})\]")  # "[2]" in an answer's text: citation 2 (none has four digits)
 
 
 @dataclass(frozen=True)
@@ -70,3 +73,25 @@ class Answer:
         return {"question": self.question, "answer": self.text, "language": self.language,
                 "mode": self.mode, "citations": [c.to_dict() for c in self.citations],
                 "warnings": list(self.warnings)}
+
+
+class AnswerStream:
+    """An answer as it is written: iterate for its text, piece by piece; then `.answer` is the
+    final Answer, whose text is authoritative (it replaces a reply the model broke off)."""
+
+    def __init__(self, pieces: Generator[str, None, Answer]):
+        self._pieces = pieces
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        answer = yield from self._pieces
+        if answer is not None:
+            self._answer = answer
+
+    @property
+    def answer(self) -> Answer:
+        """The final Answer; reads whatever of the stream is left first."""
+        for _ in self:
+            pass
+        assert self._answer is not None, "the answer stream ended without an answer"
+        return self._answer

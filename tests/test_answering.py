@@ -13,7 +13,6 @@ from rag.answering import ANSWER_TOKENS
 from rag.engine import RAG
 from rag.llm import CHARS_PER_TOKEN
 from rag.errors import RagError
-from rag.types import Answer
 
 MODEL = "qwen2.5:7b"
 NL_EXAMPLE = "Welke landen hebben het verdrag van 2008 niet ondertekend?"
@@ -73,9 +72,10 @@ def test_prompt_holds_numbered_dated_passages_question_and_language_rule(engine,
 
 def test_answer_streams_piece_by_piece_with_final_numbers(engine, server):
     server.reply("Rusland, Oekraïne en de VS tekenden niet [2]. Nederland wel [2][1].", chunk_size=2, delay=0.005)
-    pieces = list(engine.stream(NL_EXAMPLE))
-    answer = pieces.pop()
-    assert isinstance(answer, Answer) and len(pieces) > 10
+    stream = engine.stream(NL_EXAMPLE)
+    pieces = list(stream)
+    answer = stream.answer
+    assert all(isinstance(p, str) for p in pieces) and len(pieces) > 10
     assert "".join(pieces).strip() == answer.text == "Rusland, Oekraïne en de VS tekenden niet [1]. Nederland wel [1][2]."
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ARTICLES, RAG_BIN, ROOT, run_rag
 from ollama_server import OllamaTestServer
-from rag.types import Answer, ArticleMeta, Citation, Passage
+from rag.types import Answer, AnswerStream, ArticleMeta, Citation, Passage
 
 MODEL = "qwen2.5:7b"
 ESCAPES = ("\x1b", "\x07", "\x9b", "\u202e")
@@ -125,11 +125,14 @@ class _Stub:
         return [Passage(rank=1, score=0.9, text=self.text, article=self.article)]
 
     def stream(self, question, use_llm=True):
-        yield "Bomblets \x1b[2J"
-        yield "\x1b]0;x\x07 fail [1]."
-        yield Answer(question=question, text="Bomblets \x1b[2J\x1b]0;x\x07 fail [1].", language="en", mode="llm",
-                     citations=[Citation(1, self.text, self.article, True, self.text)],
-                     warnings=["server said \x1b[5mhello\x1b[0m"])
+        def pieces():
+            yield "Bomblets \x1b[2J"
+            yield "\x1b]0;x\x07 fail [1]."
+            return Answer(question=question, text="Bomblets \x1b[2J\x1b]0;x\x07 fail [1].", language="en",
+                          mode="llm", citations=[Citation(1, self.text, self.article, True, self.text)],
+                          warnings=["server said \x1b[5mhello\x1b[0m"])
+
+        return AnswerStream(pieces())
 
 
 @pytest.mark.parametrize("args, shown", [

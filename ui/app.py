@@ -29,7 +29,7 @@ import gradio as gr  # noqa: E402
 
 from rag.engine import RAG  # noqa: E402
 from rag.errors import LLMUnavailable, RagError  # noqa: E402
-from rag.types import Answer, Citation  # noqa: E402
+from rag.types import CITATION_MARKER, Answer, AnswerStream, Citation  # noqa: E402
 
 EXAMPLES = ["Which countries did not sign the 2008 treaty?",
             "Welke landen hebben het verdrag van 2008 niet ondertekend?",
@@ -55,7 +55,6 @@ sup.cite.unsupported a { color: #dc2626; }
 """
 THEME = gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
                           font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"])
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 # ---- HTML, always from escaped text ----
@@ -70,7 +69,7 @@ def answer_html(text: str, answer: Answer | None = None) -> str:
                     f'the claim">[{n}]</a></sup>')
         return f'<sup class="cite"><a href="#src-{n}">[{n}]</a></sup>'
 
-    body = _MARKER.sub(link, html.escape(text).replace("\n", "<br>"))
+    body = CITATION_MARKER.sub(link, html.escape(text).replace("\n", "<br>"))
     if answer and answer.warnings:
         body += '<div class="warnings">' + "".join(f"<p>⚠ {html.escape(w)}</p>" for w in answer.warnings) + "</div>"
     return body
@@ -206,21 +205,19 @@ class ChatApp:
 
     # ---- answering ----
     def stream(self, message: str, history: list[dict], model: str | None = None,
-               k: float | None = None) -> Iterator[str | Answer]:
-        yield from self.engine.stream(message, plain_history(history), k=int(k) if k else None,
-                                      model=model or None)
+               k: float | None = None) -> AnswerStream:
+        return self.engine.stream(message, plain_history(history), k=int(k) if k else None, model=model or None)
 
     def chat_api(self, message: str, history: list[dict] = []) -> Iterator[dict]:  # noqa: B006 (never mutated)
         """Streams {"answer": text so far}, then the whole answer as `rag ask --json` prints it:
         question, answer, language, mode, citations (n, text, article, supported, quote), warnings."""
         text = ""
         try:
-            for item in self.stream(message, history):
-                if isinstance(item, Answer):
-                    yield item.to_dict()
-                else:
-                    text += item
-                    yield {"answer": text}
+            stream = self.stream(message, history)
+            for piece in stream:
+                text += piece
+                yield {"answer": text}
+            yield stream.answer.to_dict()
         except RagError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -248,22 +245,22 @@ class ChatApp:
         yield chat, WAITING, gr.skip(), gr.skip()
         text = ""
         try:
-            for item in self.stream(message, plain, model, k):
-                if isinstance(item, Answer):
-                    chat[-1] = {"role": "assistant", "content": answer_html(item.text, item)}
-                    plain = list(plain or []) + [{"role": "user", "content": message},
-                                                 {"role": "assistant", "content": item.text}]
-                    if item.mode == "llm":
-                        banner = show_banner("")
-                    elif item.warnings:  # the model failed: say why, if it is down
-                        banner = show_banner(self.llm_banner(model))
-                    else:
-                        banner = gr.skip()
-                    yield chat, sources_html(item), plain, banner
-                else:
-                    text += item
-                    chat[-1] = {"role": "assistant", "content": answer_html(text)}
-                    yield chat, gr.skip(), gr.skip(), gr.skip()
+            stream = self.stream(message, plain, model, k)
+            for piece in stream:
+                text += piece
+                chat[-1] = {"role": "assistant", "content": answer_html(text)}
+                yield chat, gr.skip(), gr.skip(), gr.skip()
+            answer = stream.answer
+            chat[-1] = {"role": "assistant", "content": answer_html(answer.text, answer)}
+            plain = list(plain or []) + [{"role": "user", "content": message},
+                                         {"role": "assistant", "content": answer.text}]
+            if answer.mode == "llm":
+                banner = show_banner("")
+            elif answer.warnings:  # the model failed: say why, if it is down
+                banner = show_banner(self.llm_banner(model))
+            else:
+                banner = gr.skip()
+            yield chat, sources_html(answer), plain, banner
         except RagError as exc:
             chat[-1] = {"role": "assistant", "content": f"<b>Error:</b> {html.escape(str(exc))}"}
             yield chat, NO_SOURCES, gr.skip(), gr.skip()

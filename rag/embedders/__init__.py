@@ -18,6 +18,12 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
+def chunk_vector(sentences: np.ndarray) -> np.ndarray:
+    """A chunk's vector: the normalised mean of its sentences' vectors (each sentence is embedded once)."""
+    mean = sentences.mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
+
+
 def get_embedder(spec: str, cache_dir: Path) -> Embedder:
     """`use` for multilingual USE v3, `st:NAME_OR_PATH` for a sentence-transformers model."""
     if spec == "use":
