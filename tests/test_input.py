@@ -91,7 +91,7 @@ def test_load_file_never_raises(tmp_path, monkeypatch):
     def broken(text: str, default: str = "en") -> str:
         raise RuntimeError("detector out of order")
 
-    monkeypatch.setattr("rag.loaders.detect_language", broken)
+    monkeypatch.setattr("rag.loaders.articles.detect_language", broken)
     feed = write(docs, "feed.jsonl", json.dumps({"text": BODY}) + "\n")
     plain = write(docs, "plain.txt", BODY)
     message = "could not read: RuntimeError: detector out of order; the rest was read, please report this with the file"
