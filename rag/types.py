@@ -77,16 +77,25 @@ class Answer:
 
 class AnswerStream:
     """An answer as it is written: iterate for its text, piece by piece; then `.answer` is the
-    final Answer, whose text is authoritative (it replaces a reply the model broke off)."""
+    final Answer, whose text is authoritative (it replaces a reply the model broke off).
+
+    One iterator however it is read: stopping early and reading on (or asking for `.answer`)
+    goes on where it stopped."""
 
     def __init__(self, pieces: Generator[str, None, Answer]):
         self._pieces = pieces
         self._answer: Answer | None = None
 
     def __iter__(self) -> Iterator[str]:
-        answer = yield from self._pieces
-        if answer is not None:
-            self._answer = answer
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self._pieces)
+        except StopIteration as done:
+            if done.value is not None:
+                self._answer = done.value
+            raise StopIteration from None
 
     @property
     def answer(self) -> Answer:

@@ -264,3 +264,23 @@ def test_off_topic_question_gets_a_plain_not_found_without_the_model(engine, ser
     assert answer.text.startswith(opening) and answer.citations == []
     assert answer.text.count("\n- ") >= 1  # names the nearest articles it did find
     assert answer_requests(server) == []  # nothing relevant: the model is not asked to invent
+
+
+def test_an_answer_stream_read_in_part_still_gives_the_whole_answer():
+    """Stop reading after the first piece (a `break`, `next(iter(...))`), then ask for the answer."""
+    import gc
+
+    from rag.types import Answer, AnswerStream
+
+    def pieces():
+        yield "Rusland "
+        yield "tekende niet [1]."
+        return Answer(question="q", text="Rusland tekende niet [1].", language="nl", mode="llm")
+
+    stream = AnswerStream(pieces())
+    assert next(iter(stream)) == "Rusland "
+    for piece in stream:
+        assert piece == "tekende niet [1]."
+        break
+    gc.collect()
+    assert stream.answer.text == "Rusland tekende niet [1]." and list(stream) == []
