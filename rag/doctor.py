@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -13,8 +13,8 @@ from rag.manifest import chunk_ids
 from rag.writelock import IndexBusy
 
 if TYPE_CHECKING:
-    from rag.engine import RAG
     from rag.knowledge_base import KnowledgeBase
+    from rag.llm import OllamaLLM
 
 SAMPLE = 2000  # chunks the quick check reads back from the store (all of a smaller index)
 
@@ -29,22 +29,25 @@ class Check:
         return {"name": self.name, "ok": self.ok, "detail": self.detail}
 
 
-def run_checks(engine: "RAG", deep: bool = False, repair: bool = False) -> list[Check]:
-    """Every check, in the order they are shown; `deep` and `repair` as in `RAG.doctor`."""
+def run_checks(open_kb: Callable[[], "KnowledgeBase"], llm: "OllamaLLM", deep: bool = False,
+               repair: bool = False) -> list[Check]:
+    """Every check, in the order they are shown; `open_kb` opens the index (raising RagError when
+    there is none); `deep` and `repair` as in `RAG.doctor`."""
     checks: list[Check] = []
     try:
-        checks += index_checks(engine.kb, deep, repair)
-        vector = engine.kb.embedder.embed(["doctor"])
-        checks.append(Check("embedder", True, f"{engine.kb.embedder.spec} loads, {vector.shape[1]} dimensions"))
+        kb = open_kb()
+        checks += index_checks(kb, deep, repair)
+        vector = kb.embedder.embed(["doctor"])
+        checks.append(Check("embedder", True, f"{kb.embedder.spec} loads, {vector.shape[1]} dimensions"))
     except RagError as exc:
         checks.append(Check("index", False, str(exc)))
     try:
-        models = engine.llm.models()
-        checks.append(Check("ollama", True, f"server at {engine.llm.host} answers; models: "
+        models = llm.models()
+        checks.append(Check("ollama", True, f"server at {llm.host} answers; models: "
                                             f"{', '.join(models) or 'none pulled yet'}"))
-        engine.llm.check()
-        checks.append(Check("model", True, f"{engine.llm.model} is available (context window sent: "
-                                           f"num_ctx {engine.settings.num_ctx})"))
+        llm.check()
+        checks.append(Check("model", True, f"{llm.model} is available (context window sent: "
+                                           f"num_ctx {llm.settings.num_ctx})"))
     except RagError as exc:
         name = "model" if "ollama pull" in str(exc) else "ollama"
         checks.append(Check(name, False, f"{exc}. Until then answers are extractive"))

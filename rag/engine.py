@@ -157,7 +157,8 @@ class RAG:
         """A conversation that remembers its questions and answers (bounded by history_turns)."""
         from rag.chat import ChatSession
 
-        return ChatSession(self, **options)
+        return ChatSession(lambda question, history: self.stream(question, history, **options),
+                           self.settings.history_turns)
 
     def doctor(self, deep: bool = False, repair: bool = False) -> list["Check"]:
         """Check the index, the embedder, the Ollama server and the model; each with what to do.
@@ -166,4 +167,4 @@ class RAG:
         large index); `repair` does that and fixes what it can (rag.doctor)."""
         from rag.doctor import run_checks
 
-        return run_checks(self, deep=deep or repair, repair=repair)
+        return run_checks(lambda: self.kb, self.llm, deep=deep or repair, repair=repair)
