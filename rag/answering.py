@@ -5,7 +5,8 @@ import time
 from dataclasses import replace
 from typing import Generator, Sequence
 
-from rag.citations import CitationRenumberer, build_citations
+from rag.citation_markers import CitationRenumberer
+from rag.citation_support import build_citations
 from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
 from rag.language import detect_language, language_name

@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from rag.citations import MAX_MARKER, CitationRenumberer, build_citations, renumber
+from rag.citation_markers import MAX_MARKER, CitationRenumberer, renumber
+from rag.citation_support import build_citations
 from rag.types import ArticleMeta, Passage
 
 ANSWER = (
