@@ -205,7 +205,7 @@ def test_the_encoder_does_not_rescue_an_unrelated_or_wrong_claim(embed):
 
 def test_a_marker_of_thousands_of_digits_is_text_not_a_crash():
     """A model's reply (or an article) holding "[999...9]" is shown as text, never an int() error."""
-    from rag.ui.app import answer_html
+    from rag.ui.rendering import answer_html
 
     huge = "[" + "9" * 5000 + "]"
     text, _, invalid = renumber(f"Rusland tekende niet {huge}.", 3)

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FACES = [ROOT / "rag" / "cli.py", ROOT / "rag" / "cli_parser.py", *sorted((ROOT / "ui").glob("*.py"))]
 # What a face may import of the project: the engine, its result types, errors and settings,
 # the other faces; and the evaluation report's text form for `rag eval`.
-ALLOWED = {"rag.engine", "rag.types", "rag.errors", "rag.config", "rag.cli_parser", "rag.ui", "rag.ui.app"}
+ALLOWED = {"rag.engine", "rag.types", "rag.errors", "rag.config", "rag.cli_parser", "rag.ui"}  # and rag.ui.*
 ALLOWED_NAMES = {"rag.evaluation": {"format_scores"}}
 # The engine's inner parts, which a face reaching past the engine would use.
 INNER = {"kb", "llm", "manifest", "store", "embedder", "retriever"}
@@ -34,7 +34,8 @@ def test_faces_import_only_the_engine_its_types_errors_and_settings():
     wrong = []
     for face in FACES:
         for line, module, names in _project_imports(ast.parse(face.read_text(encoding="utf-8"))):
-            if module in ALLOWED or (module in ALLOWED_NAMES and set(names) <= ALLOWED_NAMES[module]):
+            if module in ALLOWED or module.startswith("rag.ui.") or \
+                    (module in ALLOWED_NAMES and set(names) <= ALLOWED_NAMES[module]):
                 continue
             wrong.append(f"{face.relative_to(ROOT)}:{line} imports {module} {names}")
     assert not wrong, "faces importing past the engine:\n" + "\n".join(wrong)

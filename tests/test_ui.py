@@ -107,7 +107,7 @@ def test_follow_up_questions_use_the_history(sample_app, ollama):
 
 
 def test_session_settings_reach_the_engine(sample_app, ollama):
-    from rag.ui.app import ChatApp
+    from rag.ui.handlers import ChatApp
 
     engine, url = sample_app
     app = ChatApp(engine)  # the handlers behind the page
@@ -123,7 +123,7 @@ def test_session_settings_reach_the_engine(sample_app, ollama):
 
 
 def test_without_ollama_answers_are_extractive_and_say_why(sample_index, use_embedder):
-    from rag.ui.app import ChatApp
+    from rag.ui.handlers import ChatApp
 
     down = f"http://127.0.0.1:{free_port()}"
     engine = RAG(sample_index, encoder=use_embedder, ollama_host=down, model=MODEL)
@@ -190,7 +190,7 @@ def test_upload_then_ask_and_what_is_refused(tmp_path, use_embedder, ollama):
     ("Verdrag België.pdf", "Verdrag_België.pdf"), ("x" * 300 + ".html", "x" * 100 + ".html"),
     ("evil.txt\x00.exe", "evil.txt_.exe"), ("....txt", "txt")])
 def test_upload_names_stay_inside_the_folder(tmp_path, name, saved):
-    from rag.ui.app import safe_upload_name
+    from rag.ui.uploads import safe_upload_name
 
     assert safe_upload_name(name) == saved
     uploads = tmp_path / "uploads"
@@ -198,7 +198,8 @@ def test_upload_names_stay_inside_the_folder(tmp_path, name, saved):
 
 
 def test_article_html_is_shown_as_text_never_run(tmp_path, use_embedder, ollama):
-    from rag.ui.app import ChatApp, answer_html
+    from rag.ui.handlers import ChatApp
+    from rag.ui.rendering import answer_html
 
     engine = small_index(tmp_path, use_embedder, ollama.url, XSS)
     app = ChatApp(engine)
@@ -219,7 +220,7 @@ def test_article_html_is_shown_as_text_never_run(tmp_path, use_embedder, ollama)
 
 def test_unsupported_citations_and_warnings_are_marked():
     from rag.types import Answer, ArticleMeta, Citation
-    from rag.ui.app import answer_html, sources_html
+    from rag.ui.rendering import answer_html, sources_html
 
     url = 'https://example.org/a?x=1&y="><script>alert(1)</script>'
     article = ArticleMeta(id="a1", title="Title <i>x</i>", date="", lang="en", source=url)
@@ -258,7 +259,9 @@ def test_two_people_at_once(sample_app, ollama):
 
 
 def test_a_question_shows_at_once_and_says_it_waits_for_a_free_answer_slot(sample_app, ollama):
-    from rag.ui.app import QUEUED, ChatApp, create_app
+    from rag.ui.app import create_app
+    from rag.ui.handlers import ChatApp
+    from rag.ui.rendering import QUEUED
 
     engine, _ = sample_app
     app = ChatApp(engine)
@@ -374,7 +377,8 @@ def test_a_failed_upload_is_not_kept(tmp_path, use_embedder, ollama):
 def test_logins_are_limited_per_client(sample_index, use_embedder):
     import httpx
 
-    from rag.ui.app import LoginGuard, serve
+    from rag.ui.app import serve
+    from rag.ui.login import LoginGuard
 
     engine = RAG(sample_index, encoder=use_embedder, ollama_host=f"http://127.0.0.1:{free_port()}", model=MODEL)
     guard = LoginGuard("ann", "right horse battery", attempts=5, window=4)

@@ -1,1 +1,4 @@
 """The web UI (Gradio): `rag.ui.app.create_app(engine)` and `serve(...)`; only `rag serve` imports it."""
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before any module of the web UI imports gradio
