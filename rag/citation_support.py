@@ -140,4 +140,3 @@ def _keywords(sentence: str) -> set[str]:
 
 def _tokens(text: str) -> set[str]:
     return {_normalise(w) for w in _WORDS.findall(text)}
-

@@ -9,6 +9,7 @@ import time
 from collections import deque
 from typing import Any
 
+
 class LoginGuard:
     """The login check, with a limit: after `attempts` failed logins within `window` seconds a
     client (IP address) is refused, without its password being checked, until the oldest of

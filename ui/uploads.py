@@ -8,6 +8,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+
 def safe_upload_name(name: str) -> str:
     """A plain file name: no folders, no '..', no leading dot or dash, no odd characters."""
     base = unicodedata.normalize("NFC", name.replace("\\", "/")).rsplit("/", 1)[-1]

@@ -73,7 +73,7 @@ def clean_text(text: str) -> str:
 
 
 def make_article(path: Path, identity: str, title: str, date: str, source: str, text: str,
-          lang: str | None = None, cut: bool = False) -> Article | LoadError:
+                 lang: str | None = None, cut: bool = False) -> Article | LoadError:
     text = clean_text(text)
     title = " ".join(clean_text(title).split())
     if title:

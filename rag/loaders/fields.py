@@ -87,7 +87,7 @@ def _lang(name: str, value: Any) -> str:
     if code:
         return code.group(1).lower()
     raise BadField(f'field "{name}" must be a language code such as "nl" or "en", not {describe(value)}; '
-                    "fix it, or leave it out to have the language detected", name)
+                   "fix it, or leave it out to have the language detected", name)
 
 
 def describe(value: Any) -> str:

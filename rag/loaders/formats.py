@@ -42,8 +42,8 @@ def from_text(path: Path, text: str, kind: str, cut: bool) -> Article | LoadErro
             meta["title"], text = strip_markdown(heading.group(1)), text[heading.end():]
         text = strip_markdown(text)
     url = meta.get("url", "")
-    return make_article(path, url or str(path), meta.get("title", ""), meta.get("date", ""), url or str(path), text,
-                 meta.get("lang"), cut)
+    return make_article(path, url or str(path), meta.get("title", ""), meta.get("date", ""), url or str(path),
+                        text, meta.get("lang"), cut)
 
 
 def from_html(path: Path, html: str, cut: bool) -> Article | LoadError:
@@ -55,7 +55,7 @@ def from_html(path: Path, html: str, cut: bool) -> Article | LoadError:
         return LoadError(str(path), "no article text found in the HTML page")
     url = doc.url or ""
     return make_article(path, url or str(path), doc.title or "", clean_date(doc.date or ""), url or str(path),
-                 doc.text, doc.language if doc.language in ("nl", "en") else None, cut)
+                        doc.text, doc.language if doc.language in ("nl", "en") else None, cut)
 
 
 def from_pdf(path: Path) -> Article | LoadError:
