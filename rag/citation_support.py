@@ -14,7 +14,6 @@ Embed = Callable[[list[str]], np.ndarray]
 
 SUPPORT_COSINE = 0.35
 
-_CITED = CITATION_MARKER
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+[\s.,;:]*")
 _GROUP = re.compile(r"\[\d+\](?:[\s,]*\[\d+\])*")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -84,11 +83,11 @@ def _claims(text: str, lang: str) -> list[tuple[str, set[int]]]:
 
 
 def _plain(sentence: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", _CITED.sub(" ", sentence))).strip(" ,;:")
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", CITATION_MARKER.sub(" ", sentence))).strip(" ,;:")
 
 
 def _cited(text: str) -> set[int]:
-    return {int(k) for k in _CITED.findall(text)}
+    return {int(k) for k in CITATION_MARKER.findall(text)}
 
 
 def _supports(claim: str, tokens: set[str], numbers: set[str], cosine: float | None) -> bool:

@@ -4,9 +4,8 @@ Candidates are the chunks nearest to the question by vector (Chroma). Each is th
 the signals measured to help (README, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
-  "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten";
-  rag.names), which sets a passage about the question's
-  treaty, person or place above one that only shares its topic;
+  "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
+  which sets a passage about the question's treaty, person or place above one that only shares its topic;
 - the share of the question's numbers in the chunk, its article's title or its date ("the 2008
   treaty": an article whose title holds the year is about it).
 """

@@ -36,7 +36,6 @@ zou waar wanneer waarom hoeveel hoe
 """.split())
 
 
-
 def fold(word: str) -> str:
     """Lowercase without accents: "Oekraïne" -> "oekraine"."""
     word = unicodedata.normalize("NFKD", word.lower())
