@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from rag.sentences import split_sentences
+from rag.sentences import passage_sentences, split_sentences
 from rag.text import NUMBER, STOPWORDS, fold, numbers_in
 from rag.types import CITATION_MARKER, Citation, Passage
 
@@ -37,7 +37,7 @@ def build_citations(text: str, passages: list[Passage], mapping: dict[int, int],
     for old, new in sorted(mapping.items(), key=lambda item: item[1]):
         if 1 <= old <= len(passages):
             p = passages[old - 1]
-            sentences = split_sentences(p.text, p.article.lang) or [p.text.strip()]
+            sentences = passage_sentences(p) or [p.text.strip()]
             cited.append((new, p, sentences, [c for c, ns in claims if new in ns]))
     vectors = _vectors(embed, [t for _, _, sentences, said in cited for t in (*sentences, *said)])
     citations = []
@@ -118,7 +118,10 @@ def _vectors(embed: Embed | None, texts: list[str]) -> dict[str, np.ndarray]:
 
 
 def _normalise(word: str) -> str:
-    """Lowercase, accents off, a light suffix strip: "Treaties" -> "treaty", "ondertekend" stays."""
+    """Lowercase, accents off, a light suffix strip: "Treaties" -> "treaty", "ondertekend" stays.
+
+    Not rag.text's Snowball stems: a claim and the passage it cites can be in different languages,
+    and one language-blind rule keeps shared names and cognates equal on both sides."""
     word = fold(word)
     for suffix, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("en", ""), ("ed", ""), ("s", ""), ("e", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

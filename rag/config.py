@@ -21,6 +21,7 @@ from typing import Any
 
 from rag.errors import RagError
 
+
 def default_index() -> Path:
     """The index when none is configured: the user's data folder, whatever the install mode or folder.
 

@@ -18,6 +18,7 @@ from rag.knowledge_base import KnowledgeBase
 from rag.loaders import Article, LoadError, find_files, load_file
 from rag.manifest import ArticleRecord, chunk_id as chunk_id_of
 from rag.retrieval import date_bound
+from rag.sentences import sentence_bounds
 
 BATCH_CHUNKS = 64  # chunks embedded and written together: bounded memory, the last write is short
 
@@ -172,7 +173,7 @@ class Ingester:
                 rows = sentence_vectors[[row[s] for s in chunk.sentences]]
                 ids.append(chunk_id)
                 texts.append(chunk.text)
-                metadatas.append(dict(meta, chunk=i))
+                metadatas.append(dict(meta, chunk=i, sentences=sentence_bounds(chunk.text, chunk.sentences)))
                 vectors.append(chunk_vector(rows))
                 per_chunk[chunk_id] = rows
         vectors = np.stack(vectors).astype(np.float32)

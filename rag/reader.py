@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from rag.names import NameMatcher, names_in
-from rag.sentences import split_sentences
+from rag.sentences import passage_sentences
 from rag.text import fold, numbers_in, terms
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
@@ -190,8 +192,7 @@ class Reader:
         found = self._sentences(passages, numbers_in(about))
         if not found:
             return reading
-        vectors = cache_for(self.embedder).embed([about] + [s.text for s in found])
-        cosines = vectors[1:] @ vectors[0]
+        cosines = self._vectors(passages, found) @ cache_for(self.embedder).embed([about])[0]
         contexts = [self._with_previous(found, i) for i in range(len(found))]
         names = NameMatcher(self.embedder).coverage(names_in(about), contexts)
         asked_numbers = numbers_in(about)
@@ -228,10 +229,19 @@ class Reader:
         found = []
         for i in holding or range(len(passages)):
             p = passages[i]
-            for j, text in enumerate(split_sentences(p.text, p.article.lang)):
+            for j, text in enumerate(passage_sentences(p)):
                 if len(text.split()) >= MIN_WORDS and not text.endswith("?"):  # a headline asking, not answering
                     found.append(Sentence(i, j, text))
         return found
+
+    def _vectors(self, passages: list[Passage], found: list[Sentence]) -> np.ndarray:
+        """The sentences' vectors: kept from ingest where the passage has them, embedded (and cached) where not."""
+        kept = {i for i, p in enumerate(passages)
+                if p.sentence_vectors is not None and len(p.sentence_vectors) == len(p.sentences) > 0}
+        missing = [s.text for s in found if s.passage not in kept]
+        embedded = iter(cache_for(self.embedder).embed(missing)) if missing else iter(())
+        return np.stack([passages[s.passage].sentence_vectors[s.position] if s.passage in kept else next(embedded)
+                         for s in found])
 
     @staticmethod
     def _with_previous(sentences: list[Sentence], i: int) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 
 from rag.errors import RagError
 from rag.names import NameMatcher, names_in
+from rag.sentences import sentences_at
 from rag.text import numbers_in
 from rag.types import ArticleMeta, Passage
 
@@ -46,6 +47,7 @@ class Candidate:
     names: float = 1.0  # share of the question's names it mentions (1.0 when the question has none)
     numbers: float = 1.0  # share of the question's numbers in it, its title or its date (1.0 when none)
     score: float = 0.0
+    sentence_vectors: np.ndarray | None = None
 
 
 def article_meta(meta: dict) -> ArticleMeta:
@@ -103,7 +105,8 @@ class Retriever:
         found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
         sentences = kb.manifest.sentence_vectors([c.chunk_id for c in found], len(vector))
         for c in found:
-            rows = sentences.get(c.chunk_id)
+            c.sentence_vectors = sentences.get(c.chunk_id)
+            rows = c.sentence_vectors
             c.sentence = float((rows @ vector).max()) if rows is not None and len(rows) else c.cosine
         asked_numbers = numbers_in(question)
         if asked_numbers:
@@ -133,7 +136,9 @@ class Retriever:
             if owner != c.meta["article_id"]:
                 continue  # another copy of a story already in the results
             passages.append(Passage(rank=len(passages) + 1, score=float(c.score), text=c.text,
-                                    article=article_meta(c.meta), chunk_id=c.chunk_id, best_sentence=c.sentence))
+                                    article=article_meta(c.meta), chunk_id=c.chunk_id, best_sentence=c.sentence,
+                                    sentences=sentences_at(c.text, c.meta.get("sentences", "")),
+                                    sentence_vectors=c.sentence_vectors))
             if len(passages) == k:
                 break
         return passages

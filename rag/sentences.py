@@ -1,4 +1,10 @@
-"""Sentence splitting for Dutch and English text (pysbd)."""
+"""Sentences of text: the bounds kept with each chunk at ingest, and pysbd for text without them.
+
+Articles are split once, at ingest (rag.chunking, Punkt), and each chunk keeps where its
+sentences stand in its text; the reader and the citation check read the same sentences back.
+pysbd splits what has no kept bounds: a model's answer into claims, and the chunks of indexes
+built before the bounds were kept.
+"""
 from __future__ import annotations
 
 import re
@@ -9,6 +15,21 @@ import pysbd
 
 LANGUAGES = ("en", "nl")
 _FALLBACK = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentence_bounds(text: str, sentences: list[str]) -> str:
+    """Where each of `sentences` (in order, each a part of `text`) stands: "start:end start:end ..."."""
+    bounds, at = [], 0
+    for sentence in sentences:
+        start = text.index(sentence, at)
+        at = start + len(sentence)
+        bounds.append(f"{start}:{at}")
+    return " ".join(bounds)
+
+
+def sentences_at(text: str, bounds: str) -> list[str]:
+    """The sentences of `text` that `bounds` (from `sentence_bounds`) marks."""
+    return [text[int(a):int(b)] for a, b in (pair.split(":") for pair in bounds.split())]
 
 
 @lru_cache(maxsize=None)
@@ -28,3 +49,8 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     except Exception:  # pysbd trips over some unusual inputs; a plain split beats failing the answer
         pieces = _FALLBACK.split(text)
     return [s.strip() for s in pieces if s and s.strip()]
+
+
+def passage_sentences(passage) -> list[str]:
+    """A retrieved passage's sentences: as split at ingest where they were kept."""
+    return passage.sentences or split_sentences(passage.text, passage.article.lang)

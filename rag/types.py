@@ -32,6 +32,10 @@ class Passage:
     article: ArticleMeta
     chunk_id: str = ""
     best_sentence: float = 0.0  # cosine of its sentence closest to the question
+    # its sentences as split at ingest, and their vectors in that order (empty for indexes built
+    # before sentence bounds were kept: readers split the text again)
+    sentences: list[str] = field(default_factory=list, repr=False)
+    sentence_vectors: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rank": self.rank, "score": round(self.score, 4), "text": self.text,

@@ -99,7 +99,6 @@ def write_lock(folder: Path, command: str, wait: float, on_wait: Callable[[str],
         lock.release()
 
 
-
 class StoreGuard:
     """Held while this process loads the embedded store's files or changes them.
 

@@ -116,7 +116,7 @@ def test_control_characters_are_removed_and_binary_files_refused(tmp_path):
     noise = "".join(CONTROL)
     txt = write(tmp_path, "nul.txt", f"Gr\x00ain deal\x07 ends\x9b.\x00 {noise}{BODY}\n\n"
                 + BODY.replace(" ", " \x00\x1b", 3))
-    md = write(tmp_path, "title.md", f'---\ntitle: "Grain\\0 deal\\a ends\\x85"\n---\n' + BODY + "\x9b\x00")
+    md = write(tmp_path, "title.md", '---\ntitle: "Grain\\0 deal\\a ends\\x85"\n---\n' + BODY + "\x9b\x00")
     feed = write(tmp_path, "feed.jsonl", json.dumps({"title": "Grain\x00 deal ends", "text": BODY + noise}) + "\n")
     for path in (txt, md, feed):
         (article,), errors = loaded(path)

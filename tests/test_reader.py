@@ -1,6 +1,7 @@
 """Answers without a model: the sentence that answers, quoted; refusals; follow-ups; the measured figures."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,7 +10,7 @@ from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
-from rag.reader import holds_answer, intent
+from rag.reader import Reader, holds_answer, intent
 from rag.text import numbers_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
@@ -67,6 +68,19 @@ def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
         assert "de Verenigde Staten, Rusland en Oekraïne zelf" in answer["answer"]
         assert "Ottawa" not in answer["answer"] and answer["answer"].count('- "') <= 2
         assert all(c["supported"] for c in answer["citations"])
+
+
+def test_the_reader_quotes_the_sentences_split_at_ingest(sample_rag, use_embedder):
+    passages = sample_rag.search(EXAMPLE, k=3)
+    for p in passages:
+        assert len(p.sentences) == len(p.sentence_vectors) > 1
+        assert all(s and s == s.strip() and s in p.text for s in p.sentences)
+    kept = Reader(use_embedder).read(EXAMPLE, passages).quoted
+    assert "de Verenigde Staten, Rusland en Oekraïne zelf" in " ".join(s.text for s in kept)
+    assert {s.text for s in kept} <= set(passages[kept[0].passage].sentences)
+    # an index built before the bounds were kept: the reader splits and embeds the text itself
+    bare = [dataclasses.replace(p, sentences=[], sentence_vectors=None) for p in passages]
+    assert [s.text for s in Reader(use_embedder).read(EXAMPLE, bare).quoted] == [s.text for s in kept]
 
 
 @pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?", "Wie schilderde De Nachtwacht?",
