@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from dataclasses import replace
 from typing import Generator, Sequence
 
@@ -12,14 +13,18 @@ from rag.knowledge_base import KnowledgeBase
 from rag.language import detect_language, language_name
 from rag.llm import LLMError, OllamaLLM
 from rag.prompts import message, render
+from rag.reasoning import strip_reasoning, without_reasoning
 from rag.reader import Reader
 from rag.relevance import decide
 from rag.tokens import count_tokens
-from rag.types import Answer, Passage
+from rag.types import CITATION_MARKER, Answer, Passage
 from rag.validation import check_question
 
 NOT_FOUND = "NOT_IN_ARTICLES"
 ANSWER_TOKENS = 512  # room left in the context window for the answer itself
+THINKING_TOKENS = 2048  # and for a reasoning model's thinking, when it is asked to think
+LANGUAGE_LETTERS = 40  # the letters of an answer held back to tell its language before it is shown
+MIN_LETTERS = 20  # fewer tell no language
 History = Sequence[dict]  # [{"role": "user" | "assistant", "content": str}, ...]
 
 
@@ -32,8 +37,10 @@ class Answerer:
         self.settings = kb.settings
 
     def stream(self, question: str, history: History = (), *, k: int | None = None, model: str | None = None,
-               use_llm: bool = True) -> Generator[str, None, Answer]:
-        """Yield answer text as it is written; return the final Answer (whose text is authoritative)."""
+               use_llm: bool = True, since: str = "", until: str = "", lang: str = "") -> Generator[str, None, Answer]:
+        """Yield answer text as it is written; return the final Answer (whose text is authoritative).
+        `since`, `until` and `lang` filter the articles searched (rag.retrieval.where)."""
+        filters = {"since": since, "until": until, "lang": lang}
         started = time.perf_counter()
         question = check_question(question)
         lang = detect_language(question)
@@ -41,7 +48,7 @@ class Answerer:
         history = _bounded(history, self.settings.history_turns)
         standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
-        passages = self._search(asked, topic, k or self.settings.k)
+        passages = self._search(asked, topic, k or self.settings.k, filters)
         timings = {"retrieval_ms": _ms(started)}
         relevant = passages if decide(asked, passages, self.kb.embedder).answerable else []
 
@@ -56,8 +63,11 @@ class Answerer:
             return finish(text, "extractive")
         if use_llm:
             try:
-                result = yield from self._generate(question, asked, lang, relevant, model, warnings,
-                                                   timings, started)
+                try:
+                    result = yield from self._generate(asked, lang, relevant, model, warnings, timings, started)
+                except _WrongLanguage:  # nothing of it was shown: ask once more, the instruction repeated
+                    result = yield from self._generate(asked, lang, relevant, model, warnings, timings, started,
+                                                       again=True)
             except (LLMUnavailable, LLMError) as exc:
                 warnings.append(str(exc) if isinstance(exc, LLMUnavailable)
                                 else message("fallback", lang, reason=str(exc)))
@@ -78,36 +88,47 @@ class Answerer:
         yield text
         return finish(text, "extractive", citations)
 
-    def _generate(self, question: str, standalone: str, lang: str, passages: list[Passage], model: str | None,
-                  warnings: list[str], timings: dict, started: float):
+    def _generate(self, standalone: str, lang: str, passages: list[Passage], model: str | None,
+                  warnings: list[str], timings: dict, started: float, again: bool = False):
         """Stream the model's answer with citations renumbered on the fly.
 
-        Returns (text, mapping, passages given), with text None when the model says
-        the passages hold no answer."""
+        Returns (text, mapping, passages given), with text None when the model says the passages
+        hold no answer. The start of the answer is held back until it is known not to be the
+        not-found token and, unless `again` (the second asking), to be in the question's language:
+        if it is not, _WrongLanguage is raised before anything is shown."""
         language = language_name(lang, "the language of the question")
         system = render("system", language=language, not_found_token=NOT_FOUND)
         given = self._fit(passages, system, standalone, language)
         prompt = render("question", passages="\n\n".join(_passage_block(i, p) for i, p in enumerate(given, 1)),
                         question=standalone, language=language)
+        if again:
+            prompt += "\n\n" + render("language_reminder", language=language)
         messages = [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
         renumber = CitationRenumberer(len(given))
         head, raw, shown_all = "", [], []
         usage: dict = {}
-        for piece in self.llm.stream_chat(messages, model=model, usage=usage, num_predict=ANSWER_TOKENS):
-            raw.append(piece)
-            if head is not None:  # hold the start back until it cannot be the not-found token
-                head += piece
-                stripped = head.lstrip()
-                if NOT_FOUND.startswith(stripped) or stripped.startswith(NOT_FOUND):
-                    continue
-                piece, head = head, None
-            shown = renumber.feed(piece)
-            if shown:
-                timings.setdefault("first_token_ms", _ms(started))
-                shown_all.append(shown)
-                yield shown
+        reply = self.llm.stream_chat(messages, model=model, usage=usage, num_predict=self._answer_tokens())
+        with closing(reply):  # a reply given up on is hung up at once
+            for piece in without_reasoning(reply):
+                raw.append(piece)
+                if head is not None:
+                    head += piece
+                    stripped = head.lstrip()
+                    if NOT_FOUND.startswith(stripped) or stripped.startswith(NOT_FOUND) \
+                            or (not again and _letters(stripped) < LANGUAGE_LETTERS):
+                        continue
+                    if not again and _answered_in(stripped, lang) != lang:
+                        raise _WrongLanguage
+                    piece, head = head, None
+                shown = renumber.feed(piece)
+                if shown:
+                    timings.setdefault("first_token_ms", _ms(started))
+                    shown_all.append(shown)
+                    yield shown
         if "".join(raw).strip().startswith(NOT_FOUND):
             return None, {}, given
+        if head and not again and _answered_in(head, lang) != lang:
+            raise _WrongLanguage
         tail = renumber.feed(head) if head else ""
         tail += renumber.finish()
         if tail:
@@ -118,16 +139,27 @@ class Answerer:
         if not text:  # the stream() fallback gives the extractive answer, with this as the reason
             raise LLMError(message("empty_answer", lang))
         if usage.get("done_reason") == "length":
-            warnings.append(message("over_limit" if usage.get("limited") else "cut_off", lang, tokens=ANSWER_TOKENS))
+            warnings.append(message("over_limit" if usage.get("limited") else "cut_off", lang,
+                                    tokens=self._answer_tokens()))
+        answered = _answered_in(text, lang)
+        if answered != lang:
+            warnings.append(message("wrong_language", lang, asked=language, answered=language_name(answered)))
         warnings.extend(message("invalid_citation", lang, n=n) for n in renumber.invalid)
         if usage.get("prompt_tokens", 0) >= self.settings.num_ctx:
             warnings.append(f"the prompt filled the model's whole context window ({self.settings.num_ctx} "
                             "tokens); raise num_ctx or lower k")
         return text, renumber.mapping, given
 
+    def _thinking_tokens(self) -> int:
+        return THINKING_TOKENS if self.settings.think else 0
+
+    def _answer_tokens(self) -> int:
+        """The reply's budget: the answer, and the reasoning before it when thinking is on."""
+        return ANSWER_TOKENS + self._thinking_tokens()
+
     def _fit(self, passages: list[Passage], system: str, question: str, language: str) -> list[Passage]:
         """As many passages, best first, as fit the context window beside the prompt and the answer."""
-        budget = (self.settings.num_ctx - ANSWER_TOKENS - count_tokens(system)
+        budget = (self.settings.num_ctx - self._answer_tokens() - count_tokens(system)
                   - count_tokens(render("question", passages="", question=question, language=language)))
         given = []
         for p in passages:
@@ -141,15 +173,15 @@ class Answerer:
                            "passage; raise num_ctx in the config")
         return given
 
-    def _search(self, asked: str, topic: str, k: int) -> list[Passage]:
+    def _search(self, asked: str, topic: str, k: int, filters: dict[str, str]) -> list[Passage]:
         """The passages for the question; for a follow-up the model did not rewrite, the best of
         those for the whole exchange and those for its topic alone ("And who did sign it?" says
         too little to find the treaty by itself, and dilutes the question it follows)."""
-        passages = self.kb.search(asked, k)
+        passages = self.kb.search(asked, k, **filters)
         if not topic:
             return passages
         best: dict[str, Passage] = {}
-        for p in passages + self.kb.search(topic, k):
+        for p in passages + self.kb.search(topic, k, **filters):
             if p.chunk_id not in best or p.score > best[p.chunk_id].score:
                 best[p.chunk_id] = p
         ranked = sorted(best.values(), key=lambda p: -p.score)[:k]
@@ -164,8 +196,8 @@ class Answerer:
             transcript = "\n".join(f"{m['role']}: {m['content']}" for m in history)
             prompt = render("condense", history=transcript, question=question)
             try:
-                standalone = self.llm.chat([{"role": "user", "content": prompt}], model=model,
-                                           num_predict=120).strip().strip('"')
+                standalone = strip_reasoning(self.llm.chat([{"role": "user", "content": prompt}], model=model,
+                                                           num_predict=120 + self._thinking_tokens())).strip('"')
                 if standalone and NOT_FOUND not in standalone:
                     return standalone.splitlines()[0], ""
             except (LLMUnavailable, LLMError):
@@ -182,6 +214,20 @@ class Answerer:
             lines.append(message("nearest", lang))
             lines.extend(f"- {a.title} ({a.date or '?'})" for a in nearest)
         return "\n".join(lines)
+
+
+class _WrongLanguage(Exception):
+    """The model began its answer in another language than the question's."""
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _answered_in(text: str, lang: str) -> str:
+    """The language of an answer; `lang` where it is too short to tell (a list of names, a number)."""
+    plain = CITATION_MARKER.sub(" ", text)
+    return detect_language(plain, lang) if _letters(plain) >= MIN_LETTERS else lang
 
 
 def _passage_block(n: int, p: Passage) -> str:

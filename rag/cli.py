@@ -38,7 +38,9 @@ def _engine(args: argparse.Namespace):
     from rag.engine import RAG
 
     return RAG(args.index, chroma_url=args.chroma_url, embedder=args.embedder, k=getattr(args, "k", None),
-               model=getattr(args, "model", None), ollama_host=getattr(args, "ollama_host", None))
+               model=getattr(args, "model", None), ollama_host=getattr(args, "ollama_host", None),
+               backend=getattr(args, "backend", None), openai_base_url=getattr(args, "openai_base_url", None),
+               think=getattr(args, "think", None))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ import argparse
 import textwrap
 from pathlib import Path
 
-from rag.config import default_index
+from rag.config import BACKENDS, default_index
 
 EXAMPLE_QUESTION = "Which countries did not sign the 2008 treaty?"
 
@@ -28,8 +28,14 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 
 def _ollama_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("language model")
-    group.add_argument("--model", metavar="M", help="Ollama model (default qwen2.5:7b; env RAG_MODEL)")
+    group.add_argument("--model", metavar="M", help="model name on the server (default gemma4:e4b; env RAG_MODEL)")
+    group.add_argument("--backend", choices=BACKENDS,
+                       help="model server: Ollama (default) or one speaking the OpenAI API (env RAG_BACKEND)")
     group.add_argument("--ollama-host", metavar="URL", help="Ollama server (env OLLAMA_HOST)")
+    group.add_argument("--openai-base-url", metavar="URL", help="OpenAI-compatible server's API root, e.g. "
+                       "http://127.0.0.1:8000/v1 (env RAG_OPENAI_BASE_URL; its key: env OPENAI_API_KEY)")
+    group.add_argument("--think", action="store_true", default=None,
+                       help="let a reasoning model (qwen3, deepseek-r1, ...) think before answering; slower")
 
 
 def _answer_options(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "rag chat --model llama3.1:8b")
     _answer_options(p)
 
-    p = command("doctor", "check the index, the embedder, the Ollama server and the model",
+    p = command("doctor", "check the index, the embedder, the model server and the model",
                 "rag doctor --deep\n  rag doctor --repair")
     _ollama_options(p)
     p.add_argument("--deep", action="store_true",

@@ -6,10 +6,11 @@ environment variables, then command-line flags (passed in as overrides).
 - Config file: ``$RAG_CONFIG`` if set, else ``./rag.toml`` if present, else
   ``~/.config/rag/config.toml`` if present. Keys are the field names below.
 - Environment: ``RAG_<FIELD>`` in upper case (``RAG_INDEX``, ``RAG_MODEL``,
-  ``RAG_CHROMA_URL``...); the Ollama URL also from Ollama's own ``OLLAMA_HOST``.
+  ``RAG_CHROMA_URL``...); the Ollama URL also from Ollama's own ``OLLAMA_HOST``, the key of an
+  OpenAI-compatible server also from ``OPENAI_API_KEY``.
 
-Numeric settings carry their allowed range beside them; a value outside it is refused
-with a message naming the setting and the range, wherever it came from.
+Numeric settings carry their allowed range beside them, and `backend` its choices; a value
+outside them is refused with a message naming the setting and what it accepts, wherever it came from.
 """
 from __future__ import annotations
 
@@ -60,6 +61,13 @@ def _ranged(default: Any, low: float, high: float, *, above: bool = False) -> An
     return field(default=default, metadata={"range": Range(low, high, above)})
 
 
+def _choice(default: str, *choices: str) -> Any:
+    return field(default=default, metadata={"choices": (default, *choices)})
+
+
+BACKENDS = ("ollama", "openai")  # the model servers: Ollama, or any server speaking the OpenAI API
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the engine and its three faces; numbers outside their range are refused."""
@@ -71,11 +79,15 @@ class Settings:
     chunk_size: int = _ranged(384, 16, 8192)  # tokens; chosen with benchmarks/tune_retrieval.py (README)
     chunk_overlap: int = _ranged(48, 0, 8191)  # tokens, and less than chunk_size
     k: int = _ranged(5, 1, 50)  # passages per search or answer
+    backend: str = _choice(*BACKENDS)  # which model server writes the answers (rag/backends.py)
     ollama_host: str = "http://127.0.0.1:11434"
-    model: str = "qwen2.5:7b"
+    openai_base_url: str = "http://127.0.0.1:8000/v1"  # vLLM, TGI, llama.cpp's server, LM Studio...
+    openai_api_key: str = field(default="", repr=False)  # also from OPENAI_API_KEY
+    model: str = "gemma4:e4b"  # the model's name on whichever server answers
     temperature: float = _ranged(0.1, 0, 2)
+    think: bool = False  # let a reasoning model think before it answers (slower; the reasoning is never shown)
     num_ctx: int = _ranged(8192, 1024, 1_048_576)  # tokens sent as the model's context window
-    timeout: float = _ranged(120.0, 0, 3600, above=True)  # seconds without a byte from Ollama before giving up
+    timeout: float = _ranged(120.0, 0, 3600, above=True)  # seconds of silence from the model server before giving up
     # seconds to a model reply's first token (a condensed follow-up: the whole reply); at most timeout
     first_token_timeout: float = _ranged(30.0, 0, 3600, above=True)
     write_wait: float = _ranged(600.0, 0, 86400)  # seconds a writer waits for another writer of the same index
@@ -113,6 +125,9 @@ def check_setting(name: str, value: Any) -> Any:
     allowed = _FIELDS[name].metadata.get("range")
     if allowed is not None and not (isinstance(value, (int, float)) and value in allowed):
         raise RagError(f"setting {name!r} must be {allowed}, got {value!r}")
+    choices = _FIELDS[name].metadata.get("choices")
+    if choices is not None and value not in choices:
+        raise RagError(f"setting {name!r} must be one of {', '.join(choices)}, got {value!r}")
     return value
 
 
@@ -160,12 +175,15 @@ def load_settings(**overrides: Any) -> Settings:
             raise RagError(f"config file {path} is not valid TOML: {exc}") from None
     if os.environ.get("OLLAMA_HOST"):
         values["ollama_host"] = os.environ["OLLAMA_HOST"]
+    if os.environ.get("OPENAI_API_KEY"):  # the OpenAI client's own variable; RAG_OPENAI_API_KEY wins
+        values["openai_api_key"] = os.environ["OPENAI_API_KEY"]
     for name in _FIELDS:
         env = os.environ.get(f"RAG_{name.upper()}")
         if env not in (None, ""):
             values[name] = env
     settings = Settings().with_overrides(**values).with_overrides(**overrides)
-    return replace(settings, ollama_host=normalize_ollama_host(settings.ollama_host))
+    return replace(settings, ollama_host=normalize_ollama_host(settings.ollama_host),
+                   openai_base_url=settings.openai_base_url.strip().rstrip("/"))
 
 
 def normalize_ollama_host(host: str) -> str:

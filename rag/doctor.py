@@ -13,9 +13,10 @@ from rag.manifest import chunk_ids
 from rag.writelock import IndexBusy
 
 if TYPE_CHECKING:
+    from rag.backends import ChatModel
     from rag.knowledge_base import KnowledgeBase
-    from rag.llm import OllamaLLM
 
+SERVER_NAMES = {"ollama": "Ollama", "openai": "OpenAI-compatible"}
 SAMPLE = 2000  # chunks the quick check reads back from the store (all of a smaller index)
 
 
@@ -29,7 +30,7 @@ class Check:
         return {"name": self.name, "ok": self.ok, "detail": self.detail}
 
 
-def run_checks(open_kb: Callable[[], "KnowledgeBase"], llm: "OllamaLLM", deep: bool = False,
+def run_checks(open_kb: Callable[[], "KnowledgeBase"], llm: "ChatModel", deep: bool = False,
                repair: bool = False) -> list[Check]:
     """Every check, in the order they are shown; `open_kb` opens the index (raising RagError when
     there is none); `deep` and `repair` as in `RAG.doctor`."""
@@ -41,17 +42,31 @@ def run_checks(open_kb: Callable[[], "KnowledgeBase"], llm: "OllamaLLM", deep: b
         checks.append(Check("embedder", True, f"{kb.embedder.spec} loads, {vector.shape[1]} dimensions"))
     except RagError as exc:
         checks.append(Check("index", False, str(exc)))
+    checks += model_checks(llm)
+    return checks
+
+
+def model_checks(llm: "ChatModel") -> list[Check]:
+    """The model server (the check named by its backend: "ollama", "openai") and the model on it;
+    a llama-index LLM handed to the engine is not called here (it may be a paid API)."""
+    backend = llm.kind
+    if backend == "llama-index":
+        return [Check("model", True, f"{llm.host} (model {llm.model}) writes the answers; it is not called "
+                                     "here, so the first answer shows whether it works")]
     try:
         models = llm.models()
-        checks.append(Check("ollama", True, f"server at {llm.host} answers; models: "
-                                            f"{', '.join(models) or 'none pulled yet'}"))
-        llm.check()
-        checks.append(Check("model", True, f"{llm.model} is available (context window sent: "
-                                           f"num_ctx {llm.settings.num_ctx})"))
     except RagError as exc:
-        name = "model" if "ollama pull" in str(exc) else "ollama"
-        checks.append(Check(name, False, f"{exc}. Until then answers are extractive"))
-    return checks
+        return [Check(backend, False, f"{exc}. Until then answers are extractive")]
+    none = "none pulled yet" if backend == "ollama" else "none served"
+    checks = [Check(backend, True, f"{SERVER_NAMES[backend]} server at {llm.host} answers; models: "
+                                   f"{', '.join(models) or none}")]
+    try:
+        llm.check()
+    except RagError as exc:
+        return checks + [Check("model", False, f"{exc}. Until then answers are extractive")]
+    window = f"context window sent: num_ctx {llm.settings.num_ctx}" if backend == "ollama" else \
+        "its context window is the server's setting"
+    return checks + [Check("model", True, f"{llm.model} is available ({window})")]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from rag.types import Answer, AnswerStream, Passage
 if TYPE_CHECKING:
     from rag.chat import ChatSession
     from rag.doctor import Check
+    from rag.llamaindex import RagChatEngine, RagQueryEngine, RagRetriever
 
 
 class RAG:
@@ -26,13 +27,18 @@ class RAG:
     """
 
     def __init__(self, index: str | Path | None = None, *, settings: Settings | None = None,
-                 encoder: Embedder | None = None, **overrides: Any):
+                 encoder: Embedder | None = None, llm: Any = None, **overrides: Any):
+        """`llm`, a llama-index LLM, writes the answers instead of the configured Ollama model."""
         if not isinstance(overrides.get("embedder"), (str, type(None))):
             raise TypeError("embedder= takes a spec string ('use', 'st:NAME'); pass a loaded embedder as encoder=")
         self.settings = (settings or load_settings()).with_overrides(index=index, **overrides)
         self._encoder = encoder  # an already loaded embedder to share, e.g. across engines
         self._kb: KnowledgeBase | None = None
         self._llm = None
+        if llm is not None:
+            from rag.llamaindex.llm import LlamaIndexLLM
+
+            self._llm = LlamaIndexLLM(llm, self.settings)
         self._write_lock = threading.Lock()
         self._open_lock = threading.Lock()  # the web app's sessions may arrive at once
 
@@ -127,31 +133,36 @@ class RAG:
     @property
     def llm(self):
         if self._llm is None:
-            from rag.llm import OllamaLLM
+            from rag.backends import make_llm
 
             with self._open_lock:
                 if self._llm is None:
-                    self._llm = OllamaLLM(self.settings)
+                    self._llm = make_llm(self.settings)
         return self._llm
 
     def stream(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
-               model: str | None = None, use_llm: bool = True) -> AnswerStream:
+               model: str | None = None, use_llm: bool = True, since: str = "", until: str = "",
+               lang: str = "") -> AnswerStream:
         """The answer as it is written: iterate for its text, then `.answer` is the final Answer.
 
-        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}]."""
+        `history` is the conversation so far as [{"role": "user"|"assistant", "content": ...}];
+        `since`, `until` and `lang` keep the answer to those articles, as in `search`."""
         from rag.answering import Answerer
 
         def pieces() -> Generator[str, None, Answer]:
             self.kb.refresh_if_changed()  # articles another process added or removed
             return (yield from Answerer(self.kb, self.llm).stream(question, history, k=k, model=model,
-                                                                  use_llm=use_llm))
+                                                                  use_llm=use_llm, since=since, until=until,
+                                                                  lang=lang))
 
         return AnswerStream(pieces())
 
     def ask(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
-            model: str | None = None, use_llm: bool = True) -> Answer:
+            model: str | None = None, use_llm: bool = True, since: str = "", until: str = "",
+            lang: str = "") -> Answer:
         """Answer a question with citations: text, language, mode, citations, warnings, timings."""
-        return self.stream(question, history, k=k, model=model, use_llm=use_llm).answer
+        return self.stream(question, history, k=k, model=model, use_llm=use_llm, since=since, until=until,
+                           lang=lang).answer
 
     def chat(self, **options: Any) -> "ChatSession":
         """A conversation that remembers its questions and answers (bounded by history_turns)."""
@@ -160,8 +171,27 @@ class RAG:
         return ChatSession(lambda question, history: self.stream(question, history, **options),
                            self.settings.history_turns)
 
+    # ---- llama-index (rag.llamaindex; imported only here) ----
+    def as_retriever(self, **options: Any) -> "RagRetriever":
+        """This engine's search as a llama-index retriever (similarity_top_k, since, until, lang)."""
+        from rag.llamaindex import RagRetriever
+
+        return RagRetriever(self, **options)
+
+    def as_query_engine(self, **options: Any) -> "RagQueryEngine":
+        """Cited answers as a llama-index query engine (similarity_top_k, streaming, use_llm, model)."""
+        from rag.llamaindex import RagQueryEngine
+
+        return RagQueryEngine(self, **options)
+
+    def as_chat_engine(self, **options: Any) -> "RagChatEngine":
+        """Cited conversations as a llama-index chat engine (similarity_top_k, use_llm, model, chat_history)."""
+        from rag.llamaindex import RagChatEngine
+
+        return RagChatEngine(self, **options)
+
     def doctor(self, deep: bool = False, repair: bool = False) -> list["Check"]:
-        """Check the index, the embedder, the Ollama server and the model; each with what to do.
+        """Check the index, the embedder, the model server (or the llama-index LLM) and the model; each with what to do.
 
         `deep` reads every chunk back from the store and finds it by its own vector (slow on a
         large index); `repair` does that and fixes what it can (rag.doctor)."""

@@ -10,4 +10,4 @@ class EmbedderMismatch(RagError):
 
 
 class LLMUnavailable(RagError):
-    """The Ollama server or the model cannot be used; answers fall back to extractive mode."""
+    """The model server or the model cannot be used; answers fall back to extractive mode."""

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from typing import Any, Iterator
 
 from rag.config import Settings
 from rag.errors import LLMUnavailable, RagError
+from rag.first_token import FirstTokenWatch as _FirstTokenWatch
 
 CHARS_PER_TOKEN = 6  # a generous guess (text averages about 4): never cuts a reply the server would not
 
@@ -18,6 +17,8 @@ class LLMError(RagError):
 
 class OllamaLLM:
     """Chat with one Ollama model; every failure becomes a message naming the URL or model and the fix."""
+
+    kind = "ollama"
 
     def __init__(self, settings: Settings):
         import httpx
@@ -33,6 +34,17 @@ class OllamaLLM:
         self._model_client = ollama.Client(host=self.host, timeout=timeout,
                                            limits=httpx.Limits(max_keepalive_connections=0),
                                            event_hooks={"request": [_FirstTokenWatch.attach]})
+        self._capabilities: dict[str, tuple[str, ...]] = {}
+
+    def thinking(self, model: str) -> dict:
+        """The request's `think` field: the setting, for a model the server says can think; nothing for
+        others (Ollama refuses `think` for them) or where the server does not say (older servers)."""
+        if model not in self._capabilities:
+            try:
+                self._capabilities[model] = tuple(self._client.show(model).capabilities or ())
+            except Exception:  # the chat call itself reports an unreachable server or a missing model
+                return {}
+        return {"think": self.settings.think} if "thinking" in self._capabilities[model] else {}
 
     def options(self, **extra: object) -> dict:
         # num_ctx on every request: Ollama's default window (2048) silently cuts longer prompts.
@@ -50,7 +62,7 @@ class OllamaLLM:
         watch = _FirstTokenWatch(self.settings.first_token_timeout)
         with self._errors(model, watch):
             parts = self._model_client.chat(model=model, messages=messages, stream=True,
-                                            options=self.options(**options))
+                                            options=self.options(**options), **self.thinking(model))
             try:
                 with watch:
                     first = next(parts, None)
@@ -68,7 +80,7 @@ class OllamaLLM:
         watch = _FirstTokenWatch(self.settings.first_token_timeout)
         with self._errors(model, watch), watch:
             response = self._model_client.chat(model=model, messages=messages, stream=False,
-                                               options=self.options(**options))
+                                               options=self.options(**options), **self.thinking(model))
         return response.message.content or ""
 
     def models(self) -> list[str]:
@@ -114,64 +126,6 @@ def _read_reply(first: Any, parts: Iterator[Any], limit: object, usage: dict) ->
 
 class _EndedEarly(Exception):
     """The stream closed without its done line."""
-
-
-class _FirstTokenWatch:
-    """Hangs up one model call whose first part has not arrived within `seconds`.
-
-    Used as `with watch: first = next(parts)`: the request, sent inside the block, gets a trace
-    hook that learns its socket; a timer shuts that socket down when the time is up, which ends
-    the blocked read at once (the server sees the client leave)."""
-
-    _current = threading.local()
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.fired = False
-        self._socket: socket.socket | None = None
-        self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
-
-    def __enter__(self) -> "_FirstTokenWatch":
-        self._current.watch = self
-        self._timer = threading.Timer(self.seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._current.watch = None
-        if self._timer is not None:
-            self._timer.cancel()
-
-    @classmethod
-    def attach(cls, request: Any) -> None:
-        """httpx request hook: give the request of the watched call a trace that reports its socket."""
-        watch = getattr(cls._current, "watch", None)
-        if watch is not None:
-            request.extensions["trace"] = watch._trace
-
-    def _trace(self, event: str, info: dict) -> None:
-        if event != "connection.connect_tcp.complete":
-            return
-        sock = info["return_value"].get_extra_info("socket")
-        with self._lock:
-            self._socket = sock
-            if self.fired:
-                _hang_up(sock)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            if self._socket is not None:
-                _hang_up(self._socket)
-
-
-def _hang_up(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 class _OllamaErrors:

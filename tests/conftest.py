@@ -38,6 +38,8 @@ def isolated_env(monkeypatch, tmp_path, cache_dir):
     monkeypatch.setenv("RAG_CONFIG", str(home / "absent.toml"))
     for name in [n for n in os.environ if n.startswith("RAG_") and n not in ("RAG_CACHE_DIR", "RAG_CONFIG")]:
         monkeypatch.delenv(name)
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):  # a key or server of the user's
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     (home / "absent.toml").write_text("")
 

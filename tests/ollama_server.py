@@ -11,6 +11,14 @@ the model and reads the prompt before it answers at all), `options.num_predict` 
 (its final line then says done_reason "length"; a token here is 4 characters), and a client that
 hangs up ends the reply (counted in `server.hangups`).
 
+Reasoning models (names starting with one of THINKING_FAMILIES) think before they answer, the
+way Ollama 0.9+ hands that over: /api/show lists the "thinking" capability; a scripted
+`reply(text, thinking=...)` streams its thinking first, in `message.thinking` parts (content
+empty), unless the request says `"think": false`; `"think": true` to a model that cannot think is
+refused with 400 '"<model>" does not support thinking'. `OllamaTestServer(inline_thinking=True)`
+is an older server instead: /api/show has no capabilities, `think` is ignored, and the thinking
+comes inline in the content as `<think>...</think>` before the answer.
+
 Run it by hand for a demo (default responder, until Ctrl-C):
 
     python tests/ollama_server.py --port 11434 --model llama3.1:8b
@@ -50,14 +58,11 @@ import argparse
 import hashlib
 import json
 import re
-import select
-import socket
-import threading
 import time
-from collections import deque
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable, Optional
+
+from http_stub import Abort, StreamingHandler, StubServer
 
 __all__ = ["OllamaTestServer", "default_responder", "MID_STREAM_ERROR"]
 
@@ -65,6 +70,7 @@ VERSION = "0.12.0"
 # What Ollama says when the runner fails while a reply is streaming (used when error_after has no `error`).
 MID_STREAM_ERROR = "an error was encountered while running the model: unexpected EOF"
 MALFORMED_LINE = "this line is not JSON {"
+THINKING_FAMILIES = ("qwen3", "deepseek-r1", "gpt-oss", "magistral", "gemma4")
 
 
 # ---------------------------------------------------------------- default responder
@@ -156,6 +162,10 @@ def _details(name: str) -> dict:
             "parameter_size": _parameter_size(name), "quantization_level": "Q4_K_M"}
 
 
+def _thinks(name: str) -> bool:
+    return name.rsplit("/", 1)[-1].lower().startswith(THINKING_FAMILIES)
+
+
 def _tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4)
 
@@ -170,15 +180,6 @@ def _num_predict(body: dict) -> Optional[int]:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _client_gone(conn: socket.socket) -> bool:
-    """True when the peer has closed its end (a read would return end of file at once)."""
-    try:
-        readable, _, _ = select.select([conn], [], [], 0)
-        return bool(readable) and conn.recv(1, socket.MSG_PEEK) == b""
-    except (OSError, ValueError):
-        return True
-
-
 def _prompt_text(body: dict) -> str:
     if isinstance(body.get("messages"), list):
         return "\n".join(str(m.get("content") or "") for m in body["messages"] if isinstance(m, dict))
@@ -187,84 +188,31 @@ def _prompt_text(body: dict) -> str:
 
 class _Reply:
     __slots__ = ("text", "error", "status", "stall_after", "malformed_after", "error_after", "drop_after",
-                 "chunk_size", "delay", "done_reason", "endless")
+                 "chunk_size", "delay", "done_reason", "endless", "thinking")
 
     def __init__(self, **kw):
         for key, value in kw.items():
             setattr(self, key, value)
 
 
-class _Abort(Exception):
-    """The stream is given up (server stopping or client gone); the connection is closed."""
-
-
 # ---------------------------------------------------------------- the server
 
 
-class OllamaTestServer:
+class OllamaTestServer(StubServer):
     """An in-process Ollama API server on 127.0.0.1 for tests (context manager).
 
     `models`: the names /api/tags lists and chat/generate/show accept (mutable: `server.models`).
     `responder(request_body) -> str`: the reply text when no scripted reply is queued
     (default: `default_responder`). `port=0` picks a free port; `host` is the address to bind."""
 
+    thread_name = "ollama-test-server"
+
     def __init__(self, models: Iterable[str] = ("llama3.1:8b",), responder: Optional[Callable[[dict], str]] = None,
-                 *, port: int = 0, host: str = "127.0.0.1"):
+                 *, port: int = 0, host: str = "127.0.0.1", inline_thinking: bool = False):
+        super().__init__(_Handler, host, port)
         self.models: list[str] = list(models)
+        self.inline_thinking = inline_thinking
         self.responder = responder
-        self.requests: list[tuple[str, str, Optional[dict]]] = []
-        self.hangups = 0  # streamed replies the client left before their end
-        self._host, self._port = host, port
-        self._lock = threading.Lock()
-        self._replies: deque[_Reply] = deque()
-        self._stopping = threading.Event()
-        self._connections: set[socket.socket] = set()
-        self._httpd: Optional[ThreadingHTTPServer] = None
-        self._thread: Optional[threading.Thread] = None
-        self.url = ""
-        self.port = 0
-
-    # -- lifecycle
-
-    def start(self) -> "OllamaTestServer":
-        if self._httpd is not None:
-            return self
-        self._stopping.clear()
-        httpd = _HTTPServer((self._host, self._port), _Handler)
-        httpd.owner = self
-        self._httpd = httpd
-        self.port = httpd.server_address[1]
-        self.url = f"http://{self._host}:{self.port}"
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"ollama-test-server:{self.port}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, close the listening socket and every open connection (stalled streams included)."""
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        self._stopping.set()  # wakes stalled and delayed handlers
-        httpd.shutdown()
-        httpd.server_close()
-        with self._lock:
-            connections = list(self._connections)
-        for conn in connections:  # handlers blocked reading the next keep-alive request see EOF
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
-
-    def __enter__(self) -> "OllamaTestServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> bool:
-        self.stop()
-        return False
 
     # -- scripting
 
@@ -272,7 +220,7 @@ class OllamaTestServer:
               stall_after: Optional[int] = None, malformed_after: Optional[int] = None,
               error_after: Optional[int] = None, drop_after: Optional[int] = None,
               chunk_size: int = 4, delay: float = 0.0, done_reason: Optional[str] = None,
-              endless: bool = False) -> None:
+              endless: bool = False, thinking: str = "") -> None:
         """Queue one reply for the next /api/chat or /api/generate request that reaches a model (FIFO).
 
         text: the reply, streamed in pieces of `chunk_size` characters, `delay` s apart
@@ -286,6 +234,7 @@ class OllamaTestServer:
               request's num_predict cut the text, else "stop".
         endless: a server that ignores num_predict: the text over and over, never a done line,
               until the client hangs up (or stop()).
+        thinking: what a reasoning model thinks before the answer (see the module's docstring).
         With stream=false the failure modes apply to the single response: stall = no response until
         stop(), malformed = a 200 body that is not JSON, error_after = HTTP 500 {"error": ...},
         drop = the connection closes before any response.
@@ -299,18 +248,9 @@ class OllamaTestServer:
             self._replies.append(_Reply(text=text, error=error, status=status, stall_after=stall_after,
                                         malformed_after=malformed_after, error_after=error_after,
                                         drop_after=drop_after, chunk_size=chunk_size, delay=delay,
-                                        done_reason=done_reason, endless=endless))
-
-    def pending(self) -> int:
-        """How many scripted replies are still queued."""
-        with self._lock:
-            return len(self._replies)
+                                        done_reason=done_reason, endless=endless, thinking=thinking))
 
     # -- internals used by the handler
-
-    def _record(self, method: str, path: str, body: Optional[dict]) -> None:
-        with self._lock:
-            self.requests.append((method, path, body))
 
     def _next_reply(self, body: dict) -> _Reply:
         with self._lock:
@@ -318,7 +258,7 @@ class OllamaTestServer:
         if scripted is None:
             scripted = _Reply(text=None, error=None, status=200, stall_after=None, malformed_after=None,
                               error_after=None, drop_after=None, chunk_size=4, delay=0.0, done_reason=None,
-                              endless=False)
+                              endless=False, thinking="")
         http_error = scripted.error is not None and scripted.error_after is None
         if scripted.text is None and not http_error:
             responder = self.responder or default_responder
@@ -343,6 +283,8 @@ class OllamaTestServer:
 
     def _show(self, name: str) -> dict:
         full = _normalize(name)
+        shown = {} if self.inline_thinking else {"capabilities": ["completion", "thinking"] if _thinks(full)
+                                                  else ["completion"]}
         template = ("{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n"
                     "{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n")
         return {
@@ -357,46 +299,17 @@ class OllamaTestServer:
             "model_info": {"general.architecture": "llama", "general.parameter_count": 8030261248,
                            "general.file_type": 15, "llama.context_length": 131072,
                            "llama.embedding_length": 4096, "llama.block_count": 32},
-            "capabilities": ["completion"],
+            **shown,
             "modified_at": "2025-01-15T10:20:30.123456789Z",
         }
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    owner: OllamaTestServer
-
-    def handle_error(self, request, client_address):  # connections reset by a client are not errors here
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive and chunked transfer encoding, like Ollama (Go net/http)
+class _Handler(StreamingHandler):  # keep-alive and chunked replies, like Ollama (Go net/http)
     server_version = "OllamaTestServer"
     sys_version = ""
-    server: _HTTPServer
+    stream_headers = (("Content-Type", "application/x-ndjson"),)
 
     # -- plumbing
-
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        owner = self.server.owner
-        with owner._lock:
-            owner._connections.add(self.connection)
-
-    def finish(self):
-        owner = self.server.owner
-        with owner._lock:
-            owner._connections.discard(self.connection)
-        try:
-            super().finish()
-        except OSError:
-            pass
-
-    def log_message(self, format, *args):  # quiet
-        pass
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -428,7 +341,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         owner = self.server.owner
-        self._headers_sent = False
         path = self.path.split("?", 1)[0]
         raw = b""
         if self.command in ("POST", "PUT", "DELETE", "PATCH"):
@@ -443,16 +355,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if not isinstance(body, dict):
                     body, bad = None, "json: cannot unmarshal request body into an object"
         owner._record(self.command, self.path, body)
-        try:
-            self._route(path, body, bad, bool(raw))
-        except _Abort:
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+        self.answer(self._route, path, body, bad, bool(raw))
 
     def do_GET(self):
         self._dispatch()
@@ -502,11 +405,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- chat / generate
 
-    def _part(self, chat: bool, model: str, piece: str) -> dict:
+    def _part(self, chat: bool, model: str, piece: str, thinking: str = "") -> dict:
         if chat:
-            return {"model": model, "created_at": _now(), "message": {"role": "assistant", "content": piece},
-                    "done": False}
-        return {"model": model, "created_at": _now(), "response": piece, "done": False}
+            message = {"role": "assistant", "content": piece, **({"thinking": thinking} if thinking else {})}
+            return {"model": model, "created_at": _now(), "message": message, "done": False}
+        return {"model": model, "created_at": _now(), "response": piece, "done": False,
+                **({"thinking": thinking} if thinking else {})}
 
     def _final(self, chat: bool, model: str, body: dict, text: str, content: str, started: float,
                done_reason: str = "stop") -> dict:
@@ -539,9 +443,18 @@ class _Handler(BaseHTTPRequestHandler):
             part.update(done=True, done_reason="load")
             return self._send(200, part)
 
+        think = body.get("think")
+        if think not in (None, False) and not owner.inline_thinking and not _thinks(model):
+            return self._send(400, {"error": f"{json.dumps(model)} does not support thinking"})
         reply = owner._next_reply(body)
         if reply.error is not None and reply.error_after is None:
             return self._send(reply.status, {"error": reply.error})
+        thinking = reply.thinking if _thinks(model) or owner.inline_thinking else ""
+        if owner.inline_thinking and thinking:
+            reply.text, thinking = f"<think>\n{thinking}\n</think>\n\n{reply.text or ''}", ""
+        elif think is False:
+            thinking = ""  # the model was asked not to think
+        reply.thinking = thinking
         stream = body.get("stream")
         stream = True if stream is None else bool(stream)
         text, done_reason = self._capped(reply, body)
@@ -550,8 +463,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._stream(chat, model, body, reply, text, done_reason, started)
         except (BrokenPipeError, ConnectionResetError):
-            with owner._lock:
-                owner.hangups += 1
+            self.count_hangup()
             raise
 
     def _stream(self, chat: bool, model: str, body: dict, reply: _Reply, text: str, done_reason: str,
@@ -565,44 +477,38 @@ class _Handler(BaseHTTPRequestHandler):
         limit = len(pieces) if fail_at is None else min(fail_at, len(pieces))
         if reply.endless and pieces and fail_at is None:
             limit = None  # round and round the text until the client leaves
+        for i in range(0, len(reply.thinking), reply.chunk_size):  # a reasoning model thinks first
+            if owner._stopping.is_set():
+                raise Abort
+            self.write_chunk(json.dumps(self._part(chat, model, "", reply.thinking[i:i + reply.chunk_size])) + "\n")
         index = 0
         while limit is None or index < limit:
             if index and reply.delay > 0 and owner._stopping.wait(reply.delay):
-                raise _Abort
+                raise Abort
             if owner._stopping.is_set():
-                raise _Abort
-            self._chunk(json.dumps(self._part(chat, model, pieces[index % len(pieces)])) + "\n")
+                raise Abort
+            self.write_chunk(json.dumps(self._part(chat, model, pieces[index % len(pieces)])) + "\n")
             index += 1
         # a count beyond the text means: every piece, then the failure instead of the done line
         if fail_kind is None:
-            self._chunk(json.dumps(self._final(chat, model, body, text, "", started, done_reason)) + "\n")
+            self.write_chunk(json.dumps(self._final(chat, model, body, text, "", started, done_reason)) + "\n")
         elif fail_kind == "stall":
-            self._stall()
+            self.stall()
         elif fail_kind == "drop":
-            raise _Abort
+            raise Abort
         elif fail_kind == "malformed":
-            self._chunk(MALFORMED_LINE + "\n")
+            self.write_chunk(MALFORMED_LINE + "\n")
         else:
-            self._chunk(json.dumps({"error": reply.error or MID_STREAM_ERROR}) + "\n")
-        self._end_chunks()
-
-    def _stall(self) -> None:
-        """Send nothing more until stop(), or until the client hangs up (which Ollama notices too)."""
-        owner = self.server.owner
-        while not owner._stopping.wait(0.05):
-            if _client_gone(self.connection):
-                with owner._lock:
-                    owner.hangups += 1
-                break
-        raise _Abort
+            self.write_chunk(json.dumps({"error": reply.error or MID_STREAM_ERROR}) + "\n")
+        self.end_chunks()
 
     def _whole(self, chat: bool, model: str, body: dict, reply: _Reply, text: str, done_reason: str,
                started: float) -> None:
         owner = self.server.owner
         if reply.stall_after is not None:
-            self._stall()
+            self.stall()
         if reply.drop_after is not None:
-            raise _Abort
+            raise Abort
         if reply.error_after is not None:
             return self._send(500, {"error": reply.error or MID_STREAM_ERROR})
         if reply.malformed_after is not None:
@@ -610,28 +516,11 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.delay > 0:
             pieces = max(1, -(-len(text) // reply.chunk_size))
             if owner._stopping.wait(reply.delay * (pieces - 1)):
-                raise _Abort
-        self._send(200, self._final(chat, model, body, text, text, started, done_reason))
-
-    def _chunk(self, line: str) -> None:
-        """One line of the body, flushed at once; the first one carries the status line and headers."""
-        if not self._headers_sent:
-            self._start_stream()
-        data = line.encode()
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))  # one write per line, flushed at once
-        self.wfile.flush()
-
-    def _start_stream(self) -> None:
-        self._headers_sent = True
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-ndjson")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        self.wfile.flush()
-
-    def _end_chunks(self) -> None:
-        self.wfile.write(b"0\r\n\r\n")
-        self.wfile.flush()
+                raise Abort
+        final = self._final(chat, model, body, text, text, started, done_reason)
+        if reply.thinking:
+            (final["message"] if chat else final)["thinking"] = reply.thinking
+        self._send(200, final)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

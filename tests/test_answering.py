@@ -71,12 +71,16 @@ def test_prompt_holds_numbered_dated_passages_question_and_language_rule(engine,
 
 
 def test_answer_streams_piece_by_piece_with_final_numbers(engine, server):
-    server.reply("Rusland, Oekraïne en de VS tekenden niet [2]. Nederland wel [2][1].", chunk_size=2, delay=0.005)
+    # the first words come at once (held back until their language is known), the rest as written
+    server.reply("Rusland, Oekraïne en de VS tekenden niet [2]. Nederland, Duitsland en Frankrijk hebben het "
+                 "verdrag wel ondertekend [2][1].", chunk_size=2, delay=0.005)
     stream = engine.stream(NL_EXAMPLE)
     pieces = list(stream)
     answer = stream.answer
     assert all(isinstance(p, str) for p in pieces) and len(pieces) > 10
-    assert "".join(pieces).strip() == answer.text == "Rusland, Oekraïne en de VS tekenden niet [1]. Nederland wel [1][2]."
+    assert "".join(pieces).strip() == answer.text == ("Rusland, Oekraïne en de VS tekenden niet [1]. Nederland, "
+                                                      "Duitsland en Frankrijk hebben het verdrag wel ondertekend [1][2].")
+    assert not answer.warnings
 
 
 def test_not_in_the_articles_is_said_plainly_in_the_question_language(engine, server):
@@ -133,17 +137,6 @@ def test_broken_streams_end_in_a_clear_message_and_an_extractive_answer(engine, 
     assert time.monotonic() - started < 15
     assert answer.mode == "extractive" and answer.citations
     assert any(expected in w for w in answer.warnings), answer.warnings
-
-
-@pytest.mark.parametrize("reply", ["", "  \n  "])
-def test_an_empty_reply_gets_a_warning_and_the_extractive_answer(engine, server, reply):
-    server.reply(reply)
-    answer = engine.ask(EXAMPLE)
-    assert answer.mode == "extractive" and answer.citations and answer.text.startswith("Extractive answer")
-    assert any("the model returned an empty answer" in w for w in answer.warnings), answer.warnings
-    server.reply("")
-    dutch = engine.ask(NL_EXAMPLE)
-    assert dutch.mode == "extractive" and any("het model gaf een leeg antwoord" in w for w in dutch.warnings)
 
 
 def test_an_answer_cut_at_the_token_limit_says_so(engine, server):

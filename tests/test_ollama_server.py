@@ -329,3 +329,32 @@ def test_runs_as_a_script():
         proc.terminate()
         proc.wait(timeout=5)  # the script exits on SIGTERM
         proc.stdout.close()
+
+
+# ---------------------------------------------------------------- reasoning models
+
+
+def test_a_reasoning_model_hands_its_thinking_over_apart_unless_told_not_to_think():
+    with OllamaTestServer(models=("qwen3:8b", MODEL)) as srv:
+        c = client(srv)
+        assert "thinking" in c.show("qwen3:8b").capabilities and "thinking" not in c.show(MODEL).capabilities
+        srv.reply("Paris [1].", thinking="The passage names the capital.")
+        parts = list(c.chat(model="qwen3:8b", messages=USER, stream=True, think=True))
+        assert "".join(p.message.thinking or "" for p in parts) == "The passage names the capital."
+        assert "".join(p.message.content for p in parts) == "Paris [1]."
+        assert all(not p.message.content for p in parts if p.message.thinking)  # thinking comes first, alone
+        srv.reply("Paris [1].", thinking="not wanted")
+        whole = c.chat(model="qwen3:8b", messages=USER, think=False)
+        assert whole.message.content == "Paris [1]." and not whole.message.thinking
+        with pytest.raises(ollama.ResponseError) as refused:
+            c.chat(model=MODEL, messages=USER, think=True)
+        assert refused.value.status_code == 400 and "does not support thinking" in refused.value.error
+
+
+def test_an_older_server_writes_thinking_inline_and_ignores_think():
+    with OllamaTestServer(models=("deepseek-r1:8b",), inline_thinking=True) as srv:
+        c = client(srv)
+        assert not c.show("deepseek-r1:8b").capabilities
+        srv.reply("Paris [1].", thinking="Which city?")
+        whole = c.chat(model="deepseek-r1:8b", messages=USER, think=False)
+        assert whole.message.content == "<think>\nWhich city?\n</think>\n\nParis [1]." and not whole.message.thinking

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
+from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
 from rag.reader import Reader, holds_answer, intent
@@ -92,7 +93,7 @@ def test_questions_the_articles_do_not_answer_are_refused(sample_rag, question):
 
 
 def test_a_refusal_does_not_call_the_model(sample_index):
-    with OllamaTestServer(models=("qwen2.5:7b",)) as server:
+    with OllamaTestServer(models=(Settings().model,)) as server:  # the default model, so that it could be asked
         server.reply("Brazil won it [1].")
         answer = json.loads(run_rag("ask", "Who won the 2022 football World Cup?", "--json", "--index",
                                     str(sample_index), env={"OLLAMA_HOST": server.url}).stdout)
