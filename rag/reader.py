@@ -161,9 +161,10 @@ class Reading:
             if s.passage not in numbers:
                 numbers[s.passage] = len(numbers) + 1
                 p = self.passages[s.passage]
-                quote = " ".join(q.text for q in self.quoted if q.passage == s.passage)
+                quotes = [q.text for q in self.quoted if q.passage == s.passage]
                 citations.append(Citation(n=numbers[s.passage], text=p.text, article=p.article,
-                                          supported=supported, quote=quote))
+                                          supported=supported, quote=" ".join(quotes), quotes=quotes,
+                                          sentences=passage_sentences(p)))
             lines.append(f'- "{s.text}" [{numbers[s.passage]}]')
         return "\n".join(lines), citations
 

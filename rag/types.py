@@ -51,6 +51,8 @@ class Citation:
     article: ArticleMeta
     supported: bool = True  # every sentence citing it shares content with the passage
     quote: str = ""  # the passage sentence that best matches what the answer says
+    quotes: list[str] = field(default_factory=list)  # every sentence of it the answer draws on, in its order
+    sentences: list[str] = field(default_factory=list, repr=False)  # the passage's, to show the quotes in context
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "text": self.text, "article": self.article.to_dict(),

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import ARTICLES, EXAMPLE
-from processes import free_port
+from processes import free_port, stop_process
 from ollama_server import OllamaTestServer
 from rag.engine import RAG
 
@@ -111,15 +115,22 @@ def test_session_settings_reach_the_engine(sample_app, ollama):
 
     engine, url = sample_app
     app = ChatApp(engine)  # the handlers behind the page
-    banner, models, rows = app.on_load()
+    banner, models, note, header, rows, chat, panel, earlier = app.on_load(None)
     assert banner["visible"] is False and models["choices"] == [OTHER, MODEL] and models["value"] == MODEL
+    assert note == "" and chat == [] and earlier["choices"] == []
     assert len(rows) == len(engine.articles()) and all(len(row) == 5 for row in rows)
-    *_, (chat, panel, plain, banner) = app.respond(EXAMPLE, [], [], OTHER, 2)
+    assert f"{len(rows)} articles · English, Dutch · 2023-" in header
+    *_, (chat, panel, store, banner, earlier) = app.respond(EXAMPLE, [], None, OTHER, 2)
     body = [b for _, path, b in ollama.requests if path == "/api/chat"][-1]
     assert body["model"] == OTHER and "[2]" in body["messages"][-1]["content"]
     assert "[3]" not in body["messages"][-1]["content"]  # k=2 passages
-    assert plain == [{"role": "user", "content": EXAMPLE}, {"role": "assistant", "content": plain[1]["content"]}]
-    assert chat[0] == {"role": "user", "content": EXAMPLE} and 'href="#src-1"' in chat[1]["content"]
+    assert chat[0] == {"role": "user", "content": EXAMPLE} and 'href="#src-0-1"' in chat[1]["content"]
+    # the date and language filters keep the answer to those articles
+    list(app.respond("Why are cluster munitions controversial?", [], None, OTHER, 5, "2023-07", "2023-07", "en"))
+    prompt = [b for _, path, b in ollama.requests if path == "/api/chat"][-1]["messages"][-1]["content"]
+    given = re.findall(r'^\[\d+\] "(.*)" \((.*)\)$', prompt, flags=re.M)
+    english = {a.title for a in engine.articles() if a.lang == "en"}
+    assert given and all(date.startswith("2023-07") and title in english for title, date in given)
 
 
 def test_without_ollama_answers_are_extractive_and_say_why(sample_index, use_embedder):
@@ -135,7 +146,8 @@ def test_without_ollama_answers_are_extractive_and_say_why(sample_index, use_emb
     assert any("Rusland" in c["text"] for c in final["citations"])
     app = ChatApp(engine)  # what the page shows: the banner with the fix, the configured model to pick
     assert down in app.llm_banner() and "ollama serve" in app.llm_banner() and "extractive" in app.llm_banner()
-    assert app.models() == [MODEL]
+    found, note = app.models()  # the list says why it has only the configured model
+    assert found == [MODEL] and down in note and "cannot be asked" in note
     engine.close()
 
 
@@ -203,39 +215,53 @@ def test_article_html_is_shown_as_text_never_run(tmp_path, use_embedder, ollama)
 
     engine = small_index(tmp_path, use_embedder, ollama.url, XSS)
     app = ChatApp(engine)
-    ollama.reply("It says <script>window.__xss = 3</script> bomblets fail to explode [1].")
-    *_, (chat, panel, plain, banner) = app.respond("What happens to cluster munition bomblets?",
-                                                       [], [], MODEL, 3)  # what the chat tab shows
+    ollama.reply("It says <script>window.__xss = 3</script> bomblets *fail* to explode [1]. "
+                 "[2](javascript:alert(1)) and [x](javascript:alert(2))")
+    *_, (chat, panel, store, banner, _) = app.respond("What happens to cluster munition bomblets?",
+                                                      [], None, MODEL, 3)  # what the chat tab shows
     shown = chat[-1]["content"]
     for rendered in (panel, shown, chat[0]["content"]):
-        assert "<script" not in rendered and "<img" not in rendered
+        assert "<script" not in rendered and "<img" not in rendered and "javascript:alert" not in \
+            rendered.replace("(javascript:alert", "")
     assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in panel and "&lt;img src=x onerror=" in panel
-    assert "&lt;script&gt;window.__xss = 3&lt;/script&gt;" in shown
-    assert '<a href="#src-1"' in shown and 'id="src-1"' in panel
-    assert plain[-1]["content"].startswith("It says <script>")  # the history keeps the plain text
+    assert "&lt;script&gt;window.__xss = 3&lt;/script&gt;" in shown and "<em>fail</em>" in shown
+    assert 'href="javascript' not in shown and "[x](javascript:alert(2))" in shown
+    assert '<a href="#src-0-1">[1]</a>' in shown and 'id="src-0-1"' in panel
+    assert store["items"][0]["turns"][0]["answer"].startswith("It says <script>")  # kept as plain text
     assert "<mark>" in panel and banner == {"__type__": "update", "value": "", "visible": False}
-    assert answer_html("<b>[2]</b>") == '&lt;b&gt;<sup class="cite"><a href="#src-2">[2]</a></sup>&lt;/b&gt;'
+    assert answer_html("<b>[2]</b>") == \
+        '<p>&lt;b&gt;<sup class="cite"><a href="#src-0-2">[2]</a></sup>&lt;/b&gt;</p>\n'
     engine.close()
 
 
 def test_unsupported_citations_and_warnings_are_marked():
     from rag.types import Answer, ArticleMeta, Citation
-    from rag.ui.rendering import answer_html, sources_html
+    from rag.ui.rendering import answer_html, sources_section
 
     url = 'https://example.org/a?x=1&y="><script>alert(1)</script>'
     article = ArticleMeta(id="a1", title="Title <i>x</i>", date="", lang="en", source=url)
+    local = ArticleMeta(id="a2", title="Lokaal", date="2023-07-08", lang="nl", source="/home/me/news/lokaal.txt")
+    sentences = ["One.", "First  sentence\nhere.", "Second one.", "Third.", "Fourth.", "Fifth here."]
     answer = Answer(question="Q?", text="Claim one [1]. Claim two [2].", language="en", mode="llm",
-                    citations=[Citation(1, "First  sentence\nhere. Second one.", article, True, "First sentence here."),
-                               Citation(2, "Other text.", article, False, "Other text.")],
+                    citations=[Citation(1, " ".join(sentences), article, True, "First sentence here.",
+                                        ["First sentence here.", "Fifth here."], sentences),
+                               Citation(2, "Other text.", local, False, "Other text.", ["Other text."])],
                     warnings=["Citation [2] may not <b>support</b> it"])
-    chat, panel = answer_html(answer.text, answer), sources_html(answer)
-    assert '<sup class="cite"><a href="#src-1">[1]</a></sup>' in chat
-    assert '<sup class="cite unsupported"><a href="#src-2" title=' in chat
-    assert chat.endswith('<div class="warnings"><p>⚠ Citation [2] may not &lt;b&gt;support&lt;/b&gt; it</p></div>')
-    assert '<div class="source" id="src-1">' in panel and '<div class="source unsupported" id="src-2">' in panel
+    chat, panel = answer_html(answer.text, answer, 3), sources_section(answer, 3)
+    assert '<sup class="cite"><a href="#src-3-1">[1]</a></sup>' in chat
+    assert '<sup class="cite unsupported"><a href="#src-3-2"' in chat
+    assert '<div class="warnings"><p>⚠ Citation [2] may not &lt;b&gt;support&lt;/b&gt; it</p></div>' in chat
+    assert '<pre class="copy-text">Claim one [1]. Claim two [2].\n\nSources:\n[1] Title &lt;i&gt;x' in chat
+    assert '<div class="source" id="src-3-1">' in panel and '<div class="source unsupported" id="src-3-2">' in panel
     assert "may not support what cites it" in panel and "no date" in panel and "Title &lt;i&gt;x&lt;/i&gt;" in panel
-    assert "<mark>First  sentence<br>here.</mark> Second one." in panel
+    # every cited sentence marked, shown with its neighbours; the whole passage a click away
+    assert "<mark>First  sentence<br>here.</mark>" in panel and "<mark>Fifth here.</mark>" in panel
+    excerpt = panel.split('class="excerpt">')[1].split("</p>")[0]
+    assert excerpt.startswith("One. <mark>First") and excerpt.endswith("<mark>Fifth here.</mark>")
     assert "<script" not in panel and 'href="https://example.org/a?x=1&amp;y=&quot;&gt;&lt;script&gt;' in panel
+    assert "lokaal.txt</span>" in panel and "/home/me/news/lokaal.txt</span>" not in panel  # the file name only
+    dutch = sources_section(Answer(question="V?", text="", language="nl", mode="llm"), 0)
+    assert "Bronnen bij: <i>V?</i>" in dutch and "Geen bronnen aangehaald." in dutch
 
 
 def test_two_people_at_once(sample_app, ollama):
@@ -265,12 +291,12 @@ def test_a_question_shows_at_once_and_says_it_waits_for_a_free_answer_slot(sampl
 
     engine, _ = sample_app
     app = ChatApp(engine)
-    chat, panel, box, asked = app.show_question(f"  {EXAMPLE} ", [])
-    assert asked == EXAMPLE and box == "" and QUEUED in chat[-1]["content"] and QUEUED in panel
-    *_, (chat, panel, plain, _) = app.respond(asked, chat, [], MODEL, 3)
+    chat, box, asked = app.show_question(f"  {EXAMPLE} ", [])
+    assert asked == EXAMPLE and box == "" and QUEUED in chat[-1]["content"]
+    *_, (chat, panel, store, _, _) = app.respond(asked, chat, None, MODEL, 3)
     assert [turn["role"] for turn in chat] == ["user", "assistant"] and chat[0]["content"] == EXAMPLE
-    assert QUEUED not in chat[1]["content"] and 'href="#src-1"' in chat[1]["content"]
-    assert app.show_question("   ", chat)[3] == ""  # nothing asked: step two does nothing
+    assert QUEUED not in chat[1]["content"] and 'href="#src-0-1"' in chat[1]["content"]
+    assert app.show_question("   ", chat)[2] == ""  # nothing asked: step two does nothing
     # the wiring: step one is outside the answer queue, step two in it, with its queue status shown
     steps = {f.name: f for f in create_app(engine).fns.values()}
     assert steps["show_question"].concurrency_limit is None
@@ -406,3 +432,37 @@ def test_logins_are_limited_per_client(sample_index, use_embedder):
     finally:
         demo.close()
         engine.close()
+
+
+def test_rag_serve_says_where_the_chat_is_and_nothing_about_sharing(sample_index):
+    port = free_port()
+    env = {**os.environ, "OLLAMA_HOST": f"http://127.0.0.1:{free_port()}"}
+    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--port", str(port), "--index",
+                             str(sample_index)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        first = proc.stdout.readline()
+        assert first.strip() == f"The web chat is at http://127.0.0.1:{port}/ (Ctrl-C stops it)"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+            assert page.status == 200 and "News Q&amp;A" in page.read().decode()  # the header, in the page's config
+    finally:
+        stop_process(proc)
+    rest = proc.stdout.read()
+    assert "share" not in first + rest and "public link" not in first + rest
+
+
+def test_a_conversation_from_the_browser_is_shown_escaped_and_bad_turns_left_out(sample_app):
+    from rag.ui.handlers import ChatApp
+
+    engine, _ = sample_app
+    good = {"question": "<img src=x onerror=alert(1)>?", "answer": "Yes <b>[1]</b>", "language": "en",
+            "mode": "llm", "warnings": [], "citations": [
+                {"n": 1, "supported": True, "quote": "A.", "quotes": ["A."], "sentences": ["A.", "<script>B</script>"],
+                 "article": {"id": "x", "title": "<i>T</i>", "date": "2023", "lang": "en", "source": "a.txt"}}]}
+    store = {"current": "c1", "items": [{"id": "c1", "title": "<b>x</b>", "turns": [
+        good, {"question": "no answer"}, {**good, "citations": [{"n": "one"}]}]}, "not a conversation"]}
+    banner, models, note, header, rows, chat, panel, earlier = ChatApp(engine).on_load(store)
+    assert len(chat) == 2 and chat[0]["content"] == "&lt;img src=x onerror=alert(1)&gt;?"
+    assert "<b>" not in chat[1]["content"] and "&lt;b&gt;" in chat[1]["content"]
+    assert "<script>" not in panel and "&lt;script&gt;B" in panel and "&lt;i&gt;T&lt;/i&gt;" in panel
+    assert earlier["choices"] == [("<b>x</b>", "c1")] and earlier["value"] == "c1"  # a Radio shows it as text
+    assert ChatApp(engine).on_load("garbage")[5] == []

@@ -10,10 +10,12 @@ from typing import Any, Iterator
 import gradio as gr
 
 from rag.engine import RAG
-from rag.errors import LLMUnavailable, RagError
+from rag.errors import RagError
 from rag.types import AnswerStream
-from rag.ui.rendering import (NO_SOURCES, QUEUED, QUEUED_SOURCES, WAITING, answer_html, llm_banner_html,
-                              show_banner, sources_html, status_text)
+from rag.ui import conversations
+from rag.ui.feedback import record_feedback
+from rag.ui.rendering import (QUEUED, WAITING, answer_html, header_html, llm_banner_html, no_sources, show_banner,
+                              sources_panel, sources_section, status_text)
 from rag.ui.uploads import copy_new, safe_upload_name, sha256_of
 
 
@@ -32,40 +34,52 @@ def plain_history(history: Any) -> list[dict]:
 
 
 class ChatApp:
-    """The app's behaviour, kept apart from the layout so it reads (and tests) as plain Python."""
+    """The app's behaviour, kept apart from the layout so it reads (and tests) as plain Python.
+
+    It keeps no state between requests: the conversations travel with each request from the
+    browser's storage (rag.ui.conversations), so any replica of the app can answer."""
 
     def __init__(self, engine: RAG):
         self.engine = engine
         self.uploads = Path(engine.settings.index) / "uploads"
 
     # ---- the model ----
-    def llm_banner(self, model: str | None = None) -> str:
+    def llm_problem(self, model: str | None = None) -> str:
         """Empty when the model answers; else why not and how to fix it."""
         try:
             self.engine.check_model(model)
             return ""
-        except LLMUnavailable as exc:
-            return llm_banner_html(str(exc))
         except RagError as exc:
-            return f'<p class="banner">{html.escape(str(exc))}</p>'
+            return str(exc)
 
-    def models(self) -> list[str]:
-        """The models the server has, else (server down) the configured one."""
+    def llm_banner(self, model: str | None = None) -> str:
+        problem = self.llm_problem(model)
+        return llm_banner_html(problem) if problem else ""
+
+    def models(self) -> tuple[list[str], str]:
+        """The models the server has (with the configured one), and a note when it cannot say."""
         try:
-            found = self.engine.models()
-        except RagError:
-            found = []
-        return sorted(set(found) | {self.engine.settings.model})
+            return sorted(set(self.engine.models()) | {self.engine.settings.model}), ""
+        except RagError as exc:
+            return [self.engine.settings.model], (f"The list of models is empty because the model server "
+                                                  f"cannot be asked: {exc}.")
 
-    def on_load(self):
-        return (show_banner(self.llm_banner()),
-                gr.update(choices=self.models(), value=self.engine.settings.model),
-                self.article_rows())
+    def on_load(self, store: Any):
+        """The page as it opens: banner, model list, header, article table, and the conversation kept."""
+        found, note = self.models()
+        articles = self._articles()
+        chat, sources = self._conversation(store)
+        return (show_banner(self.llm_banner()), gr.update(choices=found, value=self.engine.settings.model),
+                note, header_html(articles), self.article_rows(articles), chat, sources,
+                gr.update(choices=conversations.choices(store), value=conversations.current(store) and
+                          conversations.current(store)["id"]))
 
     # ---- answering ----
-    def stream(self, message: str, history: list[dict], model: str | None = None,
-               k: float | None = None) -> AnswerStream:
-        return self.engine.stream(message, plain_history(history), k=int(k) if k else None, model=model or None)
+    def stream(self, message: str, history: list[dict], model: str | None = None, k: float | None = None,
+               since: str = "", until: str = "", lang: str = "") -> AnswerStream:
+        return self.engine.stream(message, plain_history(history), k=int(k) if k else None, model=model or None,
+                                  since=(since or "").strip(), until=(until or "").strip(),
+                                  lang="" if lang in (None, "", "any") else lang)
 
     def chat_api(self, message: str, history: list[dict] = []) -> Iterator[dict]:  # noqa: B006 (never mutated)
         """Streams {"answer": text so far}, then the whole answer as `rag ask --json` prints it:
@@ -85,48 +99,75 @@ class ChatApp:
         note that it waits for a free answer slot; the box is emptied and the question kept for step two."""
         message = (message or "").strip()
         if not message:
-            return gr.skip(), gr.skip(), gr.skip(), ""
+            return gr.skip(), "", ""
         chat = list(chat or []) + [{"role": "user", "content": html.escape(message)},
                                    {"role": "assistant", "content": f"<i>{html.escape(QUEUED)}</i>"}]
-        return chat, QUEUED_SOURCES, "", message
+        return chat, "", message
 
-    def respond(self, message: str, chat: list, plain: list, model: str | None, k: float | None):
-        """The chat tab's second step: stream into the chatbot, then sources, plain history and banner
-        (the question box is not touched: it may hold the next question already)."""
+    def respond(self, message: str, chat: list, store: Any, model: str | None, k: float | None,
+                since: str = "", until: str = "", lang: str = ""):
+        """The chat tab's second step: stream into the chatbot, then the sources, the conversation kept in
+        the browser, the banner and the list of conversations (the question box is not touched: it may
+        hold the next question already)."""
         message = (message or "").strip()
         if not message:
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         chat = list(chat or [])
         if not (chat and _is_queued(chat[-1])):  # not shown by show_question (a direct call)
             chat += [{"role": "user", "content": html.escape(message)}, {}]
-        chat[-1] = {"role": "assistant", "content": "…"}
-        yield chat, WAITING, gr.skip(), gr.skip()
+        chat[-1] = {"role": "assistant", "content": WAITING}
+        turn = len(conversations.answers(store))
+        yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         text = ""
         try:
-            stream = self.stream(message, plain, model, k)
+            stream = self.stream(message, conversations.history(store), model, k, since, until, lang)
             for piece in stream:
                 text += piece
-                chat[-1] = {"role": "assistant", "content": answer_html(text)}
-                yield chat, gr.skip(), gr.skip(), gr.skip()
+                chat[-1] = {"role": "assistant", "content": answer_html(text, turn=turn)}
+                yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()
             answer = stream.answer
-            chat[-1] = {"role": "assistant", "content": answer_html(answer.text, answer)}
-            plain = list(plain or []) + [{"role": "user", "content": message},
-                                         {"role": "assistant", "content": answer.text}]
-            if answer.mode == "llm":
-                banner = show_banner("")
-            elif answer.warnings:  # the model failed: say why, if it is down
-                banner = show_banner(self.llm_banner(model))
-            else:
-                banner = gr.skip()
-            yield chat, sources_html(answer), plain, banner
+            problem = "" if answer.mode == "llm" or not answer.warnings else self.llm_problem(model)
+            chat[-1] = {"role": "assistant", "content": answer_html(answer.text, answer, turn, (problem,))}
+            store = conversations.add(store, answer)
+            banner = show_banner(llm_banner_html(problem) if problem else "") if answer.mode == "llm" or problem \
+                else gr.skip()
+            yield (chat, sources_panel([sources_section(a, i) for i, a in enumerate(conversations.answers(store))]),
+                   store, banner, gr.update(choices=conversations.choices(store), value=store["current"]))
         except RagError as exc:
             chat[-1] = {"role": "assistant", "content": f"<b>Error:</b> {html.escape(str(exc))}"}
-            yield chat, NO_SOURCES, gr.skip(), gr.skip()
+            yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except Exception:
             chat[-1] = {"role": "assistant", "content": "<b>Error:</b> something went wrong; the server log says what."}
-            yield chat, NO_SOURCES, gr.skip(), gr.skip()
+            yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()
             raise
+
+    def new_conversation(self, store: Any):
+        store = conversations.start_new(store)
+        return [], no_sources(), store, gr.update(choices=conversations.choices(store), value=None)
+
+    def open_conversation(self, conversation_id: str | None, store: Any):
+        store = conversations.open_one(store, conversation_id or "")
+        chat, sources = self._conversation(store)
+        return chat, sources, store
+
+    def feedback(self, store: Any, data: gr.LikeData):
+        """A thumbs up or down on an answer: noted in the conversation and in the feedback file."""
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        liked = data.liked is True or data.liked == "Like"
+        store, answer = conversations.vote(store, int(index) // 2, liked)
+        if answer is not None:
+            record_feedback(Path(self.engine.settings.index), answer, liked)
+        return store
+
+    def _conversation(self, store: Any) -> tuple[list[dict], str]:
+        """The chat and the sources panel of the store's current conversation, rendered anew."""
+        chat, sections = [], []
+        for turn, answer in enumerate(conversations.answers(store)):
+            chat += [{"role": "user", "content": html.escape(answer.question)},
+                     {"role": "assistant", "content": answer_html(answer.text, answer, turn)}]
+            sections.append(sources_section(answer, turn))
+        return chat, sources_panel(sections)
 
     # ---- the knowledge base ----
     def upload(self, files: list | None, progress=gr.Progress()) -> tuple[str, list[list], Any]:
@@ -209,11 +250,14 @@ class ChatApp:
                 messages.append(f"{path.name}: not added, so not kept in the uploads folder")
         return messages
 
-    def article_rows(self) -> list[list]:
+    def _articles(self) -> list:
         try:
-            return [[a.title, a.date, a.lang, a.chunks, a.id] for a in self.engine.articles()]
+            return self.engine.articles()
         except RagError:
             return []
+
+    def article_rows(self, articles: list | None = None) -> list[list]:
+        return [[a.title, a.date, a.lang, a.chunks, a.id] for a in (self._articles() if articles is None else articles)]
 
     def remove(self, article_id: str) -> tuple[str, list[list]]:
         article_id = (article_id or "").strip()
