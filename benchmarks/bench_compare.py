@@ -11,8 +11,13 @@ Sections (each prints a goal line, met / NOT MET; a section that fails prints it
    grown with noisy copies, the same vectors in both stores); goal ours p95 < 30 ms at 100k;
 4. cold start: `rag search` in a fresh process next to `python -c "import chromadb"`; goal ratio <= 1.5;
 5. the pipeline's own time to the first streamed token (instant Ollama-API test server), warm; goal p95 < 100 ms;
-6. peak memory (RSS, process + children) of `rag serve`, idle and under five concurrent chats; goal idle < 600 MB.
+6. peak memory (RSS, process + children) of `rag serve`, idle and under five concurrent chats; goal idle < 600 MB;
+7. the web chat in headless Chromium (tests/test_browser.py, run a few times): page ready <= 2 s, first
+   streamed text after Ask <= 1 s;
+8. the knowledge base on a `chroma run` server next to the embedded store: ingest chunks/s, warm search p50/p95
+   at the section 3 sizes; goal server p95 <= 2x embedded at 100k.
 
+`--only N,N --markdown FILE` with an existing FILE puts just those sections (and their goal rows) into it.
 `--quick` is a smoke run of about two minutes (small corpus, 1k and 5k chunks, fewer rounds); the default run
 takes about 15-25 minutes on 2 cores. Nothing is downloaded; everything is written to a temporary folder.
 """
@@ -422,12 +427,10 @@ def real_pool(ctx: Context) -> Pool:
                 engine.kb.manifest.sentence_vectors(list(got["ids"]), vectors.shape[1]))
 
 
-def grow_both(ours, base, pool: Pool, start: int, stop: int, rng: np.random.Generator) -> tuple[float, float]:
-    """Add chunks start..stop to both stores: the real ones first, then noisy copies (the same vectors in both)."""
-    from rag.manifest import split_chunk_id
+def noisy_rows(pool: Pool, start: int, stop: int, rng: np.random.Generator):
+    """Chunks start..stop in parts of at most 4000: the real ones first, then noisy copies under new ids.
 
-    store, manifest = ours.kb.store, ours.kb.manifest
-    ours_s = base_s = 0.0
+    Yields (ids, vectors, texts, metadatas, ids of the originals)."""
     size = len(pool.ids)
     position = start
     while position < stop:
@@ -441,25 +444,45 @@ def grow_both(ours, base, pool: Pool, start: int, stop: int, rng: np.random.Gene
         prefix = f"c{copy}x" if copy else ""  # no dash: chunk ids are <article>-<version>-<n>
         ids = [prefix + i for i in pool.ids[rows]]
         metas = [dict(m, article_id=prefix + m["article_id"], group=prefix + m["group"]) for m in pool.metas[rows]]
-        texts = pool.texts[rows]
+        yield ids, vectors, pool.texts[rows], metas, pool.ids[rows]
+        position += n
+
+
+def add_ours(engine, ids, vectors, texts, metas, originals, pool: Pool) -> None:
+    """Add chunks to one of ours, each copy a committed article of its own (or search would not count
+    its chunks as live), with its sentence vectors: in SQLite, or on the Chroma server."""
+    from rag.manifest import ArticleRecord, split_chunk_id
+
+    engine.kb.store.add(ids, vectors, texts, metas)
+    manifest = engine.kb.manifest
+    copies = {split_chunk_id(cid): m for cid, m in zip(ids, metas)}
+    sentences = {cid: pool.sentences[orig] for cid, orig in zip(ids, originals)}
+    if engine.settings.chroma_url:
+        manifest._put([ArticleRecord(article, article, m["source"], m["source"], m["title"], m["date"], m["lang"], "",
+                                     0, None, "done", version) for (article, version), m in copies.items()])
+        manifest.begin([], sentences)
+        return
+    with manifest.lock, manifest.db:
+        manifest.db.executemany(
+            "INSERT OR IGNORE INTO articles (id, identity, path, source, title, date, lang, hash, chunks, dup_of, "
+            "state, version) VALUES (?,?,?,?,?,?,?,'',0,NULL,'done',?)",
+            [(article, article, m["source"], m["source"], m["title"], m["date"], m["lang"], version)
+             for (article, version), m in copies.items()])
+        manifest.db.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?,?,?)",
+                                [(cid, m["article_id"], v.astype(np.float16).tobytes())
+                                 for (cid, v), m in zip(sentences.items(), metas)])
+
+
+def grow_both(ours, base, pool: Pool, start: int, stop: int, rng: np.random.Generator) -> tuple[float, float]:
+    """Add chunks start..stop to both stores: the real ones first, then noisy copies (the same vectors in both)."""
+    ours_s = base_s = 0.0
+    for ids, vectors, texts, metas, originals in noisy_rows(pool, start, stop, rng):
         started = time.perf_counter()
-        store.add(ids, vectors, texts, metas)
-        with manifest.lock, manifest.db:
-            # each copy is a committed article of its own, or search would not count its chunks as live
-            copies = {split_chunk_id(cid): m for cid, m in zip(ids, metas)}
-            manifest.db.executemany(
-                "INSERT OR IGNORE INTO articles (id, identity, path, source, title, date, lang, hash, chunks, dup_of, "
-                "state, version) VALUES (?,?,?,?,?,?,?,'',0,NULL,'done',?)",
-                [(article, article, m["source"], m["source"], m["title"], m["date"], m["lang"], version)
-                 for (article, version), m in copies.items()])
-            manifest.db.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?,?,?)",
-                                    [(cid, m["article_id"], pool.sentences[orig].astype(np.float16).tobytes())
-                                     for cid, m, orig in zip(ids, metas, pool.ids[rows])])
+        add_ours(ours, ids, vectors, texts, metas, originals, pool)
         ours_s += time.perf_counter() - started
         started = time.perf_counter()
         base.insert_embedded(texts, vectors, [m["source"] for m in metas])
         base_s += time.perf_counter() - started
-        position += n
     return ours_s, base_s
 
 
@@ -770,6 +793,69 @@ def sec_browser(ctx: Context, s: Section) -> None:
     s.goal("first streamed text <= 1 s", f"{max(first) / 1000:.2f} s (slowest)", max(first) <= 1000)
 
 
+# ---------------------------------------------------------------- 8. the knowledge base on a Chroma server
+
+def sec_server(ctx: Context, s: Section) -> None:
+    """Ours with everything on a `chroma run` server (several machines) next to ours embedded."""
+    from chroma_server import chroma_server
+
+    from rag.engine import RAG
+
+    profile = ctx.profile
+    pool = real_pool(ctx)
+    feed = ctx.tmp / "ingest.jsonl"
+    if not feed.exists():
+        write_jsonl(feed, generate(profile.ingest_articles, unique=True))
+    with chroma_server(ctx.tmp / "chroma-server") as url:
+        def engine(name: str, server: bool) -> RAG:
+            options = {"chroma_url": url, "kb": name} if server else {}
+            made = RAG(ctx.tmp / f"server-section-{name}", encoder=ctx.embedder, **options)
+            ctx.engines.append(made)
+            return made
+
+        speed: dict[str, list[float]] = {"embedded": [], "server": []}
+        for round_ in range(profile.ingest_rounds):  # alternating
+            for where in speed:
+                started = time.perf_counter()
+                report = engine(f"ingest{round_}{where}", where == "server").ingest(feed)
+                speed[where].append(report.chunks / (time.perf_counter() - started))
+        s.table(["ingest of the section 2 feed", "chunks/s (median)", "min", "max"],
+                [[where, f"{statistics.median(v):.1f}", f"{min(v):.1f}", f"{max(v):.1f}"] for where, v in speed.items()])
+        ratio = statistics.median(speed["server"]) / statistics.median(speed["embedded"])
+        s.line(f"ratio server/embedded {ratio:.2f} in chunks/s ({profile.ingest_rounds} round(s), alternating)")
+
+        ours = {"embedded": engine("scale", False), "server": engine("scale", True)}
+        for made in ours.values():
+            made.ingest()
+        rows, added = [], 0
+        for size in profile.scale_sizes:
+            for where, made in ours.items():  # the same vectors in both: one generator seed each
+                for part in noisy_rows(pool, added, size, np.random.default_rng(size)):
+                    add_ours(made, *part, pool)
+            added = size
+            for made in ours.values():
+                for q in QUESTIONS:
+                    made.search(q)  # warm
+            times: dict[str, list[float]] = {"embedded": [], "server": []}
+            for i in range(profile.latency_rounds):
+                q = QUESTIONS[i % len(QUESTIONS)] + f" ({i})"
+                for where, made in ours.items():
+                    started = time.perf_counter()
+                    made.search(q)
+                    times[where].append((time.perf_counter() - started) * 1000)
+            e95, s95 = pct(times["embedded"], 95), pct(times["server"], 95)
+            rows.append([f"{size:,}", f"{pct(times['embedded'], 50):.1f}", f"{e95:.1f}",
+                         f"{pct(times['server'], 50):.1f}", f"{s95:.1f}", f"{s95 / e95:.2f}"])
+            print(f"  {size:,} chunks done", flush=True)
+    s.line(f"warm `RAG.search` (k=5) with everything on a `chroma run` server on this machine (chunks, article "
+           f"records, sentence vectors fetched by id) next to the embedded store, the same vectors as section 3; "
+           f"{profile.latency_rounds} searches each, alternating:")
+    s.table(["chunks", "embedded p50 ms", "embedded p95 ms", "server p50 ms", "server p95 ms", "p95 server/embedded"],
+            rows)
+    largest = profile.scale_sizes[-1]
+    s.goal(f"server p95 <= 2x embedded at {largest:,} chunks", rows[-1][-1], float(rows[-1][-1]) <= 2.0)
+
+
 # ---------------------------------------------------------------- main
 
 SECTIONS: list[tuple[str, Callable[[Context, Section], None]]] = [
@@ -780,6 +866,7 @@ SECTIONS: list[tuple[str, Callable[[Context, Section], None]]] = [
     ("Pipeline overhead to the first streamed token", sec_first_token),
     ("Peak memory of `rag serve`", sec_serve_memory),
     ("The web chat in a browser", sec_browser),
+    ("Several machines: the knowledge base on a Chroma server", sec_server),
 ]
 
 
@@ -799,14 +886,51 @@ def write_markdown(path: Path, info: dict, profile: Profile, sections: list[Sect
                    "percentiles and throughput are only as clean as that")
     out += ["", "## Goals", "", "| section | goal | value | verdict |", "|---|---|---|---|"]
     for sec in sections:
-        for name, value, met in sec.goals:
-            verdict = "not available" if met is None else ("met" if met else "**NOT MET**")
-            out.append(f"| {sec.number} | {name} | {value} | {verdict} |")
-        if sec.error and not sec.goals:
-            out.append(f"| {sec.number} | {sec.title} | error: {sec.error[:120]} | failed |")
+        out += goal_rows(sec)
     out.append("")
     out += [sec.markdown() for sec in sections]
     path.write_text("\n".join(out), encoding="utf-8")
+
+
+def goal_rows(sec: Section) -> list[str]:
+    rows = []
+    for name, value, met in sec.goals:
+        verdict = "not available" if met is None else ("met" if met else "**NOT MET**")
+        rows.append(f"| {sec.number} | {name} | {value} | {verdict} |")
+    if sec.error and not sec.goals:
+        rows.append(f"| {sec.number} | {sec.title} | error: {sec.error[:120]} | failed |")
+    return rows
+
+
+def splice_markdown(path: Path, info: dict, sections: list[Section]) -> None:
+    """Put the sections of an --only run into an existing report: their goal rows and their parts
+    replace the old ones (or join them, in section order), and the report says when they ran."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    numbers = {sec.number for sec in sections}
+    rows = [line for line in text.split("\n") if re.match(r"\| \d+ \|", line)]
+    kept = [r for r in rows if int(r.split("|")[1]) not in numbers] + [r for sec in sections for r in goal_rows(sec)]
+    kept.sort(key=lambda r: int(r.split("|")[1]))
+    if rows:
+        start, end = text.index(rows[0]), text.index(rows[-1]) + len(rows[-1])
+        text = text[:start] + "\n".join(kept) + text[end:]
+    blocks = re.split(r"(?m)^(?=## )", text)
+    parts = {int(m.group(1)): i for i, b in enumerate(blocks) if (m := re.match(r"## (\d+)\. ", b))}
+    for sec in sorted(sections, key=lambda x: x.number):
+        if sec.number in parts:
+            blocks[parts[sec.number]] = sec.markdown() + "\n"
+        else:
+            after = [i for n, i in parts.items() if n < sec.number]
+            at = (max(after) if after else max(parts.values(), default=len(blocks) - 1)) + 1
+            blocks.insert(at, sec.markdown() + "\n")
+            parts = {n: (i + 1 if i >= at else i) for n, i in parts.items()}
+            parts[sec.number] = at
+    text = "".join(blocks)
+    note = (f"Section{'s' if len(numbers) > 1 else ''} {', '.join(map(str, sorted(numbers)))}: run again on "
+            f"{info['date']} with `--only {','.join(map(str, sorted(numbers)))} --markdown {path.name}`.")
+    text = text.replace("\n\n## Machine", f"\n\n{note}\n\n## Machine", 1)
+    path.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -865,7 +989,10 @@ def main() -> int:
             print(f"{sec.number}. {name}: {value} -> {'not available' if met is None else ('met' if met else 'NOT MET')}")
         if sec.error:
             print(f"{sec.number}. {sec.title}: failed ({sec.error})")
-    if args.markdown:
+    if args.markdown and only and args.markdown.exists():
+        splice_markdown(args.markdown, info, sections)
+        print(f"updated sections {args.only} of {args.markdown}")
+    elif args.markdown:
         write_markdown(args.markdown, info, profile, sections, seconds)
         print(f"wrote {args.markdown}")
     return 0

@@ -206,7 +206,7 @@ class Answerer:
         return question, previous[-1] if previous else ""
 
     def _not_found(self, lang: str, passages: list[Passage]) -> str:
-        if self.kb.manifest.count()[0] == 0:
+        if not self.kb.manifest.has_articles():
             return message("no_articles", lang)
         lines = [message("not_found", lang)]
         nearest = list({p.article.id: p.article for p in passages}.values())[:3]

@@ -37,7 +37,7 @@ def _say(text: str, file: TextIO | None = None) -> None:
 def _engine(args: argparse.Namespace):
     from rag.engine import RAG
 
-    return RAG(args.index, chroma_url=args.chroma_url, embedder=args.embedder, k=getattr(args, "k", None),
+    return RAG(args.index, chroma_url=args.chroma_url, kb=args.kb, embedder=args.embedder, k=getattr(args, "k", None),
                model=getattr(args, "model", None), ollama_host=getattr(args, "ollama_host", None),
                backend=getattr(args, "backend", None), openai_base_url=getattr(args, "openai_base_url", None),
                think=getattr(args, "think", None))
@@ -67,8 +67,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         stats = engine.stats()
-        _say(f"{report.summary()}. Index {engine.settings.index}: {stats['articles']} articles, "
-             f"{stats['chunks']} chunks.")
+        where = f"Knowledge base {stats['index']} at {stats['store']}" if engine.settings.chroma_url else \
+            f"Index {stats['index']}"
+        _say(f"{report.summary()}. {where}: {stats['articles']} articles, {stats['chunks']} chunks.")
     return 1 if report.failed else 0
 
 

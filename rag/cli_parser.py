@@ -15,6 +15,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--index", metavar="DIR",
                        help=f"index folder (default {default_index()}, the same for every install; env RAG_INDEX)")
     group.add_argument("--chroma-url", metavar="URL", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    group.add_argument("--kb", metavar="NAME", help="the knowledge base's name on the Chroma server "
+                                                    "(default 'default'; env RAG_KB)")
     group.add_argument("--embedder", metavar="SPEC", help="'use' (default) or 'st:MODEL_NAME_OR_PATH'")
 
 

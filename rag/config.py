@@ -15,6 +15,7 @@ outside them is refused with a message naming the setting and what it accepts, w
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -65,6 +66,7 @@ def _choice(default: str, *choices: str) -> Any:
     return field(default=default, metadata={"choices": (default, *choices)})
 
 
+_KB_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")  # fits Chroma's collection names
 BACKENDS = ("ollama", "openai")  # the model servers: Ollama, or any server speaking the OpenAI API
 
 
@@ -74,6 +76,7 @@ class Settings:
 
     index: Path = field(default_factory=default_index)
     chroma_url: str = ""  # empty: embedded Chroma under `index`
+    kb: str = "default"  # the knowledge base's name on a Chroma server (several can share one server)
     embedder: str = "use"  # "use" (multilingual USE v3) or "st:NAME_OR_PATH"
     cache_dir: Path = field(default_factory=_default_cache)
     chunk_size: int = _ranged(384, 16, 8192)  # tokens; chosen with benchmarks/tune_retrieval.py (README)
@@ -91,6 +94,8 @@ class Settings:
     # seconds to a model reply's first token (a condensed follow-up: the whole reply); at most timeout
     first_token_timeout: float = _ranged(30.0, 0, 3600, above=True)
     write_wait: float = _ranged(600.0, 0, 86400)  # seconds a writer waits for another writer of the same index
+    # seconds without a heartbeat after which another writer breaks a server knowledge base's write lock
+    lock_stale: float = _ranged(15.0, 1, 3600)
     connect_timeout: float = _ranged(3.0, 0, 300, above=True)
     history_turns: int = _ranged(6, 0, 100)
     host: str = "127.0.0.1"
@@ -104,6 +109,9 @@ class Settings:
     def __post_init__(self) -> None:
         for f in fields(self):
             check_setting(f.name, getattr(self, f.name))
+        if not _KB_NAME.fullmatch(self.kb):
+            raise RagError(f"setting 'kb' must be 1 to 60 letters, digits, '.', '_' or '-', starting with a letter "
+                           f"or digit, got {self.kb!r}")
         if self.chunk_overlap >= self.chunk_size:
             raise RagError(f"setting 'chunk_overlap' must be less than chunk_size ({self.chunk_size}), "
                            f"got {self.chunk_overlap}")

@@ -96,11 +96,12 @@ class Scan:
 def index_checks(kb: "KnowledgeBase", deep: bool, repair: bool) -> list[Check]:
     """The index folder, and whether every chunk it counts can be read and found."""
     stats = kb.stats()
-    head = (f"{kb.folder} ({stats['store']} store): {stats['articles']} articles, {stats['chunks']} chunks, "
+    head = (f"{kb.where[0].upper()}{kb.where[1:]}" + ("" if kb.server else f" ({stats['store']} store)")
+            + f": {stats['articles']} articles, {stats['chunks']} chunks, "
             f"built with embedder {stats['embedder']!r}")
     if not stats["articles"]:
-        head += f"; add articles with: rag ingest PATH --index {kb.folder}"
-    fix = f"rag doctor --repair --index {kb.folder}"
+        head += f"; add articles with: rag ingest PATH {kb.flags}"
+    fix = f"rag doctor --repair {kb.flags}"
     try:
         with kb.writing("repair" if repair else "doctor", finish=repair, wait=None if repair else 0) as finished:
             done = [f"{finished} half-written articles rolled back or finished"] if finished else []
@@ -182,7 +183,7 @@ def _lost_articles(kb: "KnowledgeBase", scan: Scan) -> list[str]:
         return []
     paths = sorted({r.path for r in kb.manifest.all() if r.id in lost})
     return [f"{len(lost)} articles need their files ingested again: rag ingest {' '.join(paths[:20])}"
-            f"{' ...' if len(paths) > 20 else ''} --index {kb.folder}"]
+            f"{' ...' if len(paths) > 20 else ''} {kb.flags}"]
 
 
 def _repair(kb: "KnowledgeBase") -> list[str]:

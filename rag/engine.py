@@ -15,7 +15,9 @@ from rag.types import Answer, AnswerStream, Passage
 if TYPE_CHECKING:
     from rag.chat import ChatSession
     from rag.doctor import Check
-    from rag.llamaindex import RagChatEngine, RagQueryEngine, RagRetriever
+    from llama_index.core.base.base_query_engine import BaseQueryEngine
+    from llama_index.core.base.base_retriever import BaseRetriever
+    from llama_index.core.chat_engine.types import BaseChatEngine
 
 
 class RAG:
@@ -172,19 +174,19 @@ class RAG:
                            self.settings.history_turns)
 
     # ---- llama-index (rag.llamaindex; imported only here) ----
-    def as_retriever(self, **options: Any) -> "RagRetriever":
+    def as_retriever(self, **options: Any) -> "BaseRetriever":
         """This engine's search as a llama-index retriever (similarity_top_k, since, until, lang)."""
         from rag.llamaindex import RagRetriever
 
         return RagRetriever(self, **options)
 
-    def as_query_engine(self, **options: Any) -> "RagQueryEngine":
+    def as_query_engine(self, **options: Any) -> "BaseQueryEngine":
         """Cited answers as a llama-index query engine (similarity_top_k, streaming, use_llm, model)."""
         from rag.llamaindex import RagQueryEngine
 
         return RagQueryEngine(self, **options)
 
-    def as_chat_engine(self, **options: Any) -> "RagChatEngine":
+    def as_chat_engine(self, **options: Any) -> "BaseChatEngine":
         """Cited conversations as a llama-index chat engine (similarity_top_k, use_llm, model, chat_history)."""
         from rag.llamaindex import RagChatEngine
 

@@ -22,22 +22,38 @@ def index_exists(folder: Path) -> bool:
 
 
 class KnowledgeBase:
-    """An index folder opened for reading (and, with `create=True`, for building)."""
+    """A knowledge base opened for reading (and, with `create=True`, for building): an index folder,
+    or with a Chroma server (`chroma_url`), the knowledge base `kb` on it, wholly (rag.server_manifest)."""
 
     def __init__(self, settings: Settings, *, create: bool = False, embedder: Embedder | None = None):
         self.settings = settings
-        self.folder = Path(settings.index)
-        if not create and not index_exists(self.folder):
-            raise RagError(f"no index at {self.folder}. Build it first: "
-                           f"rag ingest index/articles --index {self.folder}")
-        self.manifest = Manifest(self.folder)
+        self.folder = Path(settings.index)  # on a server: only uploads and feedback, no part of the knowledge base
+        self.server = bool(settings.chroma_url)
+        if self.server:
+            from rag.server_manifest import ServerManifest
+            from rag.store import chroma_client
+
+            self.where = f"the knowledge base {settings.kb!r} on the Chroma server at {settings.chroma_url}"
+            self.manifest = ServerManifest(chroma_client(self.folder, settings.chroma_url), settings.kb)
+            if not create and self.manifest.get_meta("embedder") is None:
+                raise RagError(f"there is no {self.where}. Build it first: rag ingest index/articles "
+                               f"--chroma-url {settings.chroma_url} --kb {settings.kb}")
+        else:
+            self.where = f"the index at {self.folder}"
+            if not create and not index_exists(self.folder):
+                raise RagError(f"no index at {self.folder}. Build it first: "
+                               f"rag ingest index/articles --index {self.folder}")
+            self.manifest = Manifest(self.folder)
+        # what names this knowledge base on a command line
+        self.flags = f"--chroma-url {settings.chroma_url} --kb {settings.kb}" if self.server else f"--index {self.folder}"
         self.embedder = embedder or get_embedder(settings.embedder, settings.cache_dir)
         self._check_embedder()
         self._generation = self.manifest.generation()  # read first: a change while opening is seen later
         self._collection = self._collection_name()
         self._store: ChunkStore | None = None  # opened at first use: `rag list` needs no vectors
         self._store_lock = threading.Lock()
-        self._store_guard = None if settings.chroma_url else StoreGuard(self.folder)
+        self._store_guard = None if self.server else StoreGuard(self.folder)
+        self._fetcher = None  # a server's requests made side by side (live_with_sentences)
         self._write_guard = threading.RLock()  # this process's threads, one writer at a time
         self._write_depth = 0
 
@@ -62,6 +78,8 @@ class KnowledgeBase:
         self._generation = generation
 
     def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.shutdown(wait=False)
         self.manifest.close()
 
     def _check_embedder(self) -> None:
@@ -70,12 +88,15 @@ class KnowledgeBase:
             self.manifest.set_meta("embedder", self.embedder.spec)
         elif built_with != self.embedder.spec:
             raise EmbedderMismatch(
-                f"the index at {self.folder} was built with embedder {built_with!r}, not "
+                f"{self.where} was built with embedder {built_with!r}, not "
                 f"{self.embedder.spec!r}. Use --embedder {built_with}, or build a new index with "
-                f"this embedder: rag ingest PATH --index NEW_FOLDER --embedder {self.embedder.spec}")
+                f"this embedder: rag ingest PATH --index NEW_FOLDER --embedder {self.embedder.spec}"
+                + (" (or --kb NEW_NAME on the server)" if self.server else ""))
 
     def _collection_name(self) -> str:
-        # one collection per index, so several indexes can share one Chroma server
+        if self.server:
+            return f"{self.settings.kb}-chunks"  # beside the knowledge base's other collections
+        # one collection per index (a server's collections took this name before knowledge bases)
         name = self.manifest.get_meta("collection")
         if name is None:
             import uuid
@@ -89,7 +110,9 @@ class KnowledgeBase:
         """Reopen the store if another process changed the index since this one loaded it.
 
         Cheap when nothing changed (one SQLite read); call it before each search. An embedded
-        store otherwise keeps the view of the vectors it loaded first."""
+        store otherwise keeps the view of the vectors it loaded first; a server's is always current."""
+        if self.server:
+            return False
         generation = self.manifest.generation()
         if generation == self._generation or self._write_depth:
             return False  # while this process writes, the changes are its own
@@ -118,7 +141,7 @@ class KnowledgeBase:
                 return
             if wait is None:
                 wait = self.settings.write_wait
-            with write_lock(self.folder, command, wait):
+            with self._write_lock(command, wait):
                 self._write_depth = 1
                 try:
                     self._catch_up()
@@ -126,6 +149,13 @@ class KnowledgeBase:
                 finally:
                     self._write_depth = 0
                     self._generation = self.manifest.generation()
+
+    def _write_lock(self, command: str, wait: float):
+        if self.server:
+            from rag.server_lock import server_write_lock
+
+            return server_write_lock(self.manifest.meta, self.where, command, wait, self.settings.lock_stale)
+        return write_lock(self.folder, command, wait)
 
     def _catch_up(self) -> None:
         """Writing through a stale view of the store would overwrite what another process wrote."""
@@ -148,10 +178,19 @@ class KnowledgeBase:
 
     def drop_versions(self, entries: list[JournalEntry]) -> None:
         """Drop these article versions' chunks from the store, then forget them: versions that newer
-        ones replaced (after `Manifest.commit`), or that were never committed."""
-        if entries:
-            self.store.delete([c for e in entries for c in chunk_ids(e.article_id, e.version, e.chunks)])
-            self.manifest.discard(entries)
+        ones replaced (after `Manifest.commit`), or that were never committed. An entry naming the
+        committed version (a writer on a Chroma server stopped between the commit's steps) is only
+        forgotten: the committed version is never dropped."""
+        if not entries:
+            return
+        records = {e.article_id: self.manifest.get(e.article_id) for e in entries}
+        kept = [e for e in entries if getattr(records[e.article_id], "version", None) == e.version]
+        gone = [e for e in entries if e not in kept]
+        if gone:
+            self.store.delete([c for e in gone for c in chunk_ids(e.article_id, e.version, e.chunks)])
+            self.manifest.discard(gone)
+        if kept:
+            self.manifest.forget(kept)
 
     def _drop_article(self, article_id: str) -> None:
         self.store.delete_article(article_id)
@@ -165,9 +204,23 @@ class KnowledgeBase:
         """The ids among these that belong to an article's committed version, listed and searchable."""
         return self.manifest.live(chunk_ids)
 
+    def live_with_sentences(self, chunk_ids: list[str], dim: int) -> tuple[set[str], dict]:
+        """The live ids among these (`live`) and their sentence vectors; on a server both are asked at once."""
+        if not self.server:
+            live = self.manifest.live(chunk_ids)
+            return live, self.manifest.sentence_vectors([c for c in chunk_ids if c in live], dim)
+        if self._fetcher is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._fetcher = ThreadPoolExecutor(2, thread_name_prefix="rag-fetch")
+        sentences = self._fetcher.submit(self.manifest.sentence_vectors, chunk_ids, dim)
+        live = self.manifest.live(chunk_ids)
+        return live, {c: v for c, v in sentences.result().items() if c in live}
+
     def stats(self) -> dict:
         articles, chunks = self.manifest.count()
-        return {"index": str(self.folder), "store": self.settings.chroma_url or "embedded",
+        return {"index": self.settings.kb if self.server else str(self.folder),
+                "store": self.settings.chroma_url or "embedded",
                 "embedder": self.embedder.spec, "articles": articles, "chunks": chunks}
 
     def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
@@ -183,7 +236,7 @@ class KnowledgeBase:
         with self.writing("remove"):
             record = self.manifest.get(article_id)
             if record is None or record.state != "done":
-                raise RagError(f"no article with id {article_id!r} in {self.folder}; 'rag list' shows the ids")
+                raise RagError(f"no article with id {article_id!r} in {self.where}; 'rag list' shows the ids")
             self.manifest.mark_removing(article_id)  # from here on neither listed nor searchable
             self._drop_article(article_id)
             return record

@@ -231,6 +231,17 @@ class Manifest:
                                 [(e.article_id, e.version) for e in entries])
             self._bump()
 
+    def forget(self, entries: list[JournalEntry]) -> None:
+        """Forget these journal entries only (a 'write' whose version was committed after all)."""
+        with self.lock, self.db:
+            self.db.executemany("DELETE FROM journal WHERE article_id=? AND version=?",
+                                [(e.article_id, e.version) for e in entries])
+            self._bump()
+
+    def has_articles(self) -> bool:
+        with self.lock:
+            return self.db.execute("SELECT 1 FROM articles WHERE state='done' LIMIT 1").fetchone() is not None
+
     def _drop_chunks(self, chunks: list[str]) -> None:
         """Drop these chunks' sentence vectors (the rows beside the store); in the caller's transaction."""
         for start in range(0, len(chunks), 500):

@@ -101,9 +101,8 @@ class Retriever:
         """The `n` chunks nearest to the question's vector, with their signals, unscored."""
         kb = self.kb
         hits = kb.store.query(vector, n=n, where=filters)
-        live = kb.live([chunk_id for chunk_id, *_ in hits])
+        live, sentences = kb.live_with_sentences([chunk_id for chunk_id, *_ in hits], len(vector))
         found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
-        sentences = kb.manifest.sentence_vectors([c.chunk_id for c in found], len(vector))
         for c in found:
             c.sentence_vectors = sentences.get(c.chunk_id)
             rows = c.sentence_vectors

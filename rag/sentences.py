@@ -11,8 +11,6 @@ import re
 import threading
 from functools import lru_cache
 
-import pysbd
-
 LANGUAGES = ("en", "nl")
 _FALLBACK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -33,7 +31,9 @@ def sentences_at(text: str, bounds: str) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _segmenter(lang: str) -> tuple[pysbd.Segmenter, threading.Lock]:
+def _segmenter(lang: str):
+    import pysbd  # only for text without kept bounds: searches never need it
+
     # A Segmenter keeps the text it works on as state, so concurrent callers (the UI) take turns.
     return pysbd.Segmenter(language=lang, clean=False), threading.Lock()
 

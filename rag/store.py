@@ -13,7 +13,8 @@ from rag.errors import RagError
 READ_PAGE = 500  # chunks read back per request when checking the store
 
 
-def _client(folder: Path, url: str, fresh: bool = False):
+def chroma_client(folder: Path, url: str, fresh: bool = False):
+    """A Chroma client: the embedded store in `folder`, or the server at `url`."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -56,7 +57,7 @@ class ChunkStore:
         self.folder = folder
         self._guard = guard or nullcontext()
         with self._guard:
-            self.client = _client(folder, url, fresh)
+            self.client = chroma_client(folder, url, fresh)
             self.collection = self.client.get_or_create_collection(
                 collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
             self._max_batch = self.client.get_max_batch_size()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Generator, Iterator, Literal
+from typing import Any, Generator, Iterator, Literal, Protocol, Sequence
 
 CITATION_MARKER = re.compile(r"\[(\d{1,3})\]")  # "[2]" in an answer's text: citation 2 (none has four digits)
 
@@ -110,3 +110,14 @@ class AnswerStream:
             pass
         assert self._answer is not None, "the answer stream ended without an answer"
         return self._answer
+
+
+class Engine(Protocol):
+    """What the llama-index adapters (rag.llamaindex) use of the engine, rag.engine.RAG."""
+
+    def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
+               lang: str = "") -> list[Passage]: ...
+
+    def stream(self, question: str, history: Sequence[dict] = (), *, k: int | None = None,
+               model: str | None = None, use_llm: bool = True, since: str = "", until: str = "",
+               lang: str = "") -> AnswerStream: ...

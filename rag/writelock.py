@@ -65,12 +65,12 @@ def _write_holder(folder: Path, command: str) -> None:
     os.replace(tmp, folder / HOLDER_FILE)
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
 @contextmanager
-def write_lock(folder: Path, command: str, wait: float, on_wait: Callable[[str], None] = _say) -> Iterator[None]:
+def write_lock(folder: Path, command: str, wait: float, on_wait: Callable[[str], None] = say) -> Iterator[None]:
     """Hold the index's write lock; when another writer holds it, say so and wait up to `wait` seconds.
 
     Raises IndexBusy (a RagError) naming the holder when it is still held after `wait` seconds."""

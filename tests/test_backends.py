@@ -2,50 +2,30 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import ARTICLES, EXAMPLE, run_rag
-from processes import free_port, stop_process
+from chroma_server import chroma_server as running_chroma
+from processes import free_port
 
 
 @pytest.fixture
 def chroma_server(tmp_path):
     """A real Chroma server on 127.0.0.1, stopped after the test."""
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    log = open(tmp_path / "chroma.log", "wb")
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-    yield url
-    stop_process(proc)
-    log.close()
+    with running_chroma(tmp_path / "chroma") as url:
+        yield url
 
 
 def test_chroma_server_mode_end_to_end(tmp_path, chroma_server):
     index = str(tmp_path / "idx")
     ingest = run_rag("ingest", str(ARTICLES), "--index", index, "--chroma-url", chroma_server)
     assert ingest.returncode == 0, ingest.stderr
-    assert not (tmp_path / "idx" / "chroma").exists()  # vectors live on the server
+    assert not (tmp_path / "idx" / "chroma").exists()  # vectors live on the server, and so does the rest
+    assert not (tmp_path / "idx" / "manifest.sqlite").exists()
     found = run_rag("search", EXAMPLE, "--json", "--k", "3", "--index", index, "--chroma-url", chroma_server)
     assert found.returncode == 0, found.stderr
     results = json.loads(found.stdout)["results"]

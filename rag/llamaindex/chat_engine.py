@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, AsyncGenerator, Generator
+from typing import AsyncGenerator, Generator
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
 from llama_index.core.chat_engine.types import AgentChatResponse, BaseChatEngine, StreamingAgentChatResponse
 
 from rag.llamaindex.nodes import answer_metadata, cited_nodes
-from rag.types import Answer, AnswerStream
+from rag.types import Answer, AnswerStream, Engine
 
-if TYPE_CHECKING:
-    from rag.engine import RAG
 
 
 @dataclass
@@ -49,7 +47,7 @@ class RagChatEngine(BaseChatEngine):
     The history is kept here (the last `history_turns` exchanges reach the engine); a
     `chat_history` passed to a call replaces it."""
 
-    def __init__(self, rag: "RAG", *, similarity_top_k: int | None = None, use_llm: bool = True,
+    def __init__(self, rag: Engine, *, similarity_top_k: int | None = None, use_llm: bool = True,
                  model: str | None = None, chat_history: list[ChatMessage] | None = None):
         self.rag = rag
         self.options = {"k": similarity_top_k, "model": model, "use_llm": use_llm}

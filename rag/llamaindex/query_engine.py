@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from llama_index.core.base.base_query_engine import BaseQueryEngine
 from llama_index.core.base.response.schema import RESPONSE_TYPE
@@ -11,9 +11,8 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from rag.llamaindex.responses import CitedStreamingResponse, to_response
 from rag.llamaindex.retriever import RagRetriever
+from rag.types import Engine
 
-if TYPE_CHECKING:
-    from rag.engine import RAG
 
 
 class RagQueryEngine(BaseQueryEngine):
@@ -25,7 +24,7 @@ class RagQueryEngine(BaseQueryEngine):
     `metadata` holds the mode ("llm" or "extractive") and the warnings. `use_llm=False` asks for
     the extractive answer; `model` picks another model of the engine's model server."""
 
-    def __init__(self, rag: "RAG", *, similarity_top_k: int | None = None, streaming: bool = False,
+    def __init__(self, rag: Engine, *, similarity_top_k: int | None = None, streaming: bool = False,
                  use_llm: bool = True, model: str | None = None, callback_manager: Any = None):
         super().__init__(callback_manager)
         self.rag = rag

@@ -1,15 +1,14 @@
 """The engine's search as a llama-index retriever."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from rag.llamaindex.nodes import passage_node
+from rag.types import Engine
 
-if TYPE_CHECKING:
-    from rag.engine import RAG
 
 
 class RagRetriever(BaseRetriever):
@@ -20,7 +19,7 @@ class RagRetriever(BaseRetriever):
     `rag search` does. A query over the engine's question limit (2000 characters) is refused
     with a RagError, as everywhere else."""
 
-    def __init__(self, rag: "RAG", *, similarity_top_k: int | None = None, since: str = "", until: str = "",
+    def __init__(self, rag: Engine, *, similarity_top_k: int | None = None, since: str = "", until: str = "",
                  lang: str = "", **kwargs: Any):
         super().__init__(**kwargs)
         self.rag = rag
