@@ -50,9 +50,9 @@ def build_citations(text: str, passages: list[Passage], mapping: dict[int, int],
         numbers = numbers_in(p.text) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
         supported = all(_supports(claim, tokens, numbers, None if sims is None else sims[i].max())
                         for i, claim in enumerate(said))
-        quotes = _quotes(said, sentences, sims)
+        quote, quotes = _quotes(said, sentences, sims)
         citations.append(Citation(n=n, text=p.text, article=p.article, supported=supported,
-                                  quote=_quote(said, sentences, sims), quotes=quotes, sentences=sentences))
+                                  quote=quote, quotes=quotes, sentences=sentences))
     return citations
 
 
@@ -100,28 +100,16 @@ def _supports(claim: str, tokens: set[str], numbers: set[str], cosine: float | N
     return bool(wanted & tokens) or (cosine is not None and cosine >= SUPPORT_COSINE)
 
 
-def _quote(said: list[str], sentences: list[str], sims: np.ndarray | None) -> str:
+def _quotes(said: list[str], sentences: list[str], sims: np.ndarray | None) -> tuple[str, list[str]]:
+    """The passage sentence closest to any of the claims, and for each claim the one closest to it (in
+    the passage's order); by cosine with vectors, else by shared keywords."""
     if not said:
-        return ""
-    if sims is not None:
-        return sentences[int(sims.max(axis=0).argmax())]
-    wanted = [_keywords(c) for c in said]
-    overlap = [max(len(w & _tokens(s)) for w in wanted) for s in sentences]
-    return sentences[overlap.index(max(overlap))]
-
-
-def _quotes(said: list[str], sentences: list[str], sims: np.ndarray | None) -> list[str]:
-    """For each claim, the passage sentence closest to it; in the passage's order."""
-    if not said:
-        return []
-    if sims is not None:
-        best = {int(i) for i in sims.argmax(axis=1)}
-    else:
-        best = set()
-        for claim in said:
-            overlap = [len(_keywords(claim) & _tokens(s)) for s in sentences]
-            best.add(overlap.index(max(overlap)))
-    return [sentences[i] for i in sorted(best)]
+        return "", []
+    if sims is None:
+        wanted = [_keywords(c) for c in said]
+        sims = np.array([[len(w & _tokens(s)) for s in sentences] for w in wanted])
+    best = sorted({int(i) for i in sims.argmax(axis=1)})
+    return sentences[int(sims.max(axis=0).argmax())], [sentences[i] for i in best]
 
 
 def _vectors(embed: Embed | None, texts: list[str]) -> dict[str, np.ndarray]:

@@ -93,6 +93,13 @@ class RAG:
 
         return frozenset(SUFFIXES)
 
+    @staticmethod
+    def language_name(lang: str) -> str:
+        """"Dutch" for "nl": the name of a language the engine knows (the code itself for another)."""
+        from rag.language import language_name
+
+        return language_name(lang, lang)
+
     # ---- the model ----
     def check_model(self, model: str | None = None) -> None:
         """Raise LLMUnavailable, saying why and how to fix it, unless the model server answers

@@ -11,6 +11,11 @@ from rag.first_token import FirstTokenWatch as _FirstTokenWatch
 CHARS_PER_TOKEN = 6  # a generous guess (text averages about 4): never cuts a reply the server would not
 
 
+def estimated_tokens(chars: int) -> int:
+    """Tokens of a reply of `chars` characters where the server gives no count (rounded up)."""
+    return -(-chars // CHARS_PER_TOKEN)
+
+
 class LLMError(RagError):
     """The model answered, but the answer broke off or could not be read."""
 
@@ -108,7 +113,7 @@ def _read_reply(first: Any, parts: Iterator[Any], limit: object, usage: dict) ->
     while part is not None:
         piece = part.message.content if part.message else ""
         chars += len(piece or "") + len((part.message.thinking if part.message else None) or "")
-        tokens = max(tokens, part.eval_count or 0, -(-chars // CHARS_PER_TOKEN))
+        tokens = max(tokens, part.eval_count or 0, estimated_tokens(chars))
         if part.done:
             if piece:
                 yield piece

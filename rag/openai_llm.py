@@ -9,7 +9,7 @@ from typing import Any, Iterator
 from rag.config import Settings
 from rag.errors import LLMUnavailable, RagError
 from rag.first_token import FirstTokenWatch
-from rag.llm import CHARS_PER_TOKEN, LLMError
+from rag.llm import LLMError, estimated_tokens
 
 NO_KEY = "none"  # sent when no key is set: the client insists on one, and keyless servers take any
 REASONING = ("reasoning_content", "reasoning")  # the delta fields servers put a reasoning model's thoughts in
@@ -185,7 +185,7 @@ def _read_stream(chunk: Any, chunks: Iterator[Any], limit: object, usage: dict) 
     """The answer text of a streamed reply, stopping once it passes `limit` tokens (num_predict).
 
     Reasoning deltas are counted, never yielded. Tokens are the server's usage count where it sends
-    one, else characters / CHARS_PER_TOKEN. A stream that ends without a finish_reason raises _EndedEarly."""
+    one, else estimated from the characters. A stream that ends without a finish_reason raises _EndedEarly."""
     chars, finish, counted = 0, None, None
     while chunk is not None:
         counted = chunk.usage or counted
@@ -194,7 +194,7 @@ def _read_stream(chunk: Any, chunks: Iterator[Any], limit: object, usage: dict) 
             piece = (delta.content if delta else None) or ""
             chars += len(piece) + sum(len(getattr(delta, name, None) or "") for name in REASONING)
             finish = choice.finish_reason or finish
-            tokens = -(-chars // CHARS_PER_TOKEN)
+            tokens = estimated_tokens(chars)
             if finish is None and isinstance(limit, int) and limit > 0 and tokens > limit:
                 usage.update(prompt_tokens=0, answer_tokens=tokens, done_reason="length", limited=True)
                 return
@@ -204,7 +204,7 @@ def _read_stream(chunk: Any, chunks: Iterator[Any], limit: object, usage: dict) 
     if finish is None:
         raise _EndedEarly
     usage.update(prompt_tokens=counted.prompt_tokens if counted else 0,
-                 answer_tokens=counted.completion_tokens if counted else -(-chars // CHARS_PER_TOKEN),
+                 answer_tokens=counted.completion_tokens if counted else estimated_tokens(chars),
                  done_reason="length" if finish == "length" else "stop", limited=False)
 
 

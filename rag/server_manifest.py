@@ -102,8 +102,8 @@ class ServerManifest:
 
     def count(self) -> tuple[int, int]:
         """(articles, chunks) of finished articles."""
-        records = self.all()
-        return len(records), sum(r.chunks for r in records)
+        chunks = [int(meta.get("chunks") or 0) for _, meta in self._scan(self.articles, {"state": "done"})]
+        return len(chunks), sum(chunks)
 
     def has_articles(self) -> bool:
         return bool(self.articles.get(where={"state": "done"}, limit=1, include=[])["ids"])

@@ -104,11 +104,9 @@ def machines(tmp_path, server, request):
 
 def on_server(url: str, kb: str) -> dict:
     """What the server holds for the knowledge base, counted from its collections."""
-    import chromadb
-    from chromadb.config import Settings
+    from rag.store import chroma_client
 
-    host, port = url.rsplit(":", 1)
-    client = chromadb.HttpClient(host=host.split("//")[1], port=int(port), settings=Settings(anonymized_telemetry=False))
+    client = chroma_client(Path("."), url)
     records = client.get_collection(f"{kb}-articles").get(include=["metadatas"])["metadatas"]
     return {"chunks": client.get_collection(f"{kb}-chunks").count(),
             "recorded": sum(int(m["chunks"]) for m in records if m["state"] == "done"),

@@ -66,8 +66,8 @@ def create_app(engine: RAG) -> gr.Blocks:
                         with gr.Row():
                             since = gr.Textbox(label="From (YYYY, YYYY-MM or YYYY-MM-DD)", elem_id="since")
                             until = gr.Textbox(label="Up to", elem_id="until")
-                            lang = gr.Dropdown([("any", "any"), ("Dutch", "nl"), ("English", "en")], value="any",
-                                               label="Articles in", elem_id="lang")
+                            lang = gr.Dropdown([("any", "any")] + [(RAG.language_name(x), x) for x in ("nl", "en")],
+                                               value="any", label="Articles in", elem_id="lang")
                 with gr.Column(scale=2, min_width=280, elem_id="sources-col"):
                     gr.Button("×", elem_id="close-sources", size="sm")
                     sources = gr.HTML(no_sources(), elem_id="sources")

@@ -12,6 +12,7 @@ from rag.types import Answer, ArticleMeta, Citation
 
 KEEP = 20  # conversations kept, the most recent
 TURNS = 50  # turns kept per conversation
+UNREADABLE = (KeyError, TypeError, ValueError, AttributeError)  # what a turn the browser altered can raise
 
 
 def empty() -> dict:
@@ -40,15 +41,15 @@ def answers(store: Any) -> list[Answer]:
     for turn in conversation["turns"] if conversation else []:
         try:
             found.append(answer_of(turn))
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except UNREADABLE:
             continue
     return found
 
 
-def history(store: Any) -> list[dict]:
-    """The current conversation as [{"role", "content"}], for a follow-up question."""
+def history(earlier: list[Answer]) -> list[dict]:
+    """A conversation's answers (`answers`) as [{"role", "content"}], for a follow-up question."""
     plain = []
-    for a in answers(store):
+    for a in earlier:
         plain += [{"role": "user", "content": a.question}, {"role": "assistant", "content": a.text}]
     return plain
 
@@ -93,7 +94,7 @@ def vote(store: Any, turn: int, liked: bool) -> tuple[dict, Answer | None]:
     conversation["turns"][turn]["vote"] = "up" if liked else "down"
     try:
         return store, answer_of(conversation["turns"][turn])
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except UNREADABLE:
         return store, None
 
 

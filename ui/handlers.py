@@ -69,10 +69,10 @@ class ChatApp:
         found, note = self.models()
         articles = self._articles()
         chat, sources = self._conversation(store)
+        current = conversations.current(store)
         return (show_banner(self.llm_banner()), gr.update(choices=found, value=self.engine.settings.model),
                 note, header_html(articles), self.article_rows(articles), chat, sources,
-                gr.update(choices=conversations.choices(store), value=conversations.current(store) and
-                          conversations.current(store)["id"]))
+                gr.update(choices=conversations.choices(store), value=current["id"] if current else None))
 
     # ---- answering ----
     def stream(self, message: str, history: list[dict], model: str | None = None, k: float | None = None,
@@ -117,11 +117,12 @@ class ChatApp:
         if not (chat and _is_queued(chat[-1])):  # not shown by show_question (a direct call)
             chat += [{"role": "user", "content": html.escape(message)}, {}]
         chat[-1] = {"role": "assistant", "content": WAITING}
-        turn = len(conversations.answers(store))
+        earlier = conversations.answers(store)  # read once: the history, the turn number, the sources
+        turn = len(earlier)
         yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         text = ""
         try:
-            stream = self.stream(message, conversations.history(store), model, k, since, until, lang)
+            stream = self.stream(message, conversations.history(earlier), model, k, since, until, lang)
             for piece in stream:
                 text += piece
                 chat[-1] = {"role": "assistant", "content": answer_html(text, turn=turn)}
@@ -132,7 +133,7 @@ class ChatApp:
             store = conversations.add(store, answer)
             banner = show_banner(llm_banner_html(problem) if problem else "") if answer.mode == "llm" or problem \
                 else gr.skip()
-            yield (chat, sources_panel([sources_section(a, i) for i, a in enumerate(conversations.answers(store))]),
+            yield (chat, sources_panel([sources_section(a, i) for i, a in enumerate(earlier + [answer])]),
                    store, banner, gr.update(choices=conversations.choices(store), value=store["current"]))
         except RagError as exc:
             chat[-1] = {"role": "assistant", "content": f"<b>Error:</b> {html.escape(str(exc))}"}

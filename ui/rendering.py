@@ -9,12 +9,12 @@ from pathlib import PurePath
 
 import gradio as gr
 
+from rag.engine import RAG
 from rag.types import CITATION_MARKER, Answer, Citation
 from rag.ui.labels import label
 
 WAITING = "<p class='hint'>…</p>"
 QUEUED = "Waiting for a free answer slot…"  # replaced at once when one is free
-LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +35,7 @@ def header_html(articles: list) -> str:
     dates = sorted(a.date for a in articles if a.date)
     kb = f"{len(articles)} article{'s' if len(articles) != 1 else ''}"
     if langs:
-        kb += " · " + ", ".join(LANGUAGE_NAMES.get(x, x) for x in langs)
+        kb += " · " + ", ".join(RAG.language_name(x) for x in langs)
     if dates:
         kb += f" · {dates[0]}" + (f" to {dates[-1]}" if dates[-1] != dates[0] else "")
     return ('<div class="app-header"><h1>News Q&amp;A</h1>'

@@ -8,7 +8,7 @@ from llama_index.core.llms import LLM
 
 from rag.config import Settings
 from rag.errors import LLMUnavailable, RagError
-from rag.llm import CHARS_PER_TOKEN, LLMError
+from rag.llm import LLMError, estimated_tokens
 
 # Names of the exceptions that mean the model's server cannot be reached (httpx, openai and
 # the clients built on them), for LLMs whose errors are not ConnectionErrors.
@@ -53,7 +53,7 @@ class LlamaIndexLLM:
                 piece = _delta(reply, text)
                 text += piece
                 reason = _finish_reason(reply) or reason
-                if isinstance(limit, int) and limit > 0 and -(-len(text) // CHARS_PER_TOKEN) > limit:
+                if isinstance(limit, int) and limit > 0 and estimated_tokens(len(text)) > limit:
                     # cut here, by us: the limit was never sent to the LLM (its options are its own)
                     usage.update(prompt_tokens=0, answer_tokens=limit, done_reason="length", limited=False)
                     return
@@ -67,7 +67,7 @@ class LlamaIndexLLM:
             close = getattr(replies, "close", None)
             if close is not None:
                 close()  # stops a reply that is still coming
-        usage.update(prompt_tokens=0, answer_tokens=-(-len(text) // CHARS_PER_TOKEN),
+        usage.update(prompt_tokens=0, answer_tokens=estimated_tokens(len(text)),
                      done_reason="length" if reason in _CUT_REASONS else "stop", limited=False)
 
     def chat(self, messages: list[dict], model: str | None = None, **options: object) -> str:
