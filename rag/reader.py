@@ -9,6 +9,11 @@ Without a language model this is the answer people see, so it reads the question
   either language (rag.names);
 - whether it asks about a negation ("did not sign") or not ("who did sign").
 
+A sentence that names only other years than the question's (and is not in an article of the
+asked year) is never quoted while another is left: "who got the prize in 1997" is not answered
+by the 2013 laureate. A question about a measure (a range, a calibre, a rate) is answered by a
+number in its unit; one asking where, by a name after a preposition of place.
+
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
 starts by referring back ("Ze", "He", "Daartoe"), and so is the runner-up of the same passage
@@ -21,9 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.names import NameMatcher, names_in
+from rag.names import NameMatcher, names_in, spelling
 from rag.sentences import passage_sentences
-from rag.text import fold, numbers_in, terms
+from rag.text import numbers_in, terms
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
 
@@ -41,7 +46,7 @@ class ReaderWeights:
     passage: float = 0.9  # its passage's retrieval score, relative to the best passage's
     top_passage: float = 0.8  # it is in the best passage
     names: float = 0.6  # the share of the question's names in it or the sentence before
-    numbers: float = 0.65  # the share of the question's numbers in it, the sentence before or the title
+    numbers: float = 0.65  # the share of the question's numbers in it, the sentence before, the title or the date
     overlap: float = 2.0  # the share of the question's stemmed words in it or the sentence before
     intent: float = 0.5  # it holds the kind of thing asked for (a date, an amount...)
     negation: float = 0.45  # its negation agrees with the question's
@@ -49,6 +54,7 @@ class ReaderWeights:
     same_language: float = -1.45  # in the question's language: the cosine and the overlap favour those
 
 
+_YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
 _MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
            r"january|february|march|may|june|july|august|october")
 _DAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
@@ -64,6 +70,15 @@ ANSWER_SHAPES = {
     "reason": re.compile(r"\b(?:because|since|due to|as a result|so that|in order to|omdat|want|doordat|"
                          r"vanwege|wegens|zodat|daardoor|om\b.*\bte)\b", re.I),
 }
+# A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").
+_MEASURES = [
+    (re.compile(r"\b(?:range|bereik|distance|afstand|how far|hoe ver)\b", re.I),
+     re.compile(r"\d\s*(?:km|kilomet\w*|mijl|miles?|met(?:er|re)s?)\b", re.I)),
+    (re.compile(r"\b(?:calibre|caliber|kaliber)\b", re.I),
+     re.compile(r"\d\s*(?:mm|millimet\w*|inch\w*)\b|\d-millimet", re.I)),
+    (re.compile(r"\b(?:percentage|rate|share|percent|procent|aandeel)\b", re.I),
+     re.compile(r"\d\s*(?:%|procent|percent|per cent)", re.I)),
+]
 # The question words of each intent, Dutch and English. The question word that comes first
 # decides ("Who interviewed Putin when he threatened..." asks for a person).
 _WHICH = r"(?:which|what|welke|welk|wat voor)"
@@ -71,16 +86,22 @@ INTENTS = [
     ("amount", re.compile(r"\b(?:how much|worth|cost|costs|price|waard|kost|kostte|kosten|bedrag|prijs|"
                           r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar)\b))\b", re.I)),
     ("number", re.compile(rf"\b(?:how many|how long|how old|how high|how far|how big|how large|hoeveel|hoe lang|"
-                          rf"hoe oud|hoe hoog|hoe ver|hoe groot|aantal|{_WHICH} (?:percentage|share|rate|calibre|"
-                          rf"caliber|kaliber|range|bereik|number|size|distance))\b", re.I)),
+                          rf"hoe oud|hoe hoog|hoe ver|hoe groot|aantal|{_WHICH}(?: \w+){{0,3}} (?:percentage|share|"
+                          rf"rate|calibre|caliber|kaliber|range|bereik|number|size|distance))\b", re.I)),
     ("date", re.compile(rf"\b(?:when|since when|wanneer|sinds wanneer|{_WHICH} (?:year|date|day|month|jaar|datum|"
                         rf"dag|maand)|on {_WHICH} day|op {_WHICH} dag|in {_WHICH} (?:year|jaar))\b", re.I)),
     ("reason", re.compile(r"\b(?:why|for what reason|waarom|om welke reden)\b", re.I)),
-    ("name", re.compile(rf"\b(?:who|whom|whose|where|wie|wiens|waar|{_WHICH} \w+)\b", re.I)),
+    ("place", re.compile(rf"\b(?:where|waar|(?:in|near|at|bij|nabij|op) {_WHICH} (?:city|cities|town|towns|"
+                         rf"village|villages|place|places|country|region|stad|steden|dorp|dorpen|plaats|plaatsen|"
+                         rf"land|regio))\b", re.I)),
+    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} \w+)\b", re.I)),
 ]
 # Words of exclusion count as negation: "staan buiten het verdrag" answers "did not sign".
 NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|without|outside|\w+n['’]t|niet|geen|"
                       r"nooit|niemand|niets|noch|zonder|buiten|ontbreken|ontbreekt)\b", re.I)
+# A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk") is a place.
+_AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond)\s+(?:[a-z]\w*\s+){0,2}?"
+                       r"([A-Z][\w-]+)")
 # Capitalised Dutch adjectives of nations and places ("Amerikaanse", "Russische") name no one.
 _ADJECTIVE = re.compile(r"\w{3,}(?:se|sche)$")
 # A sentence starting with these refers back to the one before it.
@@ -89,12 +110,17 @@ _ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|h
 
 
 def intent(question: str) -> str:
-    """What the question asks for: amount, number, date, reason, name, or "" (anything).
+    """What the question asks for: amount, number, date, reason, place, name, or "" (anything).
 
     The earliest question word decides; at one place, the most specific kind (INTENTS' order)."""
     found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
     return min(found)[2] if found else ""
+
+
+def years_in(text: str) -> set[str]:
+    """The years (1800-2099) written in `text`."""
+    return set(_YEAR.findall(text))
 
 
 def numbers_held(passage: Passage) -> set[str]:
@@ -106,9 +132,11 @@ def holds_answer(kind: str, sentence: str, question: str) -> bool:
     """Whether the sentence holds something of the kind asked for, beyond what the question says."""
     if not kind:
         return True
-    if kind == "name":
-        asked = {fold(w) for n in names_in(question) for w in n.split()}
-        return any(fold(w) not in asked and not _ADJECTIVE.search(w) for n in names_in(sentence) for w in n.split())
+    if kind in ("name", "place"):
+        asked = {spelling(w) for n in names_in(question) for w in re.split(r"[\s-]+", n)}
+        found = ([m.group(1) for m in _AT_PLACE.finditer(sentence)] if kind == "place"
+                 else [w for n in names_in(sentence) for w in n.split()])
+        return any(spelling(w) not in asked and not _ADJECTIVE.search(w) for w in found)
     if kind == "reason":
         return bool(ANSWER_SHAPES["reason"].search(sentence))
     new_numbers = bool(numbers_in(sentence) - numbers_in(question))
@@ -116,6 +144,9 @@ def holds_answer(kind: str, sentence: str, question: str) -> bool:
         return new_numbers or any(m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
         return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
+    units = [unit for measure, unit in _MEASURES if measure.search(question)]
+    if units:
+        return any(unit.search(sentence) for unit in units)
     return new_numbers or bool(ANSWER_SHAPES["number"].search(sentence))
 
 
@@ -129,6 +160,7 @@ class Sentence:
     cosine: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)  # by ReaderWeights field name
     score: float = 0.0
+    other_year: bool = False  # it (or the sentence before) names years, none of them the question's
 
     @property
     def names(self) -> float:
@@ -197,6 +229,7 @@ class Reader:
         contexts = [self._with_previous(found, i) for i in range(len(found))]
         names = NameMatcher(self.embedder).coverage(names_in(about), contexts)
         asked_numbers = numbers_in(about)
+        asked_years = years_in(about)
         asked_terms = set(terms(about, lang))
         negated = bool(NEGATION.search(question))
         top = max(p.score for p in passages) or 1.0
@@ -206,7 +239,7 @@ class Reader:
             if contexts[i] != s.text and _ANAPHOR.match(s.text):  # "Daartoe behoren ...": read with its referent
                 s.cosine = max(s.cosine, (s.cosine + float(cosines[i - 1])) / 2)
             # a number in the title says what the whole article is about ("the 2008 treaty")
-            held = numbers_in(f"{contexts[i]} {p.article.title}")
+            held = numbers_in(f"{contexts[i]} {p.article.title} {p.article.date.replace('-', ' ')}")
             same = p.article.lang == lang
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
@@ -217,8 +250,13 @@ class Reader:
                 "negation": float(bool(NEGATION.search(s.text)) == negated),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
+            # "since February 2022" in an article of July 2023 may well answer "by July 2023"
+            held_years = years_in(contexts[i])
+            s.other_year = bool(asked_years and held_years and not asked_years & (held_years | years_in(p.article.date)))
         reading.sentences = found
-        best = max(range(len(found)), key=lambda i: found[i].score)
+        # never a sentence about another year than the one asked about, while one about it (or none) is left
+        allowed = [i for i, s in enumerate(found) if not s.other_year] or range(len(found))
+        best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
         reading.quoted = self._quote(found, best)
         return reading
@@ -260,7 +298,8 @@ class Reader:
         if best and sentences[best - 1].passage == s.passage and sentences[best - 1].position == s.position - 1 \
                 and _ANAPHOR.match(s.text):
             chosen.append(sentences[best - 1])
-        runner_up = max((x for x in sentences if x.passage == s.passage and x not in chosen), default=None,
+        runner_up = max((x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_year),
+                        default=None,
                         key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)

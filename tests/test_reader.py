@@ -23,6 +23,8 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("Hoeveel was het steunpakket waard?", "amount"),
     ("How many F-16s did Denmark promise Ukraine?", "number"),
     ("Hoe hoog is het percentage blindgangers?", "number"),
+    ("What dud rate did the Pentagon give?", "number"),
+    ("What is the range of the ATACMS version Ukraine first used?", "number"),
     ("When did the Chemical Weapons Convention enter into force?", "date"),
     ("Wanneer trad het wapenhandelsverdrag in werking?", "date"),
     ("On which day of the week did Scholz announce it?", "date"),
@@ -30,6 +32,9 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("Waarom is clustermunitie omstreden?", "reason"),
     ("Who interviewed Putin when he made the threat?", "name"),  # the first question word decides
     ("Welk dorp heroverde Oekraïne eind augustus?", "name"),
+    ("Where did the United States destroy its last chemical weapons?", "place"),
+    ("Near which cities were Russian airfields hit?", "place"),
+    ("Waar sprak Human Rights Watch met getuigen?", "place"),
     ("Which countries did not sign the 2008 treaty?", "name"),
     ("Did Putin say Russia has cluster munitions?", ""),
 ])
@@ -44,6 +49,14 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert not holds_answer("date", "The 2008 treaty bans them.", "When was the 2008 treaty signed?")
     assert holds_answer("name", "Spain's defence minister, Margarita Robles, objected.", "Who objected in Spain?")
     assert not holds_answer("name", "De Amerikaanse stap leidt tot een spagaat.", "Who did sign it?")
+    # a name the question gives, in the other language, is not an answer ("Oekraïne" to a question about Ukraine)
+    assert not holds_answer("name", "Met de raketten kan Oekraïne doelen bestoken.", "Which Ukraine units fired?")
+    assert holds_answer("place", "Het werk in de staat Kentucky is klaar.", "Where did it end?")
+    assert not holds_answer("place", "De Amerikanen hebben hun voorraad opgeruimd.", "Where did it end?")
+    # a measure is answered in its unit: the range in kilometres, not "two bases"
+    assert holds_answer("number", "Een versie met een bereik van 165 kilometer.", "What is the range?")
+    assert not holds_answer("number", "Raketten op twee luchtmachtbases.", "What is the range?")
+    assert holds_answer("number", "The dud rate was below 2.35 percent.", "What dud rate did they give?")
 
 
 def test_numbers_are_one_number_in_every_notation():
@@ -69,6 +82,15 @@ def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
         assert "de Verenigde Staten, Rusland en Oekraïne zelf" in answer["answer"]
         assert "Ottawa" not in answer["answer"] and answer["answer"].count('- "') <= 2
         assert all(c["supported"] for c in answer["citations"])
+
+
+@pytest.mark.parametrize("question, quoted, not_quoted", [
+    ("Wie kreeg in 1997 de Nobelprijs voor de Vrede?", "Jody Williams", "2013"),
+    ("Which country joined the Arms Trade Treaty in 2020?", "China", "2 april 2013"),
+])
+def test_the_answer_is_about_the_year_asked_about(sample_rag, question, quoted, not_quoted):
+    answer = sample_rag.ask(question, use_llm=False)
+    assert quoted in answer.text and not_quoted not in answer.text
 
 
 def test_the_reader_quotes_the_sentences_split_at_ingest(sample_rag, use_embedder):
