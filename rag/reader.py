@@ -252,7 +252,8 @@ class Reader:
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
             # "since February 2022" in an article of July 2023 may well answer "by July 2023"
             held_years = years_in(contexts[i])
-            s.other_year = bool(asked_years and held_years and not asked_years & (held_years | years_in(p.article.date)))
+            s.other_year = bool(asked_years and held_years
+                                and not asked_years & (held_years | years_in(p.article.date)))
         reading.sentences = found
         # never a sentence about another year than the one asked about, while one about it (or none) is left
         allowed = [i for i, s in enumerate(found) if not s.other_year] or range(len(found))
