@@ -7,7 +7,10 @@ the signals measured to help (README, "Retrieval"):
   "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
   which sets a passage about the question's treaty, person or place above one that only shares its topic;
 - the share of the question's numbers in the chunk, its article's title or its date ("the 2008
-  treaty": an article whose title holds the year is about it).
+  treaty": an article whose title holds the year is about it);
+- whether the chunk is in the question's language: the encoder gives those higher cosines, so
+  without this a Dutch question prefers a Dutch passage that only shares its topic.
+The weights are fitted on the dev half of index/answers.jsonl (benchmarks/tune_ranking.py).
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.errors import RagError
+from rag.language import detect_language
 from rag.names import NameMatcher, names_in
 from rag.sentences import sentences_at
 from rag.text import numbers_in
@@ -30,9 +34,10 @@ class Weights:
     """How much each signal adds to a chunk's score (README, "Answers without a model", says how each was chosen)."""
 
     chunk: float = 0.5
-    sentence: float = 0.5
-    names: float = 0.1
-    numbers: float = 0.1  # the share of the question's numbers in the chunk, its title or its date
+    sentence: float = 0.455
+    names: float = 0.14
+    numbers: float = 0.125  # the share of the question's numbers in the chunk, its title or its date
+    same_language: float = -0.07  # the chunk is in the question's language, which lifts both cosines
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Candidate:
     sentence: float = 0.0  # of its best sentence
     names: float = 1.0  # share of the question's names it mentions (1.0 when the question has none)
     numbers: float = 1.0  # share of the question's numbers in it, its title or its date (1.0 when none)
+    same_language: bool = False  # in the question's language
     score: float = 0.0
     sentence_vectors: np.ndarray | None = None
 
@@ -112,6 +118,9 @@ class Retriever:
             for c in found:
                 held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date'].replace('-', ' ')}")
                 c.numbers = len(asked_numbers & held) / len(asked_numbers)
+        lang = detect_language(question)
+        for c in found:
+            c.same_language = c.meta["lang"] == lang
         asked = names_in(question)
         if asked:
             matcher = NameMatcher(kb.embedder)
@@ -127,7 +136,8 @@ class Retriever:
     def rank(self, candidates: list[Candidate], k: int) -> list[Passage]:
         w = self.weights
         for c in candidates:
-            c.score = w.chunk * c.cosine + w.sentence * c.sentence + w.names * c.names + w.numbers * c.numbers
+            c.score = (w.chunk * c.cosine + w.sentence * c.sentence + w.names * c.names + w.numbers * c.numbers
+                       + w.same_language * c.same_language)
         passages: list[Passage] = []
         group_owner: dict[str, str] = {}
         for c in sorted(candidates, key=lambda c: -c.score):

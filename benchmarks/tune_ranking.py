@@ -1,0 +1,115 @@
+"""How retrieval weighs its signals: a pairwise ranking fitted on the dev half of a question set.
+
+    .venv/bin/python benchmarks/tune_ranking.py [--questions index/answers.jsonl] [--c 1.0]
+
+Every answerable question's candidates (rag.retrieval.Retriever.candidates: chunk cosine, best
+sentence cosine, names, numbers, same language) are labelled by whether they hold the answer. A
+logistic regression on the differences of right and wrong candidates of a question learns the
+weights; they are printed scaled so that the chunk cosine's is 0.5 (rag.retrieval.Weights), with
+recall@1 and MRR per split and language, for the current weights and the fitted ones. Only the
+dev split is fitted on; the test split shows whether it carries over.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import astuple, fields
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.engine import RAG  # noqa: E402
+from rag.evaluation import is_gold, load_questions  # noqa: E402
+from rag.retrieval import CANDIDATES, Retriever, Weights, article_meta  # noqa: E402
+from rag.types import Passage  # noqa: E402
+
+SIGNALS = [f.name for f in fields(Weights)]  # chunk, sentence, names, numbers, same_language
+
+
+def candidate_table(engine: RAG, questions) -> list[tuple]:
+    """Per answerable question: (split, lang, and per candidate: its signals, gold or not, its group)."""
+    retriever = Retriever(engine.kb)
+    table = []
+    for q in questions:
+        if not q.answerable:
+            continue
+        vector = engine.kb.embedder.embed([q.question])[0]
+        found = retriever.candidates(q.question, vector, CANDIDATES)
+        x = np.array([[c.cosine, c.sentence, c.names, c.numbers, float(c.same_language)] for c in found])
+        gold = np.array([is_gold(Passage(rank=0, score=0.0, text=c.text, article=article_meta(c.meta)), q)
+                         for c in found])
+        groups = [(c.meta["group"], c.meta["article_id"]) for c in found]
+        table.append((q.split, q.lang, x, gold, groups))
+    return table
+
+
+def ranks(table, w: np.ndarray, split: str) -> dict[str, list[int | None]]:
+    """The gold passage's rank in the top 5 (None: not there) per question language, one article per group."""
+    out: dict[str, list[int | None]] = {}
+    for s, lang, x, gold, groups in table:
+        if s != split:
+            continue
+        owners: dict[str, str] = {}
+        rank, shown = None, 0
+        for i in np.argsort(-(x @ w)):
+            group, article = groups[i]
+            if owners.setdefault(group, article) != article:
+                continue
+            shown += 1
+            if gold[i]:
+                rank = shown
+                break
+            if shown == 5:
+                break
+        out.setdefault(lang, []).append(rank)
+    return out
+
+
+def fit(table, c: float) -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
+
+    pairs, labels = [], []
+    for split, _, x, gold, _ in table:
+        if split != "dev":
+            continue
+        for right in x[gold]:
+            for wrong in x[~gold]:
+                pairs += [right - wrong, wrong - right]
+                labels += [1, 0]
+    w = LogisticRegression(C=c, fit_intercept=False, max_iter=5000).fit(np.array(pairs), labels).coef_[0]
+    return 0.5 * w / w[0]
+
+
+def report(table, w: np.ndarray) -> str:
+    cells = []
+    for split in ("dev", "test"):
+        for lang, found in sorted(ranks(table, w, split).items()):
+            r1 = np.mean([r == 1 for r in found])
+            mrr = np.mean([1 / r if r else 0.0 for r in found])
+            cells.append(f"{split} {lang}: recall@1 {r1:.2f} MRR {mrr:.2f}")
+    return "; ".join(cells)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=Path, default=ROOT / "index" / "answers.jsonl")
+    parser.add_argument("--articles", type=Path, default=ROOT / "index" / "articles")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        engine = RAG(folder)
+        engine.ingest(args.articles)
+        table = candidate_table(engine, load_questions(args.questions))
+    current = np.array(astuple(Weights()))
+    learned = fit(table, args.c)
+    print(f"current weights: {report(table, current)}")
+    print(f"fitted on dev:   {report(table, learned)}")
+    print("fitted weights: " + ", ".join(f"{n} {v:+.3f}" for n, v in zip(SIGNALS, learned)))
+
+
+if __name__ == "__main__":
+    main()
