@@ -43,15 +43,15 @@ class ReaderWeights:
     Fitted on the dev half of index/answers.jsonl (a softmax over each question's sentences,
     benchmarks/tune_answers.py) and checked on the held-out test half."""
 
-    passage: float = 0.9  # its passage's retrieval score, relative to the best passage's
-    top_passage: float = 0.8  # it is in the best passage
-    names: float = 0.6  # the share of the question's names in it or the sentence before
-    numbers: float = 0.65  # the share of the question's numbers in it, the sentence before, the title or the date
-    overlap: float = 2.0  # the share of the question's stemmed words in it or the sentence before
-    intent: float = 0.5  # it holds the kind of thing asked for (a date, an amount...)
-    negation: float = 0.45  # its negation agrees with the question's
-    lead: float = -0.85  # it opens its article and is its title: a headline, not an answer
-    same_language: float = -1.45  # in the question's language: the cosine and the overlap favour those
+    passage: float = 0.35  # its passage's retrieval score, relative to the best passage's
+    top_passage: float = 0.45  # it is in the best passage
+    names: float = 0.43  # the share of the question's names in it or the sentence before
+    numbers: float = 0.42  # the share of the question's numbers in it, the sentence before, the title or the date
+    overlap: float = 0.78  # the share of the question's stemmed words in it or the sentence before
+    intent: float = 0.69  # it holds the kind of thing asked for (a date, an amount...)
+    negation: float = 0.32  # its negation agrees with the question's
+    lead: float = -0.38  # it opens its article and is its title: a headline, not an answer
+    same_language: float = -0.45  # in the question's language: the cosine and the overlap favour those
 
 
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")

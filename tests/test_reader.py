@@ -11,7 +11,7 @@ from ollama_server import OllamaTestServer
 from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
-from rag.reader import Reader, holds_answer, intent
+from rag.reader import Reader, holds_answer, intent, years_in
 from rag.text import numbers_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
@@ -84,13 +84,14 @@ def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
         assert all(c["supported"] for c in answer["citations"])
 
 
-@pytest.mark.parametrize("question, quoted, not_quoted", [
-    ("Wie kreeg in 1997 de Nobelprijs voor de Vrede?", "Jody Williams", "2013"),
-    ("Which country joined the Arms Trade Treaty in 2020?", "China", "2 april 2013"),
-])
-def test_the_answer_is_about_the_year_asked_about(sample_rag, question, quoted, not_quoted):
+@pytest.mark.parametrize("question, year", [("Wie kreeg in 1997 de Nobelprijs voor de Vrede?", "1997"),
+                                            ("Which country joined the Arms Trade Treaty in 2020?", "2020")])
+def test_the_answer_is_about_the_year_asked_about(sample_rag, question, year):
     answer = sample_rag.ask(question, use_llm=False)
-    assert quoted in answer.text and not_quoted not in answer.text
+    quotes = [line for line in answer.text.splitlines() if line.startswith('- "')]
+    assert quotes and all(years_in(q) <= {year} for q in quotes), answer.text
+    if year == "1997":
+        assert "Jody Williams" in answer.text  # the 2013 laureate, in the same passage, is not the answer
 
 
 def test_the_reader_quotes_the_sentences_split_at_ingest(sample_rag, use_embedder):
