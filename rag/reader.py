@@ -55,6 +55,8 @@ class ReaderWeights:
 
 
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
+# "since February 2022" is about every year from 2022 on
+_SINCE = re.compile(r"\b(?:since|sinds|sedert|vanaf)\s+(?:\w+\s+){0,2}?((?:18|19|20)\d\d)\b", re.I)
 _MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
            r"january|february|march|may|june|july|august|october")
 _DAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
@@ -121,6 +123,14 @@ def intent(question: str) -> str:
 def years_in(text: str) -> set[str]:
     """The years (1800-2099) written in `text`."""
     return set(_YEAR.findall(text))
+
+
+def about_other_years(asked: set[str], text: str) -> bool:
+    """The text names years, and none of them (nor a period it starts: "since 2022") is one asked about."""
+    held = years_in(text)
+    if not asked or not held or asked & held:
+        return False
+    return not any(int(year) >= int(start) for year in asked for start in _SINCE.findall(text))
 
 
 def numbers_held(passage: Passage) -> set[str]:
@@ -250,10 +260,7 @@ class Reader:
                 "negation": float(bool(NEGATION.search(s.text)) == negated),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
-            # "since February 2022" in an article of July 2023 may well answer "by July 2023"
-            held_years = years_in(contexts[i])
-            s.other_year = bool(asked_years and held_years
-                                and not asked_years & (held_years | years_in(p.article.date)))
+            s.other_year = about_other_years(asked_years, contexts[i])
         reading.sentences = found
         # never a sentence about another year than the one asked about, while one about it (or none) is left
         allowed = [i for i, s in enumerate(found) if not s.other_year] or range(len(found))

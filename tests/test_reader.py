@@ -11,7 +11,7 @@ from ollama_server import OllamaTestServer
 from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
-from rag.reader import Reader, holds_answer, intent, years_in
+from rag.reader import Reader, about_other_years, holds_answer, intent, years_in
 from rag.text import numbers_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
@@ -86,6 +86,14 @@ def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
 
 @pytest.mark.parametrize("question, year", [("Wie kreeg in 1997 de Nobelprijs voor de Vrede?", "1997"),
                                             ("Which country joined the Arms Trade Treaty in 2020?", "2020")])
+def test_a_sentence_about_other_years_is_told_apart():
+    assert about_other_years({"1997"}, "De OPCW ontving in 2013 de Nobelprijs.")
+    assert not about_other_years({"1997"}, "De campagne kreeg de prijs in 1997.")
+    assert not about_other_years({"2023"}, "Sinds februari 2022 gaf Londen 4,6 miljard pond.")  # a period up to now
+    assert about_other_years({"2021"}, "Sinds februari 2022 gaf Londen 4,6 miljard pond.")
+    assert not about_other_years(set(), "In 2013.") and not about_other_years({"2013"}, "Geen jaartal.")
+
+
 def test_the_answer_is_about_the_year_asked_about(sample_rag, question, year):
     answer = sample_rag.ask(question, use_llm=False)
     quotes = [line for line in answer.text.splitlines() if line.startswith('- "')]
