@@ -84,8 +84,6 @@ def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
         assert all(c["supported"] for c in answer["citations"])
 
 
-@pytest.mark.parametrize("question, year", [("Wie kreeg in 1997 de Nobelprijs voor de Vrede?", "1997"),
-                                            ("Which country joined the Arms Trade Treaty in 2020?", "2020")])
 def test_a_sentence_about_other_years_is_told_apart():
     assert about_other_years({"1997"}, "De OPCW ontving in 2013 de Nobelprijs.")
     assert not about_other_years({"1997"}, "De campagne kreeg de prijs in 1997.")
@@ -94,6 +92,8 @@ def test_a_sentence_about_other_years_is_told_apart():
     assert not about_other_years(set(), "In 2013.") and not about_other_years({"2013"}, "Geen jaartal.")
 
 
+@pytest.mark.parametrize("question, year", [("Wie kreeg in 1997 de Nobelprijs voor de Vrede?", "1997"),
+                                            ("Which country joined the Arms Trade Treaty in 2020?", "2020")])
 def test_the_answer_is_about_the_year_asked_about(sample_rag, question, year):
     answer = sample_rag.ask(question, use_llm=False)
     quotes = [line for line in answer.text.splitlines() if line.startswith('- "')]
