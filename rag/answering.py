@@ -15,7 +15,7 @@ from rag.llm import LLMError, OllamaLLM
 from rag.prompts import message, render
 from rag.reasoning import strip_reasoning, without_reasoning
 from rag.reader import Reader
-from rag.relevance import decide
+from rag.relevance import covered, decide
 from rag.tokens import count_tokens
 from rag.types import CITATION_MARKER, Answer, Passage
 from rag.validation import check_question
@@ -50,7 +50,14 @@ class Answerer:
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
         passages = self._search(asked, topic, k or self.settings.k, filters)
         timings = {"retrieval_ms": _ms(started)}
-        relevant = passages if decide(asked, passages, self.kb.embedder).answerable else []
+        # Without the model's rewrite a follow-up keeps the conversation's topic (its names and
+        # numbers) but its own intent: "And who did sign it?" asks for signers, not non-signers.
+        reading = None
+        decision = decide(asked, passages, self.kb.embedder)
+        if decision.answerable:
+            reading = Reader(self.kb.embedder).read(standalone, passages, topic=topic, lang=lang)
+            decision = covered(standalone, reading, self.kb.embedder)
+        relevant = passages if decision.answerable else []
 
         def finish(text: str, mode: str, citations=()) -> Answer:
             timings["total_ms"] = _ms(started)
@@ -80,9 +87,7 @@ class Answerer:
                 citations = build_citations(text, given, mapping, embed=self.kb.embedder.embed, lang=lang)
                 warnings.extend(message("unsupported", lang, n=c.n) for c in citations if not c.supported)
                 return finish(text, "llm", citations)
-        # Without the model's rewrite a follow-up keeps the conversation's topic (its names and
-        # numbers) but its own intent: "And who did sign it?" asks for signers, not non-signers.
-        body, citations = Reader(self.kb.embedder).read(standalone, relevant, topic=topic, lang=lang).answer()
+        body, citations = reading.answer()
         text = f"{message('extractive_label', lang)}\n\n{body}"
         timings.setdefault("first_token_ms", _ms(started))
         yield text

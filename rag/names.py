@@ -40,6 +40,12 @@ def spelling(name: str) -> str:
     return key
 
 
+def same_name(word: str) -> str:
+    """One key for the spellings and aliases of a name: "Koepjansk" and "Kupiansk", "NAVO" and "NATO"."""
+    key = spelling(word)
+    return next((min(alias) for alias in ALIASES if key in alias), key)
+
+
 def names_in(text: str) -> list[str]:
     """Runs of capitalised words ("Arms Trade Treaty", "Jake Sullivan") and acronyms; a sentence's
     first word only when it is an acronym or starts a run; no stopwords."""

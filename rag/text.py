@@ -74,6 +74,15 @@ def stem(folded_words: list[str], lang: str) -> list[str]:
         return stemmer.stemWords(folded_words)
 
 
+def content_words(text: str) -> list[str]:
+    """The text's content words, folded, without stopwords or repeats, in order; a hyphenated word
+    also by its parts ("navo-top": "navo", "top"). Numbers are `numbers_in`'s."""
+    found = []
+    for word in (fold(w) for w in words(text)):
+        found += [word, *word.split("-")] if "-" in word else [word]
+    return list(dict.fromkeys(w for w in found if w not in STOPWORDS and len(w) > 2))
+
+
 def terms(text: str, lang: str) -> list[str]:
     """The text's content terms in order: folded, stopwords dropped, stemmed; then its numbers."""
     kept = [w for w in (fold(w) for w in words(text)) if w not in STOPWORDS and len(w) > 1]

@@ -11,6 +11,8 @@ from ollama_server import OllamaTestServer
 from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
+from rag.relevance import MIN_COVERAGE, coverage
+from rag.types import ArticleMeta, Passage
 from rag.reader import Reader, about_other_years, holds_answer, intent, years_in
 from rag.text import numbers_in
 
@@ -121,6 +123,16 @@ def test_questions_the_articles_do_not_answer_are_refused(sample_rag, question):
     answer = sample_rag.ask(question, use_llm=False)
     assert not answer.citations
     assert answer.text.startswith(("The articles don't contain", "De artikelen bevatten"))
+
+
+def test_a_passage_that_does_not_speak_to_the_question_is_no_answer(use_embedder):
+    def passage(title: str, text: str, lang: str) -> Passage:
+        return Passage(1, 0.6, text, ArticleMeta("a", title, "2023-07", lang, "a.txt"))
+
+    question = "Where will NATO hold its summit in 2024?"
+    summit = passage("Bondgenoten in Vilnius", "De volgende NAVO-top wordt in 2024 in Washington gehouden.", "nl")
+    jets = passage("Denemarken levert F-16's", "Zes toestellen rond de jaarwisseling, acht in 2024.", "nl")
+    assert coverage(question, summit, use_embedder) >= MIN_COVERAGE > coverage(question, jets, use_embedder)
 
 
 def test_a_refusal_does_not_call_the_model(sample_index):
