@@ -50,8 +50,9 @@ class Answerer:
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
         passages = self._search(asked, topic, k or self.settings.k, filters)
         timings = {"retrieval_ms": _ms(started)}
-        # Without the model's rewrite a follow-up keeps the conversation's topic (its names and
-        # numbers) but its own intent: "And who did sign it?" asks for signers, not non-signers.
+        # The reader finds the passage that answers before any model is asked; its reading is also
+        # the extractive answer. Without the model's rewrite a follow-up keeps the conversation's topic
+        # (its names and numbers) but its own intent: "And who did sign it?" asks for signers.
         reading = None
         decision = decide(asked, passages, self.kb.embedder)
         if decision.answerable:

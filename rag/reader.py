@@ -9,9 +9,9 @@ Without a language model this is the answer people see, so it reads the question
   either language (rag.names);
 - whether it asks about a negation ("did not sign") or not ("who did sign").
 
-A sentence that names only other years than the question's (and is not in an article of the
-asked year) is never quoted while another is left: "who got the prize in 1997" is not answered
-by the 2013 laureate. A question about a measure (a range, a calibre, a rate) is answered by a
+A sentence that names only other years than the question's is never quoted while another is
+left: "who got the prize in 1997" is not answered by the 2013 laureate ("since 2022" is about
+every year from 2022 on). A question about a measure (a range, a calibre, a rate) is answered by a
 number in its unit; one asking where, by a name after a preposition of place.
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
@@ -306,9 +306,8 @@ class Reader:
         if best and sentences[best - 1].passage == s.passage and sentences[best - 1].position == s.position - 1 \
                 and _ANAPHOR.match(s.text):
             chosen.append(sentences[best - 1])
-        runner_up = max((x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_year),
-                        default=None,
-                        key=lambda x: x.score)
+        others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_year]
+        runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)
         return sorted(chosen, key=lambda x: x.position)
