@@ -48,7 +48,9 @@ sys.exit(main({argv!r}))
 """
 KILL = "os.kill(os.getpid(), signal.SIGKILL)"
 WRITE_THEN_KILL = "real(self, *args, **kwargs); os.kill(os.getpid(), signal.SIGKILL)"
-SLOW = "time.sleep(3); return real(self, *args, **kwargs)"
+# waits until the file {go} exists, or the time is {until}
+HELD = ("while not os.path.exists({go!r}) and time.time() < {until}: time.sleep(0.05)\n"
+        "    return real(self, *args, **kwargs)")
 
 
 def patched_rag(method: str, action: str, *argv: str) -> list[str]:
@@ -91,15 +93,21 @@ def engine(tmp_path, use_embedder):
 def test_concurrent_ingests_take_turns_and_every_article_is_found(tmp_path, engine):
     feeds = [write_jsonl(tmp_path / f"feed{n}.jsonl", generate(40, seed=n, unique=True)) for n in (1, 2)]
     index = str(engine.settings.index)
-    # the first writes slowly (each store write waits 3 s), so the second surely comes while it writes
-    first = subprocess.Popen(patched_rag("add", SLOW, "ingest", str(feeds[0]), "--index", index),
+    # the first holds its store writes back until the second says it waits for the first (a minute at most)
+    held = HELD.format(go=str(tmp_path / "go"), until=time.time() + 60)
+    first = subprocess.Popen(patched_rag("add", held, "ingest", str(feeds[0]), "--index", index),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not (engine.settings.index / "writer.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     second = subprocess.Popen([str(RAG_BIN), "ingest", str(feeds[1]), "--index", index],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said = ""
+    while "waiting for the ingest" not in said and (line := second.stderr.readline()):
+        said += line
+    (tmp_path / "go").touch()
     (out1, err1), (out2, err2) = first.communicate(timeout=180), second.communicate(timeout=180)
+    err2 = said + err2
     assert (first.returncode, second.returncode) == (0, 0), err1 + err2
     assert "40 added" in out1 and "40 added" in out2
     assert f"waiting for the ingest started by pid {first.pid} on " in err2, err2
