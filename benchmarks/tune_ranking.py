@@ -31,7 +31,7 @@ SIGNALS = [f.name for f in fields(Weights)]  # chunk, sentence, names, numbers, 
 
 
 def candidate_table(engine: RAG, questions) -> list[tuple]:
-    """Per answerable question: (split, lang, and per candidate: its signals, gold or not, its group)."""
+    """Per answerable question: (split, lang, question, its candidates, their signals, gold per candidate)."""
     retriever = Retriever(engine.kb)
     table = []
     for q in questions:
@@ -42,30 +42,18 @@ def candidate_table(engine: RAG, questions) -> list[tuple]:
         x = np.array([[c.cosine, c.sentence, c.names, c.numbers, float(c.same_language)] for c in found])
         gold = np.array([is_gold(Passage(rank=0, score=0.0, text=c.text, article=article_meta(c.meta)), q)
                          for c in found])
-        groups = [(c.meta["group"], c.meta["article_id"]) for c in found]
-        table.append((q.split, q.lang, x, gold, groups))
+        table.append((q.split, q.lang, q, found, x, gold))
     return table
 
 
-def ranks(table, w: np.ndarray, split: str) -> dict[str, list[int | None]]:
-    """The gold passage's rank in the top 5 (None: not there) per question language, one article per group."""
+def ranks(engine: RAG, table, w: np.ndarray, split: str) -> dict[str, list[int | None]]:
+    """The gold passage's rank in the top 5 (None: not there) per question language, ranked as search ranks."""
+    retriever = Retriever(engine.kb, Weights(*w))
     out: dict[str, list[int | None]] = {}
-    for s, lang, x, gold, groups in table:
-        if s != split:
-            continue
-        owners: dict[str, str] = {}
-        rank, shown = None, 0
-        for i in np.argsort(-(x @ w)):
-            group, article = groups[i]
-            if owners.setdefault(group, article) != article:
-                continue
-            shown += 1
-            if gold[i]:
-                rank = shown
-                break
-            if shown == 5:
-                break
-        out.setdefault(lang, []).append(rank)
+    for s, lang, q, found, _, _ in table:
+        if s == split:
+            shown = retriever.rank(found, 5)
+            out.setdefault(lang, []).append(next((p.rank for p in shown if is_gold(p, q)), None))
     return out
 
 
@@ -73,7 +61,7 @@ def fit(table, c: float) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
 
     pairs, labels = [], []
-    for split, _, x, gold, _ in table:
+    for split, _, _, _, x, gold in table:
         if split != "dev":
             continue
         for right in x[gold]:
@@ -84,10 +72,10 @@ def fit(table, c: float) -> np.ndarray:
     return 0.5 * w / w[0]
 
 
-def report(table, w: np.ndarray) -> str:
+def report(engine: RAG, table, w: np.ndarray) -> str:
     cells = []
     for split in ("dev", "test"):
-        for lang, found in sorted(ranks(table, w, split).items()):
+        for lang, found in sorted(ranks(engine, table, w, split).items()):
             r1 = np.mean([r == 1 for r in found])
             mrr = np.mean([1 / r if r else 0.0 for r in found])
             cells.append(f"{split} {lang}: recall@1 {r1:.2f} MRR {mrr:.2f}")
@@ -104,11 +92,10 @@ def main() -> None:
         engine = RAG(folder)
         engine.ingest(args.articles)
         table = candidate_table(engine, load_questions(args.questions))
-    current = np.array(astuple(Weights()))
-    learned = fit(table, args.c)
-    print(f"current weights: {report(table, current)}")
-    print(f"fitted on dev:   {report(table, learned)}")
-    print("fitted weights: " + ", ".join(f"{n} {v:+.3f}" for n, v in zip(SIGNALS, learned)))
+        learned = fit(table, args.c)
+        print(f"current weights: {report(engine, table, np.array(astuple(Weights())))}")
+        print(f"fitted on dev:   {report(engine, table, learned)}")
+        print("fitted weights: " + ", ".join(f"{n} {v:+.3f}" for n, v in zip(SIGNALS, learned)))
 
 
 if __name__ == "__main__":
