@@ -1,8 +1,8 @@
 """The extractive reader: the sentence of the retrieved passages that answers the question, quoted.
 
 Without a language model this is the answer people see, so it reads the question first:
-- what it asks for (`intent`: a date, a number, an amount, a name, a reason), from its
-  question words in Dutch or English;
+- what it asks for (rag.answer_kinds: a date, a number in its unit, an amount, a place, a name,
+  a reason), from its question words in Dutch or English;
 - the names and numbers that pin down what it is about ("the 2008 treaty", "Medvedev"): a
   sentence is only a candidate when its passage holds every number of the question, and it
   gains for the question's names and numbers that it (or the sentence before it) mentions, in
@@ -10,9 +10,7 @@ Without a language model this is the answer people see, so it reads the question
 - whether it asks about a negation ("did not sign") or not ("who did sign").
 
 A sentence that names only other years than the question's is never quoted while another is
-left: "who got the prize in 1997" is not answered by the 2013 laureate ("since 2022" is about
-every year from 2022 on). A question about a measure (a range, a calibre, a rate) is answered by a
-number in its unit; one asking where, by a name after a preposition of place.
+left: "who got the prize in 1997" is not answered by the 2013 laureate.
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
@@ -26,7 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.names import NameMatcher, names_in, spelling
+from rag.answer_kinds import about_other_years, holds_answer, intent, years_in
+from rag.names import NameMatcher, names_in
 from rag.sentences import passage_sentences
 from rag.text import numbers_in, terms
 from rag.types import Citation, Passage
@@ -54,110 +53,17 @@ class ReaderWeights:
     same_language: float = -0.45  # in the question's language: the cosine and the overlap favour those
 
 
-_YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
-# "since February 2022" is about every year from 2022 on
-_SINCE = re.compile(r"\b(?:since|sinds|sedert|vanaf)\s+(?:\w+\s+){0,2}?((?:18|19|20)\d\d)\b", re.I)
-_MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-           r"january|february|march|may|june|july|august|october")
-_DAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
-         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
-_UNITS = r"dollars?|euros?|pond|pounds?|roebel|roebels|miljoen|miljard|million|billion|procent|percent|%|\$|€|£"
-_NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
-                 r"hundred|dozens|hundreds|thousands|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"
-                 r"\w+tien|twintig|dertig|veertig|vijftig|honderd|tientallen|honderden|duizenden")
-ANSWER_SHAPES = {
-    "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS}|{_DAYS}|gisteren|vandaag|yesterday|today)\b", re.I),
-    "number": re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I),  # besides digits, which numbers_in finds
-    "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
-    "reason": re.compile(r"\b(?:because|since|due to|as a result|so that|in order to|omdat|want|doordat|"
-                         r"vanwege|wegens|zodat|daardoor|om\b.*\bte)\b", re.I),
-}
-# A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").
-_MEASURES = [
-    (re.compile(r"\b(?:range|bereik|distance|afstand|how far|hoe ver)\b", re.I),
-     re.compile(r"\d\s*(?:km|kilomet\w*|mijl|miles?|met(?:er|re)s?)\b", re.I)),
-    (re.compile(r"\b(?:calibre|caliber|kaliber)\b", re.I),
-     re.compile(r"\d\s*(?:mm|millimet\w*|inch\w*)\b|\d-millimet", re.I)),
-    (re.compile(r"\b(?:percentage|rate|share|percent|procent|aandeel)\b", re.I),
-     re.compile(r"\d\s*(?:%|procent|percent|per cent)", re.I)),
-]
-# The question words of each intent, Dutch and English. The question word that comes first
-# decides ("Who interviewed Putin when he threatened..." asks for a person).
-_WHICH = r"(?:which|what|welke|welk|wat voor)"
-INTENTS = [
-    ("amount", re.compile(r"\b(?:how much|worth|cost|costs|price|waard|kost|kostte|kosten|bedrag|prijs|"
-                          r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar)\b))\b", re.I)),
-    ("number", re.compile(rf"\b(?:how many|how long|how old|how high|how far|how big|how large|hoeveel|hoe lang|"
-                          rf"hoe oud|hoe hoog|hoe ver|hoe groot|aantal|{_WHICH}(?: \w+){{0,3}} (?:percentage|share|"
-                          rf"rate|calibre|caliber|kaliber|range|bereik|number|size|distance))\b", re.I)),
-    ("date", re.compile(rf"\b(?:when|since when|wanneer|sinds wanneer|{_WHICH} (?:year|date|day|month|jaar|datum|"
-                        rf"dag|maand)|on {_WHICH} day|op {_WHICH} dag|in {_WHICH} (?:year|jaar))\b", re.I)),
-    ("reason", re.compile(r"\b(?:why|for what reason|waarom|om welke reden)\b", re.I)),
-    ("place", re.compile(rf"\b(?:where|waar|(?:in|near|at|bij|nabij|op) {_WHICH} (?:city|cities|town|towns|"
-                         rf"village|villages|place|places|country|region|stad|steden|dorp|dorpen|plaats|plaatsen|"
-                         rf"land|regio))\b", re.I)),
-    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} \w+)\b", re.I)),
-]
 # Words of exclusion count as negation: "staan buiten het verdrag" answers "did not sign".
 NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|without|outside|\w+n['’]t|niet|geen|"
                       r"nooit|niemand|niets|noch|zonder|buiten|ontbreken|ontbreekt)\b", re.I)
-# A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk") is a place.
-_AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond)\s+(?:[a-z]\w*\s+){0,2}?"
-                       r"([A-Z][\w-]+)")
-# Capitalised Dutch adjectives of nations and places ("Amerikaanse", "Russische") name no one.
-_ADJECTIVE = re.compile(r"\w{3,}(?:se|sche)$")
 # A sentence starting with these refers back to the one before it.
 # ("het", "die", "this" are mostly articles and determiners, so they do not count.)
 _ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|hij|daar\w*|hun|ook)\b", re.I)
 
 
-def intent(question: str) -> str:
-    """What the question asks for: amount, number, date, reason, place, name, or "" (anything).
-
-    The earliest question word decides; at one place, the most specific kind (INTENTS' order)."""
-    found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
-             for m in [pattern.search(question)] if m]
-    return min(found)[2] if found else ""
-
-
-def years_in(text: str) -> set[str]:
-    """The years (1800-2099) written in `text`."""
-    return set(_YEAR.findall(text))
-
-
-def about_other_years(asked: set[str], text: str) -> bool:
-    """The text names years, and none of them (nor a period it starts: "since 2022") is one asked about."""
-    held = years_in(text)
-    if not asked or not held or asked & held:
-        return False
-    return not any(int(year) >= int(start) for year in asked for start in _SINCE.findall(text))
-
-
 def numbers_held(passage: Passage) -> set[str]:
     """The numbers of a passage's text and of its article's date."""
     return numbers_in(f"{passage.text} {passage.article.date}")
-
-
-def holds_answer(kind: str, sentence: str, question: str) -> bool:
-    """Whether the sentence holds something of the kind asked for, beyond what the question says."""
-    if not kind:
-        return True
-    if kind in ("name", "place"):
-        asked = {spelling(w) for n in names_in(question) for w in re.split(r"[\s-]+", n)}
-        found = ([m.group(1) for m in _AT_PLACE.finditer(sentence)] if kind == "place"
-                 else [w for n in names_in(sentence) for w in n.split()])
-        return any(spelling(w) not in asked and not _ADJECTIVE.search(w) for w in found)
-    if kind == "reason":
-        return bool(ANSWER_SHAPES["reason"].search(sentence))
-    new_numbers = bool(numbers_in(sentence) - numbers_in(question))
-    if kind == "date":
-        return new_numbers or any(m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
-    if kind == "amount":
-        return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
-    units = [unit for measure, unit in _MEASURES if measure.search(question)]
-    if units:
-        return any(unit.search(sentence) for unit in units)
-    return new_numbers or bool(ANSWER_SHAPES["number"].search(sentence))
 
 
 @dataclass

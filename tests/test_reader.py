@@ -13,7 +13,8 @@ from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
 from rag.relevance import MIN_COVERAGE, coverage
 from rag.types import ArticleMeta, Passage
-from rag.reader import Reader, about_other_years, holds_answer, intent, years_in
+from rag.answer_kinds import about_other_years, holds_answer, intent, years_in
+from rag.reader import Reader
 from rag.text import numbers_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
