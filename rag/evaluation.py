@@ -4,7 +4,9 @@ set gives answers, the answers themselves (does the text hold the fact? was an u
 A question set is JSON Lines. Answerable questions: {"question", "lang", "source" (the answering
 article's file name), "passage" (exact text that holds the answer), optionally "answers" (strings
 any one of which a right answer contains; "A & B" needs both) and "wrong" (strings a right answer
-never contains)}. Unanswerable ones: {"question", "lang", "answerable": false}.
+never contains)}. Unanswerable ones: {"question", "lang", "answerable": false}, optionally with a
+"kind" ("off-topic", "near-topic": the same people and subjects, the fact absent), by which the
+refusals are counted too.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class Question:
     wrong: list[str] = field(default_factory=list)
     answerable: bool = True
     split: str = ""  # "dev" (tuned on) or "test" (held out)
+    kind: str = ""  # of an unanswerable question: "off-topic", "near-topic", ...
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -47,7 +50,8 @@ def load_questions(path: Path) -> list[Question]:
             questions.append(Question(
                 str(record["question"]), str(record["lang"]), str(record["source"]) if answerable else "",
                 str(record["passage"]) if answerable else "", [str(a) for a in record.get("answers", [])],
-                [str(w) for w in record.get("wrong", [])], answerable, str(record.get("split", ""))))
+                [str(w) for w in record.get("wrong", [])], answerable, str(record.get("split", "")),
+                str(record.get("kind", "")) if not answerable else ""))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise RagError(f"{path}:{number}: each line needs question, lang, and either source and passage "
                            f"or \"answerable\": false ({exc})") from None
@@ -90,6 +94,7 @@ class Scores:
     wrongly_refused: int = 0
     unanswerable: int = 0
     refused: int = 0
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [refused, unanswerable]
 
     def add(self, rank: int | None) -> None:
         self.n += 1
@@ -108,6 +113,8 @@ class Scores:
             out["answerable_refused"] = round(self.wrongly_refused / max(self.with_answers, 1), 3)
             out["unanswerable"] = self.unanswerable
             out["unanswerable_refused"] = round(self.refused / max(self.unanswerable, 1), 3)
+            out.update({f"{kind}_refused": {"refused": refused, "questions": n}
+                        for kind, (refused, n) in sorted(self.by_kind.items())})
         return out
 
 
@@ -128,6 +135,10 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
             for s in scores:
                 s.unanswerable += 1
                 s.refused += refused
+                if q.kind:
+                    counts = s.by_kind.setdefault(q.kind, [0, 0])
+                    counts[0] += refused
+                    counts[1] += 1
             if not refused and answer is not None:
                 misses.append({"question": q.question, "kind": "answered", "answer": answer.text[-300:]})
             continue
@@ -165,6 +176,10 @@ def format_scores(report: dict) -> str:
                     f"{s.get('unanswerable', 0):>8}{s.get('unanswerable_refused', 0):>9.2f}")
         rows.append(row)
     if answers:
+        kinds = [f"{key.removesuffix('_refused')} {value['refused']}/{value['questions']}"
+                 for key, value in report["scores"]["all"].items() if isinstance(value, dict)]
+        if kinds:
+            rows.append("unanswerable refused by kind: " + ", ".join(kinds))
         rows.append("right: answers holding the fact asked for; refused: answerable questions refused; "
                     "unans.: unanswerable questions, and the share refused")
     return "\n".join(rows)

@@ -170,3 +170,9 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
+    # refusals by kind of unanswerable question: every off-topic one is refused
+    off, near = scores["all"]["off-topic_refused"], scores["all"]["near-topic_refused"]
+    assert off["questions"] + near["questions"] == scores["all"]["unanswerable"]
+    assert off["refused"] >= 0.9 * off["questions"], off
+    assert (f"unanswerable refused by kind: near-topic {near['refused']}/{near['questions']}, "
+            f"off-topic {off['refused']}/{off['questions']}") in format_scores(report)
