@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from rag.engine import RAG  # noqa: E402
 from rag.evaluation import format_scores, is_right, load_questions  # noqa: E402
 from rag.language import detect_language  # noqa: E402
-from rag.reader import _ANAPHOR, Reader, ReaderWeights  # noqa: E402
+from rag.reader import Reader, ReaderWeights  # noqa: E402
 
 SIGNALS = [f.name for f in fields(ReaderWeights)]
 
@@ -41,18 +41,12 @@ def sentence_table(engine: RAG, questions) -> list[tuple[str, np.ndarray, np.nda
         passages = engine.search(q.question, 5)
         reading = reader.read(q.question, passages, lang=detect_language(q.question))
         kept = [i for i, s in enumerate(reading.sentences) if not s.other_year]  # the reader never quotes the others
-        quoted = quoted_with(reading.sentences)
+        quoted = [Reader.shown(reading.sentences, i) for i in range(len(reading.sentences))]
         rows = [[reading.sentences[i].cosine, *(reading.sentences[i].signals[name] for name in SIGNALS)] for i in kept]
         right = [is_right(quoted[i], q) for i in kept]
         if rows:
             table.append((q.split, np.array(rows), np.array(right, dtype=float)))
     return table
-
-
-def quoted_with(sentences) -> list[str]:
-    """What quoting each sentence shows: the sentence, and the one before it when it refers back."""
-    return [Reader._with_previous(sentences, i) if _ANAPHOR.match(s.text) else s.text
-            for i, s in enumerate(sentences)]
 
 
 def fit(table, l2: float = 0.01, steps: int = 2000, rate: float = 0.5) -> np.ndarray:

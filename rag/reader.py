@@ -152,10 +152,10 @@ class Reader:
         for i, s in enumerate(found):
             p = passages[s.passage]
             s.cosine = float(cosines[i])
-            if contexts[i] != s.text and _ANAPHOR.match(s.text):  # "Daartoe behoren ...": read with its referent
+            if self.refers_back(found, i):  # read with its referent
                 s.cosine = max(s.cosine, (s.cosine + float(cosines[i - 1])) / 2)
             # a number in the title says what the whole article is about ("the 2008 treaty")
-            held = numbers_in(f"{contexts[i]} {p.article.title} {p.article.date.replace('-', ' ')}")
+            held = numbers_in(f"{contexts[i]} {p.article.title} {p.article.date}")
             same = p.article.lang == lang
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
@@ -204,13 +204,22 @@ class Reader:
         return s.text
 
     @staticmethod
+    def refers_back(sentences: list[Sentence], i: int) -> bool:
+        """Sentence i starts by referring back ("Daartoe behoren ...") to the candidate just before it."""
+        return Reader._with_previous(sentences, i) != sentences[i].text and bool(_ANAPHOR.match(sentences[i].text))
+
+    @staticmethod
+    def shown(sentences: list[Sentence], i: int) -> str:
+        """What quoting sentence i shows: it, after the sentence before it when it refers back."""
+        return Reader._with_previous(sentences, i) if Reader.refers_back(sentences, i) else sentences[i].text
+
+    @staticmethod
     def _quote(sentences: list[Sentence], best: int) -> list[Sentence]:
         """The best sentence (with the one before it when it refers back), and the runner-up from the
         same passage when it scores within SECOND_MARGIN, in the article's order."""
         s = sentences[best]
         chosen = [s]
-        if best and sentences[best - 1].passage == s.passage and sentences[best - 1].position == s.position - 1 \
-                and _ANAPHOR.match(s.text):
+        if Reader.refers_back(sentences, best):
             chosen.append(sentences[best - 1])
         others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_year]
         runner_up = max(others, default=None, key=lambda x: x.score)

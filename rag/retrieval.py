@@ -116,7 +116,7 @@ class Retriever:
         asked_numbers = numbers_in(question)
         if asked_numbers:
             for c in found:
-                held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date'].replace('-', ' ')}")
+                held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date']}")
                 c.numbers = len(asked_numbers & held) / len(asked_numbers)
         lang = detect_language(question)
         for c in found:
