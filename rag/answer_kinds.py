@@ -5,6 +5,8 @@
 - `holds_answer`: the sentence holds something of that kind beyond what the question says (a
   number in the measure's unit for "the range"; a name after a preposition of place for "where";
   a name the question does not give, in either spelling);
+- `counted`, `counted_in`: what a "how many" question counts ("Patriot systems"), and what a
+  sentence's numbers count ("veertien Challenger 2-tanks"): a count of something else is no answer;
 - `about_other_years`: a sentence that names only other years than the question asks about.
 """
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 
 from rag.names import names_in, spelling
-from rag.text import numbers_in
+from rag.text import STOPWORDS, content_words, fold, numbers_in
 
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
 # "since February 2022" is about every year from 2022 on
@@ -58,20 +60,62 @@ INTENTS = [
                          rf"land|regio))\b", re.I)),
     ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} \w+)\b", re.I)),
 ]
+_YES_NO = re.compile(r"\s*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|heeft|hebben|"
+                     r"had|hadden|zijn|waren|kan|kon|kunnen|zal|zullen|zou|zouden|wil|wilde|moet|moest)\b", re.I)
+_HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
+_TOKEN = re.compile(r"[\w’'-]+")
+_COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
+COUNTED_WORDS = 3  # a number counts what the next few words name ("30 Leopard 1A5 tanks")
 # A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk") is a place.
 _AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond)\s+(?:[a-z]\w*\s+){0,2}?"
                        r"([A-Z][\w-]+)")
 # Capitalised Dutch adjectives of nations and places ("Amerikaanse", "Russische") name no one.
 _ADJECTIVE = re.compile(r"\w{3,}(?:se|sche)$")
+_NATIONAL = re.compile(r"\w{3,}(?:se|sche|an|ish|ese)$")  # and English ones ("Ukrainian", "British")
+# Words that describe the noun after them: Dutch adjectives ("strategische"), English nouns used as
+# adjectives ("cluster", "air defence") and a model's name or number ("Leopard 1A5", "Challenger 2").
+_DESCRIBES = re.compile(r"(?:e|^[A-Z].*|^\d.*|^[a-z]+(?<![sn]))$")
 
 
 def intent(question: str) -> str:
     """What the question asks for: amount, number, date, reason, place, name, or "" (anything).
 
-    The earliest question word decides; at one place, the most specific kind (INTENTS' order)."""
+    The earliest question word decides; at one place, the most specific kind (INTENTS' order).
+    A question that opens with a verb asks yes or no, whatever it asks about ("Did the Pentagon
+    say how many missiles...?": a sentence saying it did not answers it)."""
+    if _YES_NO.match(question):
+        return ""
     found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
     return min(found)[2] if found else ""
+
+
+def counted(question: str) -> tuple[list[str], bool]:
+    """What a "how many" question counts, and whether by name.
+
+    Its words are the noun right after "how many" / "hoeveel", with the words before it that
+    describe it ("Hoeveel strategische kernkoppen mogen...": strategische, kernkoppen; "How many
+    civilians were...": civilians). Where they give a name, the name alone says which kind, and
+    it must be spelled the same ("How many Patriot systems...": patriot)."""
+    found = _HOW_MANY.search(question)
+    if not found:
+        return [], False
+    run = []
+    for token in _TOKEN.findall(found.group(1))[:COUNTED_WORDS + 1]:
+        if fold(token) in STOPWORDS:
+            break
+        run.append(token)
+        if not _DESCRIBES.search(token):  # the noun: a verb may follow it ("Hoeveel burgers kwamen om?")
+            break
+    named = [t for t in run if t[:1].isupper() and not _NATIONAL.search(t)]
+    return content_words(" ".join(named or run)), bool(named)
+
+
+def counted_in(sentence: str) -> list[str]:
+    """The content words that follow the sentence's numbers closely: what they count."""
+    tokens = _TOKEN.findall(sentence)
+    return content_words(" ".join(w for i, token in enumerate(tokens) if _COUNT.match(token)
+                                  for w in tokens[i + 1:i + 1 + COUNTED_WORDS]))
 
 
 def years_in(text: str) -> set[str]:

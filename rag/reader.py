@@ -1,8 +1,8 @@
 """The extractive reader: the sentence of the retrieved passages that answers the question, quoted.
 
 Without a language model this is the answer people see, so it reads the question first:
-- what it asks for (rag.answer_kinds: a date, a number in its unit, an amount, a place, a name,
-  a reason), from its question words in Dutch or English;
+- what it asks for (rag.answer_kinds: a date, a number in its unit or of the thing it counts,
+  an amount, a place, a name, a reason), from its question words in Dutch or English;
 - the names and numbers that pin down what it is about ("the 2008 treaty", "Medvedev"): a
   sentence is only a candidate when its passage holds every number of the question, and it
   gains for the question's names and numbers that it (or the sentence before it) mentions, in
@@ -24,14 +24,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import about_other_years, holds_answer, intent, years_in
+from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, years_in
 from rag.names import NameMatcher, names_in
+from rag.same_words import alike
 from rag.sentences import passage_sentences
 from rag.text import numbers_in, terms
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
 
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
+# What a number counts is told from what was asked by a looser cosine than translations: it only has to
+# tell "civilians" ~ "burgers" (0.46) from "burgers" ~ "tonnes" (0.2) or "systems" ~ "miljard" (0.27).
+COUNTED_ALIKE = 0.4
 SECOND_MARGIN = 0.3  # a second sentence of the answering passage is quoted when it scores this close (dev set)
 
 
@@ -148,6 +152,8 @@ class Reader:
         asked_years = years_in(about)
         asked_terms = set(terms(about, lang))
         negated = bool(NEGATION.search(question))
+        things, by_name = counted(question) if reading.intent == "number" else ([], False)
+        alike_at = 1.01 if by_name else COUNTED_ALIKE  # a name by its spelling only
         top = max(p.score for p in passages) or 1.0
         for i, s in enumerate(found):
             p = passages[s.passage]
@@ -162,7 +168,8 @@ class Reader:
                 "numbers": len(asked_numbers & held) / len(asked_numbers) if asked_numbers else 1.0,
                 "overlap": (len(asked_terms & set(terms(contexts[i], lang))) / len(asked_terms)
                             if asked_terms and same else 0.0),
-                "intent": float(holds_answer(reading.intent, s.text, about)),
+                "intent": float(holds_answer(reading.intent, s.text, about)
+                                and (not things or alike(things, counted_in(s.text), self.embedder, alike_at).any())),
                 "negation": float(bool(NEGATION.search(s.text)) == negated),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())

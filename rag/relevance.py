@@ -10,11 +10,17 @@ half of index/answers.jsonl (README, "Refusals"):
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
   article mentions 2024).
 Then, once the reader has found the passage it would quote (`covered`):
+- does that passage itself mention half of the question's names? ("Wanneer keurde de Bondsdag
+  de Taurus-raketten goed?" finds a passage on Taurus, but the reader's best is about another
+  delivery);
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
   question's content words must be in it or its title, in either language (word vectors:
   "summit" ~ "top", "signature" ~ "ondertekening"). A near-topic question whose fact is absent
   ("Where will NATO hold its summit in 2024?" finds a passage about F-16 deliveries in 2024)
-  leaves most of its words unmatched.
+  leaves most of its words unmatched;
+- for a "how many" question, does the sentence it would quote count the thing asked about?
+  ("How many Patriot systems...?" is not answered by "a package of 2.7 billion euros", nor
+  "Hoeveel burgers kwamen om?" by "33 million tonnes of grain").
 """
 from __future__ import annotations
 
@@ -22,22 +28,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.names import NameMatcher, names_in, same_name
+from rag.answer_kinds import counted
+from rag.names import NameMatcher, names_in
 from rag.reader import Reading, numbers_held
+from rag.same_words import alike
 from rag.text import content_words, numbers_in
 from rag.types import Passage
-from rag.vector_cache import cache_for
 
 MIN_SENTENCE = 0.245  # cosine of the best sentence of any passage to the question
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
 MIN_COVERAGE = 0.5  # share of the question's content words in the passage the reader quotes (dev: 0.4-0.5 alike)
-SAME_WORD = 0.6  # cosine above which two single words are taken as translations ("signature" ~ "ondertekening")
 
 
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words"
+    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "count"
 
 
 def decide(question: str, passages: list[Passage], embedder) -> Decision:
@@ -58,19 +64,21 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
 def coverage(question: str, passage: Passage, embedder) -> float:
     """The share of the question's content words that the passage or its title holds, in either language."""
     asked = content_words(question)
-    held = content_words(f"{passage.article.title} {passage.text}")
-    if not asked or not held:
-        return float(not asked)
-    vectors = cache_for(embedder).embed(asked + held)
-    similar = (vectors[:len(asked)] @ vectors[len(asked):].T).max(axis=1) >= SAME_WORD
-    spelled = {same_name(w) for w in held}
-    return float(np.mean([s or same_name(w) in spelled for w, s in zip(asked, similar)]))
+    if not asked:
+        return 1.0
+    return float(np.mean(alike(asked, content_words(f"{passage.article.title} {passage.text}"), embedder)))
 
 
 def covered(question: str, reading: Reading, embedder) -> Decision:
     """Whether the passage the reader would quote from speaks to what `question` asks about."""
     if reading.best is None:
         return Decision(False, "nothing")
-    if coverage(question, reading.passages[reading.best.passage], embedder) < MIN_COVERAGE:
+    passage = reading.passages[reading.best.passage]
+    asked = names_in(question)
+    if asked and NameMatcher(embedder).coverage(asked, [passage.text])[0] < MIN_NAMES:
+        return Decision(False, "names")
+    if coverage(question, passage, embedder) < MIN_COVERAGE:
         return Decision(False, "words")
+    if reading.intent == "number" and counted(question)[0] and not reading.best.has_answer:
+        return Decision(False, "count")
     return Decision(True)

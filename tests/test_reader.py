@@ -11,9 +11,9 @@ from ollama_server import OllamaTestServer
 from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
-from rag.relevance import MIN_COVERAGE, coverage
+from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import about_other_years, holds_answer, intent, years_in
+from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, years_in
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -40,6 +40,8 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("Waar sprak Human Rights Watch met getuigen?", "place"),
     ("Which countries did not sign the 2008 treaty?", "name"),
     ("Did Putin say Russia has cluster munitions?", ""),
+    ("Did the Pentagon say how many missiles Ukraine received?", ""),  # yes or no: "it would not say" answers
+    ("Heeft het Pentagon gezegd hoeveel raketten Oekraïne kreeg?", ""),
 ])
 def test_the_question_says_what_it_asks_for(question, kind):
     assert intent(question) == kind
@@ -60,6 +62,47 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert holds_answer("number", "Een versie met een bereik van 165 kilometer.", "What is the range?")
     assert not holds_answer("number", "Raketten op twee luchtmachtbases.", "What is the range?")
     assert holds_answer("number", "The dud rate was below 2.35 percent.", "What dud rate did they give?")
+
+
+@pytest.mark.parametrize("question, things, by_name", [
+    ("Hoeveel burgers kwamen om bij de aanvallen op Odesa?", ["burgers"], False),
+    ("Hoeveel strategische kernkoppen mogen de VS inzetten?", ["strategische", "kernkoppen"], False),
+    ("How many cluster shells were in the first delivery?", ["cluster", "shells"], False),
+    ("How many Ukrainian soldiers died?", ["ukrainian", "soldiers"], False),  # a nation's adjective names no kind
+    ("How many Patriot systems has Germany sent to Ukraine?", ["patriot"], True),
+    ("Hoeveel Leopard 1A5-tanks zaten in het pakket?", ["leopard"], True),
+    ("How much was the package worth?", [], False),
+])
+def test_a_count_question_says_what_it_counts(question, things, by_name):
+    assert counted(question) == (things, by_name)
+
+
+def test_a_count_of_something_else_is_no_answer(use_embedder):
+    def passage(text: str) -> Passage:
+        return Passage(1, 0.6, text, ArticleMeta("a", "Steun voor Oekraïne", "2023-07", "nl", "a.txt"))
+
+    assert {"challenger", "tanks"} <= set(counted_in("Sunak zegde veertien Challenger 2-tanks toe."))
+    assert counted_in("Ukraine accounted for 916 of them.") == []  # "of them" names nothing counted
+    question = "How many Patriot systems has Germany sent to Ukraine?"
+    money = passage("Duitsland stuurde Oekraïne Patriot-systemen. Het pakket van Duitsland was 2,7 miljard euro waard.")
+    systems = passage("Duitsland heeft Oekraïne drie Patriot-systemen gestuurd, met munitie.")
+    for given, answered in ((money, False), (systems, True)):
+        reading = Reader(use_embedder).read(question, [given], lang="en")
+        assert covered(question, reading, use_embedder).answerable is answered, reading.best
+    # counted words in another language, by meaning: "civilians" are "burgers", not "ton graan"
+    question = "How many civilians were killed in the attacks on Odesa?"
+    killed = passage("Bij de aanvallen op Odesa kwamen twee burgers om het leven.")
+    grain = passage("Na de aanvallen op Odesa lag 60.000 ton graan stil in de haven.")
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).answerable
+            for p in (killed, grain)] == [True, False]
+
+
+def test_the_quoted_passage_must_mention_the_question_s_names(use_embedder):
+    question = "Wanneer keurde de Bondsdag de levering van Taurus-raketten aan Oekraïne goed?"
+    other = Passage(1, 0.6, "Het Witte Huis maakte vrijdag bekend dat Oekraïne clustermunitie krijgt.",
+                    ArticleMeta("a", "Clustermunitie voor Oekraïne", "2023-07", "nl", "a.txt"))
+    reading = Reader(use_embedder).read(question, [other], lang="nl")
+    assert covered(question, reading, use_embedder).reason == "names"
 
 
 def test_numbers_are_one_number_in_every_notation():
