@@ -49,7 +49,7 @@ class ReaderWeights:
     passage: float = 0.35  # its passage's retrieval score, relative to the best passage's
     top_passage: float = 0.45  # it is in the best passage
     names: float = 0.43  # the share of the question's names in it or the sentence before
-    numbers: float = 0.42  # the share of the question's numbers in it, the sentence before, the title or the date
+    numbers: float = 0.42  # the share of the question's numbers in what quoting it shows, the title or the date
     overlap: float = 0.78  # the share of the question's stemmed words in it or the sentence before
     intent: float = 0.69  # it holds the kind of thing asked for (a date, an amount...)
     negation: float = 0.32  # its negation agrees with the question's
@@ -160,8 +160,9 @@ class Reader:
             s.cosine = float(cosines[i])
             if self.refers_back(found, i):  # read with its referent
                 s.cosine = max(s.cosine, (s.cosine + float(cosines[i - 1])) / 2)
-            # a number in the title says what the whole article is about ("the 2008 treaty")
-            held = numbers_in(f"{contexts[i]} {p.article.title} {p.article.date}")
+            # a number in the title says what the whole article is about ("the 2008 treaty"); one in the
+            # sentence before is this one's only when it refers back ("China joined in 2020. Russia has not.")
+            held = numbers_in(f"{self.shown(found, i)} {p.article.title} {p.article.date}")
             same = p.article.lang == lang
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
