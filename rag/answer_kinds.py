@@ -72,9 +72,16 @@ _AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|bui
 # Capitalised Dutch adjectives of nations and places ("Amerikaanse", "Russische") name no one.
 _ADJECTIVE = re.compile(r"\w{3,}(?:se|sche)$")
 _NATIONAL = re.compile(r"\w{3,}(?:se|sche|an|ish|ese)$")  # and English ones ("Ukrainian", "British")
-# Words that describe the noun after them: Dutch adjectives ("strategische"), English nouns used as
-# adjectives ("cluster", "air defence") and a model's name or number ("Leopard 1A5", "Challenger 2").
-_DESCRIBES = re.compile(r"(?:e|^[A-Z].*|^\d.*|^[a-z]+(?<![sn]))$")
+# Words that describe the noun after them: Dutch adjectives ("strategische") and English nouns used as
+# adjectives ("cluster", "air defence"); a name or number does when a name or number follows ("Leopard 1A5",
+# "Storm Shadow", "Challenger 2"), otherwise it is what is counted ("Patriot systems").
+_DESCRIBES = re.compile(r"(?:\w+e|[a-z]+(?<![sn]))$")
+
+
+def _describes(token: str, following: str) -> bool:
+    if token[:1].isupper() or token[:1].isdigit():
+        return bool(_NATIONAL.search(token)) or following[:1].isupper() or following[:1].isdigit()
+    return bool(_DESCRIBES.match(token))
 
 
 def intent(question: str) -> str:
@@ -100,15 +107,17 @@ def counted(question: str) -> tuple[list[str], bool]:
     found = _HOW_MANY.search(question)
     if not found:
         return [], False
+    tokens = _TOKEN.findall(found.group(1))[:COUNTED_WORDS + 1]
     run = []
-    for token in _TOKEN.findall(found.group(1))[:COUNTED_WORDS + 1]:
+    for token, following in zip(tokens, tokens[1:] + [""]):
         if fold(token) in STOPWORDS:
             break
         run.append(token)
-        if not _DESCRIBES.search(token):  # the noun: a verb may follow it ("Hoeveel burgers kwamen om?")
+        if not _describes(token, following):  # the noun: a verb may follow it ("Hoeveel burgers kwamen om?")
             break
     named = [t for t in run if t[:1].isupper() and not _NATIONAL.search(t)]
-    return content_words(" ".join(named or run)), bool(named)
+    things = content_words(" ".join(named or run))
+    return things, bool(named and things)
 
 
 def counted_in(sentence: str) -> list[str]:

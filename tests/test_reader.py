@@ -71,6 +71,9 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     ("How many Ukrainian soldiers died?", ["ukrainian", "soldiers"], False),  # a nation's adjective names no kind
     ("How many Patriot systems has Germany sent to Ukraine?", ["patriot"], True),
     ("Hoeveel Leopard 1A5-tanks zaten in het pakket?", ["leopard"], True),
+    ("How many Storm Shadow missiles did Britain send?", ["storm", "shadow"], True),
+    ("How many Russian soldiers died?", ["russian", "soldiers"], False),
+    ("Hoeveel F-16's levert Denemarken?", [], False),  # a name of no letters to match: no check, not "Denemarken"
     ("How much was the package worth?", [], False),
 ])
 def test_a_count_question_says_what_it_counts(question, things, by_name):
