@@ -163,7 +163,7 @@ def test_a_follow_up_is_condensed_through_a_whole_reply(engine, server):
 
 def test_not_in_the_articles_is_said_plainly(engine, server):
     server.reply("NOT_IN_ARTICLES")
-    answer = engine.ask("Hoeveel soldaten vochten bij Koepjansk?")  # near enough to the articles to ask the model
+    answer = engine.ask("Wie voerde het bevel bij Koepjansk?")  # near enough to the articles to ask the model
     assert answer.text.startswith("De artikelen bevatten het antwoord op deze vraag niet.") and answer.citations == []
     assert len(answer_requests(server)) == 1
 
@@ -171,6 +171,9 @@ def test_not_in_the_articles_is_said_plainly(engine, server):
 def test_an_off_topic_question_is_not_sent_to_the_model(engine, server):
     answer = engine.ask("How do I bake an apple pie?")
     assert answer.text.startswith("The articles don't contain the answer to this question.")
+    # nor one about the articles' subject whose fact they lack: no sentence counts soldiers at Kupiansk
+    near = engine.ask("Hoeveel soldaten vochten bij Koepjansk?")
+    assert near.text.startswith("De artikelen bevatten het antwoord op deze vraag niet.") and near.citations == []
     assert answer_requests(server) == []
 
 
