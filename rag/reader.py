@@ -5,8 +5,8 @@ Without a language model this is the answer people see, so it reads the question
   an amount, a place, a name, a reason), from its question words in Dutch or English;
 - the names and numbers that pin down what it is about ("the 2008 treaty", "Medvedev"): a
   sentence is only a candidate when its passage holds every number of the question, and it
-  gains for the question's names and numbers that it (or the sentence before it) mentions, in
-  either language (rag.names);
+  gains for the question's names that it (or the sentence before it) mentions, in either
+  language (rag.names), and for its numbers (in the sentence before only when it refers back);
 - whether it asks about a negation ("did not sign") or not ("who did sign").
 
 A sentence that names only other years than the question's is never quoted while another is
@@ -97,6 +97,7 @@ class Reading:
 
     intent: str
     passages: list[Passage]
+    counted: list[str] = field(default_factory=list)  # what a "how many" question counts (answer_kinds.counted)
     quoted: list[Sentence] = field(default_factory=list)
     best: Sentence | None = None
     sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
@@ -153,7 +154,8 @@ class Reader:
         asked_terms = set(terms(about, lang))
         negated = bool(NEGATION.search(question))
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
-        alike_at = 1.01 if by_name else COUNTED_ALIKE  # a name by its spelling only
+        reading.counted = things
+        by_meaning = None if by_name else self.embedder  # a name by its spelling only
         top = max(p.score for p in passages) or 1.0
         for i, s in enumerate(found):
             p = passages[s.passage]
@@ -170,7 +172,7 @@ class Reader:
                 "overlap": (len(asked_terms & set(terms(contexts[i], lang))) / len(asked_terms)
                             if asked_terms and same else 0.0),
                 "intent": float(holds_answer(reading.intent, s.text, about)
-                                and (not things or alike(things, counted_in(s.text), self.embedder, alike_at).any())),
+                                and (not things or alike(things, counted_in(s.text), by_meaning, COUNTED_ALIKE).any())),
                 "negation": float(bool(NEGATION.search(s.text)) == negated),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())

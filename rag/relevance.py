@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer_kinds import counted
 from rag.names import NameMatcher, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
@@ -79,6 +78,6 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
         return Decision(False, "names")
     if coverage(question, passage, embedder) < MIN_COVERAGE:
         return Decision(False, "words")
-    if reading.intent == "number" and counted(question)[0] and not reading.best.has_answer:
+    if reading.counted and not reading.best.has_answer:
         return Decision(False, "count")
     return Decision(True)

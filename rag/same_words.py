@@ -13,12 +13,15 @@ from rag.vector_cache import cache_for
 SAME_WORD = 0.6  # cosine above which two single words are taken as translations ("signature" ~ "ondertekening")
 
 
-def alike(asked: list[str], held: list[str], embedder, threshold: float = SAME_WORD) -> np.ndarray:
+def alike(asked: list[str], held: list[str], embedder=None, threshold: float = SAME_WORD) -> np.ndarray:
     """For each asked word, whether one of the held words means the same (folded words, as
-    rag.text.content_words gives them): spelled alike, or word vectors' cosine >= `threshold`."""
+    rag.text.content_words gives them): spelled alike, or, with an embedder, word vectors' cosine
+    >= `threshold`."""
     if not asked or not held:
         return np.zeros(len(asked), dtype=bool)
-    vectors = cache_for(embedder).embed(asked + held)
-    similar = (vectors[:len(asked)] @ vectors[len(asked):].T).max(axis=1) >= threshold
     spelled = {same_name(w) for w in held}
-    return np.array([bool(s) or same_name(w) in spelled for w, s in zip(asked, similar)])
+    found = np.array([same_name(w) in spelled for w in asked])
+    if embedder is not None:
+        vectors = cache_for(embedder).embed(asked + held)
+        found |= (vectors[:len(asked)] @ vectors[len(asked):].T).max(axis=1) >= threshold
+    return found
