@@ -4,7 +4,7 @@
   ("wanneer", "how many", "what dud rate", "waar");
 - `holds_answer`: the sentence holds something of that kind beyond what the question says (a
   number in the measure's unit for "the range"; a name after a preposition of place for "where";
-  a name the question does not give, in either spelling);
+  a person's name for "who"; a name the question does not give, in either spelling);
 - `counted`, `counted_in`: what a "how many" question counts ("Patriot systems"), and what a
   sentence's numbers count ("veertien Challenger 2-tanks"): a count of something else is no answer;
 - `about_other_years`: a sentence that names only other years than the question asks about.
@@ -66,6 +66,11 @@ _HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
 _TOKEN = re.compile(r"[\w’'-]+")
 _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
 COUNTED_WORDS = 3  # a number counts what the next few words name ("30 Leopard 1A5 tanks")
+# "Who" asks for a person ("Which country..." asks for a name of any kind).
+_WHO = re.compile(r"\s*(?:who|whom|wie)\b", re.I)
+_PERSON = re.compile(r"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|minister|president|premier|"
+                     r"woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|directeur|"
+                     r"coordinator|leider|leader|generaal|general)\b", re.I)
 # A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk") is a place.
 _AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond)\s+(?:[a-z]\w*\s+){0,2}?"
                        r"([A-Z][\w-]+)")
@@ -140,14 +145,30 @@ def about_other_years(asked: set[str], text: str) -> bool:
     return not any(int(year) >= int(start) for year in asked for start in _SINCE.findall(text))
 
 
+def _people(sentence: str) -> list[str]:
+    """The sentence's names that may be people: a first and last name ("Hanna Maliar"), or a name
+    beside a title or a verb of saying ("volgens Maljar", "said Sullivan"); not a name after a
+    preposition of place ("bij Koepjansk")."""
+    places = {m.group(1) for m in _AT_PLACE.finditer(sentence)}
+    people = []
+    for name in names_in(sentence):
+        before, _, after = sentence.partition(name)
+        if not set(name.split()) & places and (" " in name or _PERSON.search(f"{before[-30:]} {after[:20]}")):
+            people.append(name)
+    return people
+
+
 def holds_answer(kind: str, sentence: str, question: str) -> bool:
     """Whether the sentence holds something of the kind asked for, beyond what the question says."""
     if not kind:
         return True
     if kind in ("name", "place"):
         asked = {spelling(w) for n in names_in(question) for w in re.split(r"[\s-]+", n)}
-        found = ([m.group(1) for m in _AT_PLACE.finditer(sentence)] if kind == "place"
-                 else [w for n in names_in(sentence) for w in n.split()])
+        if kind == "place":
+            found = [m.group(1) for m in _AT_PLACE.finditer(sentence)]
+        else:
+            names = _people(sentence) if _WHO.match(question) else names_in(sentence)
+            found = [w for n in names for w in n.split()]
         return any(spelling(w) not in asked and not _ADJECTIVE.search(w) for w in found)
     if kind == "reason":
         return bool(ANSWER_SHAPES["reason"].search(sentence))

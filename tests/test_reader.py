@@ -56,6 +56,11 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert not holds_answer("name", "De Amerikaanse stap leidt tot een spagaat.", "Who did sign it?")
     # a name the question gives, in the other language, is not an answer ("Oekraïne" to a question about Ukraine)
     assert not holds_answer("name", "Met de raketten kan Oekraïne doelen bestoken.", "Which Ukraine units fired?")
+    # "who" asks for a person: a full name, or a name beside a title or a verb of saying, not a place
+    assert holds_answer("name", "De linies houden volgens Maljar stand.", "Who said the lines hold?")
+    assert holds_answer("name", "Hanna Maliar gave the overview.", "Wie gaf het overzicht?")
+    assert not holds_answer("name", "Bij Koepjansk vallen Russische eenheden aan.", "Who gave the overview?")
+    assert holds_answer("name", "Bij Koepjansk vallen Russische eenheden aan.", "Which town was attacked?")
     assert holds_answer("place", "Het werk in de staat Kentucky is klaar.", "Where did it end?")
     assert not holds_answer("place", "De Amerikanen hebben hun voorraad opgeruimd.", "Where did it end?")
     # a measure is answered in its unit: the range in kilometres, not "two bases"
