@@ -102,6 +102,15 @@ def intent(question: str) -> str:
     return min(found)[2] if found else ""
 
 
+def _units(question: str) -> list[re.Pattern]:
+    return [unit for measure, unit in _MEASURES if measure.search(question)]
+
+
+def measured(question: str) -> bool:
+    """The question asks for a measure, which only a number in its unit answers ("the range": kilometres)."""
+    return intent(question) == "number" and bool(_units(question))
+
+
 def counted(question: str) -> tuple[list[str], bool]:
     """What a "how many" question counts, and whether by name.
 
@@ -177,7 +186,7 @@ def holds_answer(kind: str, sentence: str, question: str) -> bool:
         return new_numbers or any(m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
         return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
-    units = [unit for measure, unit in _MEASURES if measure.search(question)]
+    units = _units(question)
     if units:
         return any(unit.search(sentence) for unit in units)
     return new_numbers or bool(ANSWER_SHAPES["number"].search(sentence))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, years_in
+from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, measured, years_in
 from rag.names import NameMatcher, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -97,7 +97,8 @@ class Reading:
 
     intent: str
     passages: list[Passage]
-    counted: list[str] = field(default_factory=list)  # what a "how many" question counts (answer_kinds.counted)
+    # the question asks for a count of a thing or a measure in its unit: a sentence without one is no answer
+    needs_kind: bool = False
     quoted: list[Sentence] = field(default_factory=list)
     best: Sentence | None = None
     sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
@@ -154,7 +155,7 @@ class Reader:
         asked_terms = set(terms(about, lang))
         negated = bool(NEGATION.search(question))
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
-        reading.counted = things
+        reading.needs_kind = bool(things) or measured(question)
         by_meaning = None if by_name else self.embedder  # a name by its spelling only
         top = max(p.score for p in passages) or 1.0
         for i, s in enumerate(found):

@@ -20,7 +20,8 @@ Then, once the reader has found the passage it would quote (`covered`):
   leaves most of its words unmatched;
 - for a "how many" question, does the sentence it would quote count the thing asked about?
   ("How many Patriot systems...?" is not answered by "a package of 2.7 billion euros", nor
-  "Hoeveel burgers kwamen om?" by "33 million tonnes of grain").
+  "Hoeveel burgers kwamen om?" by "33 million tonnes of grain"); for a measure, does it give
+  one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage).
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ MIN_COVERAGE = 0.5  # share of the question's content words in the passage the r
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "count"
+    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind"
 
 
 def decide(question: str, passages: list[Passage], embedder) -> Decision:
@@ -78,6 +79,6 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
         return Decision(False, "names")
     if coverage(question, passage, embedder) < MIN_COVERAGE:
         return Decision(False, "words")
-    if reading.counted and not reading.best.has_answer:
-        return Decision(False, "count")
+    if reading.needs_kind and not reading.best.has_answer:
+        return Decision(False, "kind")
     return Decision(True)

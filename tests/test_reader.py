@@ -85,7 +85,7 @@ def test_a_count_question_says_what_it_counts(question, things, by_name):
     assert counted(question) == (things, by_name)
 
 
-def test_a_count_of_something_else_is_no_answer(use_embedder):
+def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
     def passage(text: str) -> Passage:
         return Passage(1, 0.6, text, ArticleMeta("a", "Steun voor Oekraïne", "2023-07", "nl", "a.txt"))
 
@@ -103,6 +103,12 @@ def test_a_count_of_something_else_is_no_answer(use_embedder):
     grain = passage("Na de aanvallen op Odesa lag 60.000 ton graan stil in de haven.")
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).answerable
             for p in (killed, grain)] == [True, False]
+    # a measure is answered in its unit: "the range" by kilometres, not by a count of missiles
+    question = "What is the range of the missiles Ukraine received?"
+    count = passage("Oekraïne ontving twintig raketten; over het bereik van de raketten zweeg het leger.")
+    range_ = passage("Oekraïne ontving raketten met een bereik van 165 kilometer.")
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).answerable
+            for p in (range_, count)] == [True, False]
 
 
 def test_the_quoted_passage_must_mention_the_question_s_names(use_embedder):
