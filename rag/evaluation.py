@@ -143,7 +143,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                 misses.append({"question": q.question, "kind": "answered", "answer": answer.text[-300:]})
             continue
         results = answer.passages if answer is not None else search(q.question, max(KS))
-        rank = next((p.rank for p in results if is_gold(p, q)), None)
+        # (an answer may add the passage its reader quotes from, ranked past the k it was asked for)
+        rank = next((p.rank for p in results if is_gold(p, q) and p.rank <= max(KS)), None)
         ranks.append(rank)
         for s in scores:
             s.add(rank)

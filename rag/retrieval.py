@@ -100,7 +100,7 @@ class Retriever:
     def search(self, question: str, k: int, *, since: str = "", until: str = "", lang: str = "") -> list[Passage]:
         """The `k` best passages, at most one article per group of near-duplicates."""
         vector = self.kb.embedder.embed([question])[0]
-        candidates = self.candidates(question, vector, max(CANDIDATES, 3 * k + 5), where(since, until, lang))
+        candidates = self.candidates(question, vector, max(CANDIDATES, 3 * k), where(since, until, lang))
         return self.rank(candidates, k)
 
     def candidates(self, question: str, vector: np.ndarray, n: int, filters: dict | None = None) -> list[Candidate]:

@@ -162,6 +162,18 @@ def test_the_answer_is_about_the_year_asked_about(sample_rag, question, year):
         assert "Jody Williams" in answer.text  # the 2013 laureate, in the same passage, is not the answer
 
 
+def test_the_reader_reads_past_the_passages_asked_for(sample_rag):
+    """Asked for one passage, the answer still comes from the next ones, and the passage it quotes is shown."""
+    question = "Wie kreeg in 1997 de Nobelprijs voor de Vrede?"
+    top = sample_rag.search(question, k=1)[0]
+    assert "Jody Williams" not in top.text  # the best passage is the 2013 prize's
+    answer = sample_rag.ask(question, k=1, use_llm=False)
+    assert "Jody Williams" in answer.text
+    shown = {p.chunk_id for p in answer.passages}
+    assert top.chunk_id in shown and len(answer.passages) == 2
+    assert all(any(c.text == p.text for p in answer.passages) for c in answer.citations)
+
+
 def test_the_reader_quotes_the_sentences_split_at_ingest(sample_rag, use_embedder):
     passages = sample_rag.search(EXAMPLE, k=3)
     for p in passages:
