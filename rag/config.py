@@ -81,7 +81,7 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache)
     chunk_size: int = _ranged(384, 16, 8192)  # tokens; chosen with benchmarks/tune_retrieval.py (README)
     chunk_overlap: int = _ranged(48, 0, 8191)  # tokens, and less than chunk_size
-    k: int = _ranged(5, 1, 50)  # passages per search or answer (an answer adds the one its reader quotes from, when further down)
+    k: int = _ranged(5, 1, 50)  # passages per search or answer (plus the one the reader quotes, if further down)
     backend: str = _choice(*BACKENDS)  # which model server writes the answers (rag/backends.py)
     ollama_host: str = "http://127.0.0.1:11434"
     openai_base_url: str = "http://127.0.0.1:8000/v1"  # vLLM, TGI, llama.cpp's server, LM Studio...
