@@ -23,6 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rag.answering import READ_PASSAGES  # noqa: E402
 from rag.engine import RAG  # noqa: E402
 from rag.evaluation import format_scores, is_right, load_questions  # noqa: E402
 from rag.language import detect_language  # noqa: E402
@@ -38,7 +39,7 @@ def sentence_table(engine: RAG, questions) -> list[tuple[str, np.ndarray, np.nda
     for q in questions:
         if not q.answerable or not q.answers:
             continue
-        passages = engine.search(q.question, 5)
+        passages = engine.search(q.question, READ_PASSAGES)  # as many as an answer's reader reads
         reading = reader.read(q.question, passages, lang=detect_language(q.question))
         kept = [i for i, s in enumerate(reading.sentences) if not s.other_year]  # the reader never quotes the others
         quoted = [Reader.shown(reading.sentences, i) for i in range(len(reading.sentences))]
