@@ -61,7 +61,7 @@ INTENTS = [
     ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} \w+)\b", re.I)),
 ]
 _YES_NO = re.compile(r"\s*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|heeft|hebben|"
-                     r"had|hadden|zijn|waren|kan|kon|kunnen|zal|zullen|zou|zouden|wil|wilde|moet|moest)\b", re.I)
+                     r"hadden|zijn|waren|kan|kon|kunnen|zal|zullen|zou|zouden|wil|wilde|moet|moest)\b", re.I)
 _HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
 _TOKEN = re.compile(r"[\w’'-]+")
 _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
@@ -107,8 +107,8 @@ def _units(question: str) -> list[re.Pattern]:
 
 
 def measured(question: str) -> bool:
-    """The question asks for a measure, which only a number in its unit answers ("the range": kilometres)."""
-    return intent(question) == "number" and bool(_units(question))
+    """The question names a measure, which only a number in its unit answers ("the range": kilometres)."""
+    return bool(_units(question))
 
 
 def counted(question: str) -> tuple[list[str], bool]:

@@ -155,7 +155,7 @@ class Reader:
         asked_terms = set(terms(about, lang))
         negated = bool(NEGATION.search(question))
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
-        reading.needs_kind = bool(things) or measured(question)
+        reading.needs_kind = bool(things) or (reading.intent == "number" and measured(question))
         by_meaning = None if by_name else self.embedder  # a name by its spelling only
         top = max(p.score for p in passages) or 1.0
         for i, s in enumerate(found):
