@@ -183,7 +183,7 @@ class Reader:
         allowed = [i for i, s in enumerate(found) if not s.other_year] or range(len(found))
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
-        reading.quoted = self._quote(found, best)
+        reading.quoted = self._quote(found, best, explains=reading.intent == "reason")
         return reading
 
     @staticmethod
@@ -225,13 +225,15 @@ class Reader:
         return Reader._with_previous(sentences, i) if Reader.refers_back(sentences, i) else sentences[i].text
 
     @staticmethod
-    def _quote(sentences: list[Sentence], best: int) -> list[Sentence]:
+    def _quote(sentences: list[Sentence], best: int, explains: bool = False) -> list[Sentence]:
         """The best sentence (with the one before it when it refers back), and the runner-up from the
         same passage when it scores within SECOND_MARGIN, in the article's order."""
         s = sentences[best]
         chosen = [s]
         if Reader.refers_back(sentences, best):
             chosen.append(sentences[best - 1])
+        if explains and not s.has_answer:
+            chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
         others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_year]
         runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:

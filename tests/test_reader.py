@@ -111,6 +111,16 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
             for p in (range_, count)] == [True, False]
 
 
+def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
+    question = "Why were the reports from the front hard to confirm?"
+    passage = Passage(1, 0.6, "Beide legers meldden successen aan het front. Die berichten waren moeilijk te "
+                              "bevestigen. Journalisten mogen de frontlinie niet bezoeken. Het weer was slecht.",
+                      ArticleMeta("a", "Strijd aan het front", "2023-07", "nl", "a.txt"))
+    quoted = [s.text for s in Reader(use_embedder).read(question, [passage], lang="en").quoted]
+    assert {"Die berichten waren moeilijk te bevestigen.", "Journalisten mogen de frontlinie niet bezoeken."} <= set(quoted)
+    assert "Het weer was slecht." not in quoted
+
+
 def test_the_quoted_passage_must_mention_the_question_s_names(use_embedder):
     question = "Wanneer keurde de Bondsdag de levering van Taurus-raketten aan Oekraïne goed?"
     other = Passage(1, 0.6, "Het Witte Huis maakte vrijdag bekend dat Oekraïne clustermunitie krijgt.",
