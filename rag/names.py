@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from rag.text import STOPWORDS, fold
+from rag.text import STOPWORDS, content_words, fold
 from rag.vector_cache import cache_for
 
 SAME_MEANING = 0.7  # cosine above which two names are translations of each other
@@ -73,6 +73,13 @@ def _candidates(text: str) -> tuple[str, ...]:
     words = {t for t in tokens if t[:1].isupper() and fold(t) not in NOT_NAMES}
     compounds = {w for w in tokens if len(w) >= COMPOUND and w.islower()}
     return tuple(dict.fromkeys([*runs, *sorted(words), *sorted(compounds)]))
+
+
+@lru_cache(maxsize=8192)
+def _plain_words(text: str) -> tuple[str, ...]:
+    """The text's content words: Dutch writes many English names in lower case ("Chemical Weapons
+    Convention": "verdrag inzake chemische wapens")."""
+    return tuple(content_words(text))
 
 
 @lru_cache(maxsize=8192)
@@ -134,11 +141,16 @@ class NameMatcher:
         return out
 
     def _translations(self, asked: list[str], text: str) -> set[str]:
-        """The asked names (and their words) whose meaning a name in `text` shares."""
+        """The asked names (and their words) whose meaning a name in `text` shares; a word of a name of
+        several words also when a plain word of `text` shares it ("Chemical" ~ "chemische")."""
         names = list(dict.fromkeys(w for a in asked for w in [a, *re.split(r"[\s-]+", a)] if w))
-        candidates = _candidates(text)
-        if not candidates:
+        found = self._similar(names, list(_candidates(text)))
+        words = {fold(w): w for a in asked if " " in a for w in a.split() if w not in found}
+        return found | {words[w] for w in self._similar(list(words), list(_plain_words(text)))}
+
+    def _similar(self, asked: list[str], held: list[str]) -> set[str]:
+        if not asked or not held:
             return set()
-        vectors = self.vectors.embed([*names, *candidates])
-        similar = vectors[:len(names)] @ vectors[len(names):].T
-        return {n for n, row in zip(names, similar) if float(row.max()) >= SAME_MEANING}
+        vectors = self.vectors.embed([*asked, *held])
+        similar = vectors[:len(asked)] @ vectors[len(asked):].T
+        return {n for n, row in zip(asked, similar) if float(row.max()) >= SAME_MEANING}

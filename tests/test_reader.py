@@ -143,6 +143,11 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     assert matcher.coverage(["NATO"], ["De NAVO-top in Vilnius."]) == [1.0]
     assert matcher.coverage(["Germany"], ["Duitsland stuurt tanks.", "Frankrijk stuurt tanks."]) == [1.0, 0.0]
     assert matcher.coverage(["Germany"], ["Frankrijk stuurt tanks."], translations=False) == [0.0]
+    # a name of several words may be plain words in the other language; a one-word name may not
+    assert matcher.coverage(["Biological Weapons Convention"],
+                            ["Het verdrag tegen biologische wapens geldt sinds 1975.",
+                             "Het verdrag tegen landmijnen geldt sinds 1999."]) == [1.0, 0.0]
+    assert matcher.coverage(["Koningsdag"], ["De koning opende het nieuwe gebouw."]) == [0.0]
 
 
 def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
