@@ -26,6 +26,7 @@ ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "e
            {"hrw", "human rights watch"}]
 _TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k"), ("c", "k"), ("w", "v")]
 _TOKEN = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"['’]s$")  # "Ukraine's" names Ukraine
 # Capitalised, but not names: months and days (English capitalises them), besides the stopwords.
 NOT_NAMES = STOPWORDS | frozenset(
     "january february march april may june july august september october november december "
@@ -57,7 +58,7 @@ def names_in(text: str) -> list[str]:
             capital = bool(token) and token[0].isupper() and fold(token) not in NOT_NAMES
             first_ok = i > 0 or (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][:1].isupper())
             if capital and first_ok:
-                run.append(token.strip("’'-"))
+                run.append(_POSSESSIVE.sub("", token).strip("’'-"))
             elif run:
                 found.append(" ".join(run))
                 run = []
