@@ -46,6 +46,8 @@ _MEASURES = [
 # The question words of each intent, Dutch and English. The question word that comes first
 # decides ("Who interviewed Putin when he threatened..." asks for a person).
 _WHICH = r"(?:which|what|welke|welk|wat voor)"
+_AUXILIARY = (r"(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|must|heeft|hebben|hadden|"
+              r"zijn|waren|kan|kon|kunnen|zal|zullen|zou|zouden|wil|wilde|moet|moest)")
 INTENTS = [
     ("amount", re.compile(r"\b(?:how much|worth|cost|costs|price|waard|kost|kostte|kosten|bedrag|prijs|"
                           r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar)\b))\b", re.I)),
@@ -58,10 +60,10 @@ INTENTS = [
     ("place", re.compile(rf"\b(?:where|waar|(?:in|near|at|bij|nabij|op) {_WHICH} (?:city|cities|town|towns|"
                          rf"village|villages|place|places|country|region|stad|steden|dorp|dorpen|plaats|plaatsen|"
                          rf"land|regio))\b", re.I)),
-    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} \w+)\b", re.I)),
+    # "which country" asks for a name, "what did he say" for anything
+    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} (?!{_AUXILIARY}\b)\w+)\b", re.I)),
 ]
-_YES_NO = re.compile(r"\s*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|heeft|hebben|"
-                     r"hadden|zijn|waren|kan|kon|kunnen|zal|zullen|zou|zouden|wil|wilde|moet|moest)\b", re.I)
+_YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
 _HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
 _TOKEN = re.compile(r"[\w’'-]+")
 _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)

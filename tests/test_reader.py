@@ -40,6 +40,8 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("Waar sprak Human Rights Watch met getuigen?", "place"),
     ("Which countries did not sign the 2008 treaty?", "name"),
     ("Did Putin say Russia has cluster munitions?", ""),
+    ("What did the minister say about the tanks?", ""),  # "what" and a verb asks for anything, not a name
+    ("What must member states do with their stockpiles?", ""),
     ("Did the Pentagon say how many missiles Ukraine received?", ""),  # yes or no: "it would not say" answers
     ("Heeft het Pentagon gezegd hoeveel raketten Oekraïne kreeg?", ""),
 ])
