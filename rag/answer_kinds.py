@@ -7,7 +7,8 @@
   a person's name for "who"; a name the question does not give, in either spelling);
 - `counted`, `counted_in`: what a "how many" question counts ("Patriot systems"), and what a
   sentence's numbers count ("veertien Challenger 2-tanks"): a count of something else is no answer;
-- `about_other_years`: a sentence that names only other years than the question asks about.
+- `about_other_years`: a sentence that names only other years than the question asks about;
+- `speaker`: whose words the question asks about ("What did Stoltenberg say...?").
 """
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ INTENTS = [
     ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} (?!{_AUXILIARY}\b)\w+)\b", re.I)),
 ]
 _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
+# "What did X say / predict", "Wat zei X", "Hoe noemde X": X is the speaker
+_SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zegt|zeggen|noemde|noemt|voorspelde|"
+                     r"waarschuwde)\b", re.I)
+_SPEAKER = re.compile(r"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+((?:[A-Z][\w’'-]*\s*)+)")
 _HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
 _TOKEN = re.compile(r"[\w’'-]+")
 _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
@@ -102,6 +107,14 @@ def intent(question: str) -> str:
     found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
     return min(found)[2] if found else ""
+
+
+def speaker(question: str) -> str:
+    """Whose words the question asks about ("What did Jens Stoltenberg say...?", "Hoe noemde Poetin...?"), or ""."""
+    if not _SAYING.search(question):
+        return ""
+    found = _SPEAKER.search(question)
+    return found.group(1).strip() if found else ""
 
 
 def _units(question: str) -> list[re.Pattern]:

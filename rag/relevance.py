@@ -21,7 +21,9 @@ Then, once the reader has found the passage it would quote (`covered`):
 - for a "how many" question, does the sentence it would quote count the thing asked about?
   ("How many Patriot systems...?" is not answered by "a package of 2.7 billion euros", nor
   "Hoeveel burgers kwamen om?" by "33 million tonnes of grain"); for a measure, does it give
-  one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage).
+  one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage);
+- for a question about what someone said, does that passage name that person? ("What did
+  Stoltenberg say about the ATACMS?" is not answered by someone else's words).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.answer_kinds import speaker
 from rag.names import NameMatcher, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
@@ -43,7 +46,7 @@ MIN_COVERAGE = 0.5  # share of the question's content words in the passage the r
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind"
+    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker"
 
 
 def decide(question: str, passages: list[Passage], embedder) -> Decision:
@@ -81,4 +84,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
         return Decision(False, "words")
     if reading.needs_kind and not reading.best.has_answer:
         return Decision(False, "kind")
+    said_by = speaker(question)
+    if said_by and NameMatcher(embedder).coverage([said_by], [passage.text])[0] < 1.0:
+        return Decision(False, "speaker")
     return Decision(True)

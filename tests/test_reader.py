@@ -13,7 +13,7 @@ from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, years_in
+from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, speaker, years_in
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -129,6 +129,20 @@ def test_the_quoted_passage_must_mention_the_question_s_names(use_embedder):
                     ArticleMeta("a", "Clustermunitie voor Oekraïne", "2023-07", "nl", "a.txt"))
     reading = Reader(use_embedder).read(question, [other], lang="nl")
     assert covered(question, reading, use_embedder).reason == "names"
+
+
+def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedder):
+    assert [speaker(q) for q in ("What did Jens Hansen say about the tanks?", "Hoe noemde Poetin de levering?",
+                                 "Who said the tanks would come?", "When did the tanks arrive?")] == \
+        ["Jens Hansen", "Poetin", "", ""]
+    question = "What did Hansen say about the Leopard tanks?"
+    meta = ArticleMeta("a", "Leopard-tanks voor Oekraïne", "2023-01", "nl", "a.txt")
+    said = {name: Passage(1, 0.6, f"Minister {name} zei dat de Leopard-tanks binnen twee maanden komen.", meta)
+            for name in ("Hansen", "De Vries")}
+    decisions = {name: covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder)
+                 for name, p in said.items()}
+    assert decisions["Hansen"].answerable
+    assert decisions["De Vries"].reason == "speaker"
 
 
 def test_numbers_are_one_number_in_every_notation():
@@ -252,15 +266,15 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
         assert s["answers_right"] >= 0.55, s
         assert s["answerable_refused"] <= 0.05, s
-        assert s["unanswerable_refused"] >= 0.45, s
+        assert s["unanswerable_refused"] >= 0.5, s
         assert s["recall@1"] >= 0.6 and s["recall@5"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
-    # refusals by kind of unanswerable question: every off-topic one is refused, a third of the near-topic ones
+    # refusals by kind of unanswerable question: every off-topic one is refused, 40 % of the near-topic ones
     off, near = scores["all"]["off-topic_refused"], scores["all"]["near-topic_refused"]
     assert off["questions"] + near["questions"] == scores["all"]["unanswerable"]
     assert off["refused"] >= 0.9 * off["questions"], off
-    assert near["refused"] >= 0.33 * near["questions"], near
+    assert near["refused"] >= 0.4 * near["questions"], near
     assert (f"unanswerable refused by kind: near-topic {near['refused']}/{near['questions']}, "
             f"off-topic {off['refused']}/{off['questions']}") in format_scores(report)
