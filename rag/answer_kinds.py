@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from rag.names import names_in, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
@@ -169,21 +170,23 @@ def about_other_years(asked: set[str], text: str) -> bool:
     return not any(int(year) >= int(start) for year in asked for start in _SINCE.findall(text))
 
 
-def _people(sentence: str) -> list[str]:
+def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> list[str]:
     """The sentence's names that may be people: a first and last name ("Hanna Maliar"), or a name
     beside a title or a verb of saying ("volgens Maljar", "said Sullivan"); not a name after a
-    preposition of place ("bij Koepjansk")."""
+    preposition of place ("bij Koepjansk"), nor one `is_country` tells is a country ("New Zealand said")."""
     places = {m.group(1) for m in _AT_PLACE.finditer(sentence)}
     people = []
     for name in names_in(sentence):
         before, _, after = sentence.partition(name)
-        if not set(name.split()) & places and (" " in name or _PERSON.search(f"{before[-30:]} {after[:20]}")):
+        if (not set(name.split()) & places and (" " in name or _PERSON.search(f"{before[-30:]} {after[:20]}"))
+                and not (is_country and is_country(name))):
             people.append(name)
     return people
 
 
-def holds_answer(kind: str, sentence: str, question: str) -> bool:
-    """Whether the sentence holds something of the kind asked for, beyond what the question says."""
+def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[str], bool] | None = None) -> bool:
+    """Whether the sentence holds something of the kind asked for, beyond what the question says
+    (`is_country` tells countries from people, for "who")."""
     if not kind:
         return True
     if kind in ("name", "place"):
@@ -191,7 +194,7 @@ def holds_answer(kind: str, sentence: str, question: str) -> bool:
         if kind == "place":
             found = [m.group(1) for m in _AT_PLACE.finditer(sentence)]
         else:
-            names = _people(sentence) if _WHO.match(question) else names_in(sentence)
+            names = _people(sentence, is_country) if _WHO.match(question) else names_in(sentence)
             found = [w for n in names for w in n.split()]
         return any(spelling(w) not in asked and not _ADJECTIVE.search(w) for w in found)
     if kind == "reason":

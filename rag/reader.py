@@ -36,6 +36,9 @@ MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
 # What a number counts is told from what was asked by a looser cosine than translations: it only has to
 # tell "civilians" ~ "burgers" (0.46) from "burgers" ~ "tonnes" (0.2) or "systems" ~ "miljard" (0.27).
 COUNTED_ALIKE = 0.4
+# A name this close to "a country" is one, not a person: "New Zealand" 0.43, "Verenigd Koninkrijk" 0.35,
+# "Kim Jong Un" 0.26, "Margarita Robles" 0.04.
+COUNTRY = 0.3
 SECOND_MARGIN = 0.3  # a second sentence of the answering passage is quoted when it scores this close (dev set)
 
 
@@ -172,7 +175,7 @@ class Reader:
                 "numbers": len(asked_numbers & held) / len(asked_numbers) if asked_numbers else 1.0,
                 "overlap": (len(asked_terms & set(terms(contexts[i], lang))) / len(asked_terms)
                             if asked_terms and same else 0.0),
-                "intent": float(holds_answer(reading.intent, s.text, about)
+                "intent": float(holds_answer(reading.intent, s.text, about, self.is_country)
                                 and (not things or alike(things, counted_in(s.text), by_meaning, COUNTED_ALIKE).any())),
                 "negation": float(bool(NEGATION.search(s.text)) == negated),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
@@ -185,6 +188,11 @@ class Reader:
         reading.best = found[best]
         reading.quoted = self._quote(found, best, explains=reading.intent == "reason")
         return reading
+
+    def is_country(self, name: str) -> bool:
+        """Whether the name is a country's, by its vector's cosine to "a country" (cached, as names are)."""
+        vectors = cache_for(self.embedder).embed([name, "a country"])
+        return float(vectors[0] @ vectors[1]) >= COUNTRY
 
     @staticmethod
     def _sentences(passages: list[Passage], numbers: set[str]) -> list[Sentence]:

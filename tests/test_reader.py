@@ -87,6 +87,14 @@ def test_a_count_question_says_what_it_counts(question, things, by_name):
     assert counted(question) == (things, by_name)
 
 
+def test_who_is_answered_by_a_person_not_a_country(use_embedder):
+    is_country = Reader(use_embedder).is_country
+    question = "Who objected to the delivery?"
+    assert not holds_answer("name", "Canada and New Zealand also said they objected.", question, is_country)
+    assert holds_answer("name", "Defence minister Anna Jansen said she objected.", question, is_country)
+    assert holds_answer("name", "Canada and New Zealand also said they objected.", question)  # by its shape alone
+
+
 def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
     def passage(text: str) -> Passage:
         return Passage(1, 0.6, text, ArticleMeta("a", "Steun voor Oekraïne", "2023-07", "nl", "a.txt"))
