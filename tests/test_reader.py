@@ -126,8 +126,8 @@ def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
     passage = Passage(1, 0.6, "Beide legers meldden successen aan het front. Die berichten waren moeilijk te "
                               "bevestigen. Journalisten mogen de frontlinie niet bezoeken. Het weer was slecht.",
                       ArticleMeta("a", "Strijd aan het front", "2023-07", "nl", "a.txt"))
-    quoted = [s.text for s in Reader(use_embedder).read(question, [passage], lang="en").quoted]
-    assert {"Die berichten waren moeilijk te bevestigen.", "Journalisten mogen de frontlinie niet bezoeken."} <= set(quoted)
+    quoted = {s.text for s in Reader(use_embedder).read(question, [passage], lang="en").quoted}
+    assert {"Die berichten waren moeilijk te bevestigen.", "Journalisten mogen de frontlinie niet bezoeken."} <= quoted
     assert "Het weer was slecht." not in quoted
 
 
