@@ -7,7 +7,9 @@ are matched three ways, cheapest first:
   "Sjojgoe" = "Shoigu", "ATACMS" in "ATACMS-raketten");
 - a short table of institutions whose Dutch abbreviation differs (NAVO = NATO);
 - the multilingual encoder for translations ("Duitsland" ~ "Germany", "Witte Huis" ~ "White
-  House", "Arms Trade Treaty" ~ "wapenhandelsverdrag"); vectors are cached per name.
+  House", "Arms Trade Treaty" ~ "wapenhandelsverdrag"); vectors are cached per name. A word of
+  a name of several words may also be a plain word there ("Chemical Weapons Convention" in
+  "verdrag inzake chemische wapens"); a name of one word may not ("Koningsdag" is no "koning").
 """
 from __future__ import annotations
 

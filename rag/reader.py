@@ -14,8 +14,9 @@ left: "who got the prize in 1997" is not answered by the 2013 laureate.
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
-starts by referring back ("Ze", "He", "Daartoe"), and so is the runner-up of the same passage
-when it scores nearly as well: never a sentence from another article.
+starts by referring back ("Ze", "He", "Daartoe"), with the sentence after it when the question
+asks why and it gives no reason (the explanation follows the statement), and so is the
+runner-up of the same passage when it scores nearly as well: never a sentence from another article.
 """
 from __future__ import annotations
 
@@ -186,7 +187,7 @@ class Reader:
         allowed = [i for i, s in enumerate(found) if not s.other_year] or range(len(found))
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
-        reading.quoted = self._quote(found, best, explains=reading.intent == "reason")
+        reading.quoted = self._quote(found, best, explain=reading.intent == "reason")
         return reading
 
     def is_country(self, name: str) -> bool:
@@ -233,14 +234,15 @@ class Reader:
         return Reader._with_previous(sentences, i) if Reader.refers_back(sentences, i) else sentences[i].text
 
     @staticmethod
-    def _quote(sentences: list[Sentence], best: int, explains: bool = False) -> list[Sentence]:
-        """The best sentence (with the one before it when it refers back), and the runner-up from the
-        same passage when it scores within SECOND_MARGIN, in the article's order."""
+    def _quote(sentences: list[Sentence], best: int, explain: bool = False) -> list[Sentence]:
+        """The best sentence (with the one before it when it refers back, and the one after it when it
+        should `explain` and gives no reason), and the runner-up from the same passage when it scores
+        within SECOND_MARGIN, in the article's order."""
         s = sentences[best]
         chosen = [s]
         if Reader.refers_back(sentences, best):
             chosen.append(sentences[best - 1])
-        if explains and not s.has_answer:
+        if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
         others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_year]
         runner_up = max(others, default=None, key=lambda x: x.score)
