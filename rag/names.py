@@ -16,14 +16,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from rag.text import STOPWORDS, content_words, fold
+from rag.text import STOPWORDS, fold
 from rag.vector_cache import cache_for
 
 SAME_MEANING = 0.7  # cosine above which two names are translations of each other
 SAME_SPELLING = 0.8  # similarity of transliterated spellings ("medvedjev" ~ "medvedev")
 COMPOUND = 12  # lowercase words this long may be names in Dutch ("wapenhandelsverdrag")
+PLAIN_SPAN = 2  # a name written plainly: its words among this many more neighbouring words ("verdrag inzake ...")
 ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "eu"}, {"vk", "uk"},
            {"hrw", "human rights watch"}]
 _TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k"), ("c", "k"), ("w", "v")]
@@ -78,11 +80,17 @@ def _candidates(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*runs, *sorted(words), *sorted(compounds)]))
 
 
+_WRITTEN_PLAINLY: dict[tuple, bool] = {}
+
+
 @lru_cache(maxsize=8192)
-def _plain_words(text: str) -> tuple[str, ...]:
-    """The text's content words: Dutch writes many English names in lower case ("Chemical Weapons
-    Convention": "verdrag inzake chemische wapens")."""
-    return tuple(content_words(text))
+def _plain_words(text: str) -> tuple[list[str], np.ndarray]:
+    """The text's plain words (no stopwords) once each, and for each of its words in order its index
+    among them (-1 for a stopword)."""
+    tokens = [fold(t) for t in _TOKEN.findall(text)]
+    vocabulary = list(dict.fromkeys(t for t in tokens if t not in STOPWORDS and len(t) > 2))
+    index = {t: i for i, t in enumerate(vocabulary)}
+    return vocabulary, np.array([index.get(t, -1) for t in tokens], dtype=int)
 
 
 @lru_cache(maxsize=8192)
@@ -124,6 +132,7 @@ class NameMatcher:
 
     def __init__(self, embedder):
         self.vectors = cache_for(embedder)
+        self.spec = getattr(embedder, "spec", None) or id(embedder)
 
     def coverage(self, asked: list[str], texts: list[str], *, translations: bool = True) -> list[float]:
         """For each text, the share of the asked names it mentions (1.0 when none are asked).
@@ -144,12 +153,35 @@ class NameMatcher:
         return out
 
     def _translations(self, asked: list[str], text: str) -> set[str]:
-        """The asked names (and their words) whose meaning a name in `text` shares; a word of a name of
-        several words also when a plain word of `text` shares it ("Chemical" ~ "chemische")."""
+        """The asked names (and their words) whose meaning a name in `text` shares, and the words of
+        names of several words that `text` writes plainly ("Chemical Weapons Convention")."""
         names = list(dict.fromkeys(w for a in asked for w in [a, *re.split(r"[\s-]+", a)] if w))
         found = self._similar(names, list(_candidates(text)))
-        words = {fold(w): w for a in asked if " " in a for w in a.split() if w not in found}
-        return found | {words[w] for w in self._similar(list(words), list(_plain_words(text)))}
+        return found | {w for a in asked if " " in a and self._written_plainly(a, text) for w in a.split()}
+
+    def _written_plainly(self, name: str, text: str) -> bool:
+        """Every word of the name means the same as one of a few neighbouring words of the text, as
+        Dutch writes many English names ("Chemical Weapons Convention": "verdrag inzake chemische wapens")."""
+        key = (self.spec, name, text)  # the reader asks again for each sentence it reads, search for each passage
+        found = _WRITTEN_PLAINLY.get(key)
+        if found is None:
+            if len(_WRITTEN_PLAINLY) >= 8192:
+                _WRITTEN_PLAINLY.clear()
+            found = _WRITTEN_PLAINLY[key] = self._plainly(name, text)
+        return found
+
+    def _plainly(self, name: str, text: str) -> bool:
+        vocabulary, at = _plain_words(text)
+        if not vocabulary:
+            return False
+        words = [fold(w) for w in name.split()]
+        vectors = self.vectors.embed([*words, *vocabulary])
+        close = vectors[:len(words)] @ vectors[len(words):].T >= SAME_MEANING  # word x vocabulary
+        close = np.hstack([close, np.zeros((len(words), 1), dtype=bool)])  # where `at` is -1
+        seen = np.zeros((len(words), len(at) + 1), dtype=int)
+        seen[:, 1:] = np.cumsum(close[:, at], axis=1)  # per word, how often it was met up to each token
+        span = min(len(words) + PLAIN_SPAN, len(at))
+        return bool(((seen[:, span:] - seen[:, :-span]) > 0).all(axis=0).any())
 
     def _similar(self, asked: list[str], held: list[str]) -> set[str]:
         if not asked or not held:
