@@ -101,7 +101,8 @@ class Reading:
 
     intent: str
     passages: list[Passage]
-    # the question asks for a count of a thing or a measure in its unit: a sentence without one is no answer
+    # the question asks for a count of a thing, a measure in its unit or a sum of money: a sentence without
+    # one is no answer
     needs_kind: bool = False
     quoted: list[Sentence] = field(default_factory=list)
     best: Sentence | None = None
@@ -159,7 +160,8 @@ class Reader:
         asked_terms = set(terms(about, lang))
         negated = bool(NEGATION.search(question))
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
-        reading.needs_kind = bool(things) or (reading.intent == "number" and measured(question))
+        reading.needs_kind = (bool(things) or (reading.intent == "number" and measured(question))
+                              or reading.intent == "amount")
         by_meaning = None if by_name else self.embedder  # a name by its spelling only
         top = max(p.score for p in passages) or 1.0
         for i, s in enumerate(found):

@@ -21,7 +21,8 @@ Then, once the reader has found the passage it would quote (`covered`):
 - for a "how many" question, does the sentence it would quote count the thing asked about?
   ("How many Patriot systems...?" is not answered by "a package of 2.7 billion euros", nor
   "Hoeveel burgers kwamen om?" by "33 million tonnes of grain"); for a measure, does it give
-  one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage);
+  one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage); for
+  "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date);
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words).
 """

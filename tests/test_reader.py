@@ -113,6 +113,12 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
     grain = passage("Na de aanvallen op Odesa lag 60.000 ton graan stil in de haven.")
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).answerable
             for p in (killed, grain)] == [True, False]
+    # "how much" is answered by a sum of money, not by a date
+    question = "How much did the tanks for Ukraine cost?"
+    sum_, date = (passage("De tanks voor Oekraïne kostten 300 miljoen euro."),
+                  passage("De tanks voor Oekraïne werden op 3 maart besteld."))
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).answerable
+            for p in (sum_, date)] == [True, False]
     # a measure is answered in its unit: "the range" by kilometres, not by a count of missiles
     question = "What is the range of the missiles Ukraine received?"
     count = passage("Oekraïne ontving twintig raketten; over het bereik van de raketten zweeg het leger.")
