@@ -280,7 +280,7 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        assert s["answers_right"] >= 0.55, s
+        assert s["answers_right"] >= 0.6, s
         assert s["answerable_refused"] <= 0.05, s
         assert s["unanswerable_refused"] >= 0.5, s
         assert s["recall@1"] >= 0.6 and s["recall@5"] >= 0.85, s
