@@ -175,8 +175,7 @@ class NameMatcher:
         if not vocabulary:
             return False
         words = [fold(w) for w in name.split()]
-        vectors = self.vectors.embed([*words, *vocabulary])
-        close = vectors[:len(words)] @ vectors[len(words):].T >= SAME_MEANING  # word x vocabulary
+        close = self.vectors.cosines(words, vocabulary) >= SAME_MEANING  # word x vocabulary
         close = np.hstack([close, np.zeros((len(words), 1), dtype=bool)])  # where `at` is -1
         seen = np.zeros((len(words), len(at) + 1), dtype=int)
         seen[:, 1:] = np.cumsum(close[:, at], axis=1)  # per word, how often it was met up to each token
@@ -186,6 +185,4 @@ class NameMatcher:
     def _similar(self, asked: list[str], held: list[str]) -> set[str]:
         if not asked or not held:
             return set()
-        vectors = self.vectors.embed([*asked, *held])
-        similar = vectors[:len(asked)] @ vectors[len(asked):].T
-        return {n for n, row in zip(asked, similar) if float(row.max()) >= SAME_MEANING}
+        return {n for n, row in zip(asked, self.vectors.cosines(asked, held)) if float(row.max()) >= SAME_MEANING}

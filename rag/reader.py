@@ -194,8 +194,7 @@ class Reader:
 
     def is_country(self, name: str) -> bool:
         """Whether the name is a country's, by its vector's cosine to "a country" (cached, as names are)."""
-        vectors = cache_for(self.embedder).embed([name, "a country"])
-        return float(vectors[0] @ vectors[1]) >= COUNTRY
+        return float(cache_for(self.embedder).cosines([name], ["a country"])[0, 0]) >= COUNTRY
 
     @staticmethod
     def _sentences(passages: list[Passage], numbers: set[str]) -> list[Sentence]:

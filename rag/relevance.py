@@ -78,14 +78,15 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if reading.best is None:
         return Decision(False, "nothing")
     passage = reading.passages[reading.best.passage]
+    matcher = NameMatcher(embedder)
     asked = names_in(question)
-    if asked and NameMatcher(embedder).coverage(asked, [passage.text])[0] < MIN_NAMES:
+    if asked and matcher.coverage(asked, [passage.text])[0] < MIN_NAMES:
         return Decision(False, "names")
     if coverage(question, passage, embedder) < MIN_COVERAGE:
         return Decision(False, "words")
     if reading.needs_kind and not reading.best.has_answer:
         return Decision(False, "kind")
     said_by = speaker(question)
-    if said_by and NameMatcher(embedder).coverage([said_by], [passage.text])[0] < 1.0:
+    if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker")
     return Decision(True)

@@ -22,6 +22,5 @@ def alike(asked: list[str], held: list[str], embedder=None, threshold: float = S
     spelled = {same_name(w) for w in held}
     found = np.array([same_name(w) in spelled for w in asked])
     if embedder is not None:
-        vectors = cache_for(embedder).embed(asked + held)
-        found |= (vectors[:len(asked)] @ vectors[len(asked):].T).max(axis=1) >= threshold
+        found |= cache_for(embedder).cosines(asked, held).max(axis=1) >= threshold
     return found

@@ -33,6 +33,11 @@ class VectorCache:
             return self.embedder.embed(list(texts))
         return np.stack(found) if found else np.zeros((0, 1), dtype=np.float32)
 
+    def cosines(self, rows: list[str], columns: list[str]) -> np.ndarray:
+        """The cosine of each of `rows` to each of `columns` (normalised vectors, embedded together)."""
+        vectors = self.embed([*rows, *columns])
+        return vectors[:len(rows)] @ vectors[len(rows):].T
+
 
 _CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
