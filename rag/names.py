@@ -25,6 +25,7 @@ from rag.vector_cache import cache_for
 SAME_MEANING = 0.7  # cosine above which two names are translations of each other
 SAME_SPELLING = 0.8  # similarity of transliterated spellings ("medvedjev" ~ "medvedev")
 COMPOUND = 12  # lowercase words this long may be names in Dutch ("wapenhandelsverdrag")
+SHORT = 3  # a name this short is an abbreviation, found only as a word of its own
 PLAIN_SPAN = 2  # a name written plainly: its words among this many more neighbouring words ("verdrag inzake ...")
 ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "eu"}, {"vk", "uk"},
            {"hrw", "human rights watch"}]
@@ -114,7 +115,9 @@ def _by_spelling(name: str, text: str) -> bool:
     """The text mentions the name by its spelling, an alias, or a spelling near it ("medvedjev" ~ "medvedev")."""
     folded, spelled = _profile(text)
     key = spelling(name)
-    if len(key) > 1 and re.search(rf"(?<!\w){re.escape(key)}", folded):
+    # a longer name may begin a word ("Poetins", "NAVO-top"); an abbreviation must be one ("US" is not in "USAI")
+    tail = r"(?!\w)" if len(key) <= SHORT else ""
+    if len(key) > 1 and re.search(rf"(?<!\w){re.escape(key)}{tail}", folded):
         return True
     if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded) for alias in ALIASES if key in alias
            for o in alias - {key}):

@@ -181,6 +181,10 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
                              "Het verdrag van 1999 zegt niets over biologische proeven met nieuwe wapens."]) \
         == [1.0, 0.0, 0.0]  # its words far apart are no name
     assert matcher.coverage(["Koningsdag"], ["De koning opende woensdag het nieuwe gebouw."]) == [0.0]
+    # a longer name may begin a word; an abbreviation is a word of its own
+    assert matcher.coverage(["Putin"], ["Poetins woorden."], translations=False) == [1.0]
+    assert matcher.coverage(["US", "UK"], ["Ukraine got a USAI package.", "The US-made shells and the UK."],
+                            translations=False) == [0.0, 1.0]
 
 
 def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
