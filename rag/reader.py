@@ -14,7 +14,7 @@ left: "who got the prize in 1997" is not answered by the 2013 laureate.
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
-starts by referring back ("Ze", "He", "Daartoe"), with the sentence after it when the question
+starts by referring back ("Ze", "He", "Daartoe", "Dat meldt Maljar."), with the sentence after it when the question
 asks why and it gives no reason (the explanation follows the statement), and so is the
 runner-up of the same passage when it scores nearly as well: never a sentence from another article.
 """
@@ -66,7 +66,11 @@ NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|withou
                       r"nooit|niemand|niets|noch|zonder|buiten|ontbreken|ontbreekt)\b", re.I)
 # A sentence starting with these refers back to the one before it.
 # ("het", "die", "this" are mostly articles and determiners, so they do not count.)
-_ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|hij|daar\w*|hun|ook)\b", re.I)
+# "Dat meldt Maljar." and "That is what the ministry says." attribute the sentence before.
+_ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|hij|daar\w*|hun|ook"
+                      r"|dat (?:zegt|zei|vindt|vond|meldt|meldde|schrijft|schreef|stelt|stelde|concludeert|concludeerde"
+                      r"|verklaart|verklaarde|bevestigt|bevestigde|beweert|beweerde)"
+                      r"|(?:that|this) (?:is|was) what)\b", re.I)
 
 
 def numbers_held(passage: Passage) -> set[str]:

@@ -137,6 +137,15 @@ def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
     assert "Het weer was slecht." not in quoted
 
 
+def test_a_sentence_that_only_says_who_said_it_is_quoted_with_what_was_said(use_embedder):
+    question = "Who reported heavy fighting near Kupiansk?"
+    passage = Passage(1, 0.6, "Het weer aan het front was slecht. Rond Koepjansk wordt hevig gevochten. "
+                              "Dat meldt onderminister Hanna Maljar. Zij gaf geen cijfers.",
+                      ArticleMeta("a", "Strijd aan het front", "2023-07", "nl", "a.txt"))
+    quoted = [s.text for s in Reader(use_embedder).read(question, [passage], lang="en").quoted]
+    assert quoted[:2] == ["Rond Koepjansk wordt hevig gevochten.", "Dat meldt onderminister Hanna Maljar."]
+
+
 def test_the_quoted_passage_must_mention_the_question_s_names(use_embedder):
     question = "Wanneer keurde de Bondsdag de levering van Taurus-raketten aan Oekraïne goed?"
     other = Passage(1, 0.6, "Het Witte Huis maakte vrijdag bekend dat Oekraïne clustermunitie krijgt.",
