@@ -149,7 +149,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
         for s in scores:
             s.add(rank)
         if answer is not None:
-            right, refused = is_right(answer.text, q), not answer.citations
+            refused = not answer.citations
+            right = not refused and is_right(answer.text, q)  # a refusal's nearest titles are no answer
             for s in scores:
                 s.with_answers += 1
                 s.right += right

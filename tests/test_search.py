@@ -9,6 +9,8 @@ import zipfile
 import pytest
 
 from conftest import EXAMPLE, QUESTIONS, ROOT, SEEDS, run_rag
+from rag.evaluation import Question, evaluate
+from rag.types import Answer
 
 
 def test_search_json_contract_and_ranking(sample_index):
@@ -45,6 +47,16 @@ def test_eval_holds_the_measured_retrieval_in_both_languages(sample_index):
     assert scores["en"]["mrr"] >= 0.68 and scores["nl"]["mrr"] >= 0.72, scores
     table = run_rag("eval", str(QUESTIONS), "--index", str(sample_index)).stdout
     assert table.splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5", "MRR"]
+
+
+def test_a_refusal_is_never_a_right_answer():
+    """A refusal lists the nearest articles' titles, which may hold the answer's words: still not an answer."""
+    question = Question("Welke landen tekenden niet?", "nl", answers=["Rusland"])
+    refusal = Answer(question.question, "Niet gevonden. Het dichtst erbij:\n- Rusland dreigt (2023-07)", "nl",
+                     "extractive")
+    answered = Answer(question.question, '- "Rusland tekende niet." [1]', "nl", "extractive", citations=[object()])
+    scores = [evaluate(lambda q, k: [], [question], ask=lambda q, a=a: a)["scores"]["nl"] for a in (refusal, answered)]
+    assert [(s["answers_right"], s["answerable_refused"]) for s in scores] == [(0.0, 1.0), (1.0, 0.0)]
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles live in ../shared/seeds beside the checkout")
