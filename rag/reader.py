@@ -161,7 +161,7 @@ class Reader:
         names = NameMatcher(self.embedder).coverage(names_in(about), contexts)
         asked_numbers = numbers_in(about)
         asked_years = years_in(about)
-        asked_terms = set(terms(about, lang))
+        asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
         reading.needs_kind = (bool(things) or (reading.intent == "number" and measured(question))
@@ -180,7 +180,7 @@ class Reader:
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
                 "numbers": len(asked_numbers & held) / len(asked_numbers) if asked_numbers else 1.0,
-                "overlap": (len(asked_terms & set(terms(contexts[i], lang))) / len(asked_terms)
+                "overlap": (len(asked_terms & terms(contexts[i], lang)) / len(asked_terms)
                             if asked_terms and same else 0.0),
                 "intent": float(holds_answer(reading.intent, s.text, about, self.is_country)
                                 and (not things or alike(things, counted_in(s.text), by_meaning, COUNTED_ALIKE).any())),

@@ -4,7 +4,7 @@
   and so are "2,35" and "2.35" (the encoder hardly tells numbers apart; they read the same in
   every language);
 - `terms`: a text's content words folded (lowercase, no accents), stopwords dropped,
-  Snowball-stemmed in the text's language, then its numbers.
+  Snowball-stemmed in the text's language, and its numbers.
 """
 from __future__ import annotations
 
@@ -38,8 +38,14 @@ zou waar wanneer waarom hoeveel hoe
 
 def fold(word: str) -> str:
     """Lowercase without accents: "Oekraïne" -> "oekraine"."""
-    word = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in word if not unicodedata.combining(c))
+    word = word.lower()
+    return word if word.isascii() else _marks().sub("", unicodedata.normalize("NFKD", word))
+
+
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern:
+    """The combining marks (accents) of the Basic Multilingual Plane, as one character class."""
+    return re.compile("[" + re.escape("".join(c for c in map(chr, range(0x10000)) if unicodedata.combining(c))) + "]")
 
 
 def canonical_number(number: str) -> str:
@@ -83,7 +89,9 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in found if w not in STOPWORDS and len(w) > 2))
 
 
-def terms(text: str, lang: str) -> list[str]:
-    """The text's content terms in order: folded, stopwords dropped, stemmed; then its numbers."""
-    kept = [w for w in (fold(w) for w in words(text)) if w not in STOPWORDS and len(w) > 1]
-    return stem(kept, lang) + [canonical_number(n) for n in NUMBER.findall(text)]
+@lru_cache(maxsize=8192)
+def terms(text: str, lang: str) -> frozenset[str]:
+    """The text's content terms: its words folded, stopwords dropped, Snowball-stemmed in `lang`; and its
+    numbers. Cached: search and the reader meet the same passages again and again."""
+    unique = {w for w in words(fold(text)) if w not in STOPWORDS and len(w) > 1}
+    return frozenset(stem(sorted(unique), lang)) | numbers_in(text)
