@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/tune_ranking.py [--questions index/answers.jsonl] [--c 1.0]
 
 Every answerable question's candidates (rag.retrieval.Retriever.candidates: chunk cosine, best
-sentence cosine, names, numbers, same language) are labelled by whether they hold the answer. A
-logistic regression on the differences of right and wrong candidates of a question learns the
+sentence cosine, names, numbers, same language, stemmed-word overlap) are labelled by whether they
+hold the answer. A logistic regression on the differences of right and wrong candidates of a question learns the
 weights; they are printed scaled so that the chunk cosine's is 0.5 (rag.retrieval.Weights), with
 recall@1 and MRR per split and language, for the current weights and the fitted ones. Only the
 dev split is fitted on; the test split shows whether it carries over.
@@ -27,7 +27,7 @@ from rag.evaluation import is_gold, load_questions  # noqa: E402
 from rag.retrieval import CANDIDATES, Retriever, Weights, article_meta  # noqa: E402
 from rag.types import Passage  # noqa: E402
 
-SIGNALS = [f.name for f in fields(Weights)]  # chunk, sentence, names, numbers, same_language
+SIGNALS = [f.name for f in fields(Weights)]  # chunk, sentence, names, numbers, same_language, overlap
 
 
 def candidate_table(engine: RAG, questions) -> list[tuple]:
@@ -39,7 +39,7 @@ def candidate_table(engine: RAG, questions) -> list[tuple]:
             continue
         vector = engine.kb.embedder.embed([q.question])[0]
         found = retriever.candidates(q.question, vector, CANDIDATES)
-        x = np.array([[c.cosine, c.sentence, c.names, c.numbers, float(c.same_language)] for c in found])
+        x = np.array([[c.cosine, c.sentence, c.names, c.numbers, float(c.same_language), c.overlap] for c in found])
         gold = np.array([is_gold(Passage(rank=0, score=0.0, text=c.text, article=article_meta(c.meta)), q)
                          for c in found])
         table.append((q.split, q.lang, q, found, x, gold))

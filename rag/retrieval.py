@@ -9,7 +9,11 @@ the signals measured to help (README, "Retrieval"):
 - the share of the question's numbers in the chunk, its article's title or its date ("the 2008
   treaty": an article whose title holds the year is about it);
 - whether the chunk is in the question's language: the encoder gives those higher cosines, so
-  without this a Dutch question prefers a Dutch passage that only shares its topic.
+  without this a Dutch question prefers a Dutch passage that only shares its topic;
+- for a chunk in the question's language, the share of the question's Snowball-stemmed words in
+  it or its title ("Sinds wanneer is het verdrag tegen clustermunitie van kracht?" finds the
+  Dutch article on that treaty, not an English one on another); across languages only names and
+  numbers match words.
 The weights are fitted on the dev half of index/answers.jsonl (benchmarks/tune_ranking.py).
 """
 from __future__ import annotations
@@ -22,7 +26,7 @@ from rag.errors import RagError
 from rag.language import detect_language
 from rag.names import NameMatcher, names_in
 from rag.sentences import sentences_at
-from rag.text import numbers_in
+from rag.text import numbers_in, terms
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
@@ -34,10 +38,11 @@ class Weights:
     """How much each signal adds to a chunk's score (README, "Answers without a model", says how each was chosen)."""
 
     chunk: float = 0.5
-    sentence: float = 0.456
-    names: float = 0.14
-    numbers: float = 0.123  # the share of the question's numbers in the chunk, its title or its date
-    same_language: float = -0.068  # the chunk is in the question's language, which lifts both cosines
+    sentence: float = 0.457
+    names: float = 0.19
+    numbers: float = 0.148  # the share of the question's numbers in the chunk, its title or its date
+    same_language: float = -0.221  # the chunk is in the question's language, which lifts both cosines
+    overlap: float = 0.321  # the share of the question's stemmed words in a chunk in its language, or its title
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Candidate:
     names: float = 1.0  # share of the question's names it mentions (1.0 when the question has none)
     numbers: float = 1.0  # share of the question's numbers in it, its title or its date (1.0 when none)
     same_language: bool = False  # in the question's language
+    overlap: float = 0.0  # share of the question's stemmed words in it or its title (0.0 in another language)
     score: float = 0.0
     sentence_vectors: np.ndarray | None = None
 
@@ -119,9 +125,21 @@ class Retriever:
                 held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date']}")
                 c.numbers = len(asked_numbers & held) / len(asked_numbers)
         lang = detect_language(question)
+        asked = names_in(question)
+        # the question's words beside its names, which count on their own
+        asked_terms = terms(question, lang) - terms(" ".join(asked), lang)
+        held = {}
         for c in found:
             c.same_language = c.meta["lang"] == lang
-        asked = names_in(question)
+            if c.same_language:
+                held[c.chunk_id] = terms(f"{c.meta['title']} {c.text}", lang)
+        if asked_terms and held:
+            # a word most candidates share (the archive's topic) tells them apart less than a rare one
+            rarity = {t: np.log((len(held) + 1) / (sum(t in h for h in held.values()) + 0.5)) for t in asked_terms}
+            total = sum(rarity.values())
+            for c in found:
+                if c.chunk_id in held:
+                    c.overlap = sum(rarity[t] for t in asked_terms & held[c.chunk_id]) / total
         if asked:
             matcher = NameMatcher(kb.embedder)
             for c, share in zip(found, matcher.coverage(asked, [c.text for c in found], translations=False)):
@@ -137,7 +155,7 @@ class Retriever:
         w = self.weights
         for c in candidates:
             c.score = (w.chunk * c.cosine + w.sentence * c.sentence + w.names * c.names + w.numbers * c.numbers
-                       + w.same_language * c.same_language)
+                       + w.same_language * c.same_language + w.overlap * c.overlap)
         passages: list[Passage] = []
         group_owner: dict[str, str] = {}
         for c in sorted(candidates, key=lambda c: -c.score):

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import EXAMPLE, QUESTIONS, ROOT, SEEDS, run_rag
 from rag.evaluation import Question, evaluate
+from rag.retrieval import Retriever
 from rag.types import Answer
 
 
@@ -35,6 +36,18 @@ def test_filters_by_language_and_date(sample_rag):
     assert later and all(p.article.date >= "2023-08" for p in later)
     bad = run_rag("search", "x", "--since", "last week", "--index", str(sample_rag.settings.index))
     assert bad.returncode == 2 and "not a date: 'last week'" in bad.stderr
+
+
+def test_words_shared_in_the_question_s_language_lift_a_passage(sample_rag):
+    """A Dutch question about one treaty: the Dutch article holding its words comes before an English
+    article on another treaty that only shares the topic; across languages words do not count."""
+    question = "Sinds wanneer is het verdrag tegen clustermunitie van kracht?"
+    top = sample_rag.search(question, k=1)[0]
+    assert top.article.source.endswith("05_verdrag-clustermunitie-2008.txt") and "2010" in top.text
+    retriever = Retriever(sample_rag.kb)
+    found = retriever.candidates(question, sample_rag.kb.embedder.embed([question])[0], 24)
+    assert max(c.overlap for c in found if c.meta["lang"] == "nl") > 0.5
+    assert all(c.overlap == 0.0 for c in found if c.meta["lang"] == "en")
 
 
 def test_eval_holds_the_measured_retrieval_in_both_languages(sample_index):
