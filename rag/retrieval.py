@@ -26,7 +26,7 @@ from rag.errors import RagError
 from rag.language import detect_language
 from rag.names import NameMatcher, names_in
 from rag.sentences import sentences_at
-from rag.text import numbers_in, terms
+from rag.text import numbers_in, shared_rare, terms
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
@@ -128,18 +128,11 @@ class Retriever:
         asked = names_in(question)
         # the question's words beside its names, which count on their own
         asked_terms = terms(question, lang) - terms(" ".join(asked), lang)
-        held = {}
         for c in found:
             c.same_language = c.meta["lang"] == lang
-            if c.same_language:
-                held[c.chunk_id] = terms(f"{c.meta['title']} {c.text}", lang)
-        if asked_terms and held:
-            # a word most candidates share (the archive's topic) tells them apart less than a rare one
-            rarity = {t: np.log((len(held) + 1) / (sum(t in h for h in held.values()) + 0.5)) for t in asked_terms}
-            total = sum(rarity.values())
-            for c in found:
-                if c.chunk_id in held:
-                    c.overlap = sum(rarity[t] for t in asked_terms & held[c.chunk_id]) / total
+        same = [c for c in found if c.same_language]
+        for c, share in zip(same, shared_rare(asked_terms, [terms(f"{c.meta['title']} {c.text}", lang) for c in same])):
+            c.overlap = share
         if asked:
             matcher = NameMatcher(kb.embedder)
             for c, share in zip(found, matcher.coverage(asked, [c.text for c in found], translations=False)):

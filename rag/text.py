@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 import unicodedata
@@ -95,3 +96,14 @@ def terms(text: str, lang: str) -> frozenset[str]:
     numbers. Cached: search and the reader meet the same passages again and again."""
     unique = {w for w in words(fold(text)) if w not in STOPWORDS and len(w) > 1}
     return frozenset(stem(sorted(unique), lang)) | numbers_in(text)
+
+
+def shared_rare(asked: frozenset[str], held: list[frozenset[str]]) -> list[float]:
+    """For each set of terms in `held`, the share of the `asked` terms it holds, each weighed by how rare
+    it is among them, as BM25 weighs by rarity in a collection: a term that most of them hold (the
+    archive's topic) tells them apart less than a rare one."""
+    if not asked or not held:
+        return [0.0] * len(held)
+    rarity = {t: math.log((len(held) + 1) / (sum(t in h for h in held) + 0.5)) for t in asked}
+    total = sum(rarity.values())
+    return [sum(rarity[t] for t in asked & h) / total for h in held]
