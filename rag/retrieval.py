@@ -10,11 +10,12 @@ the signals measured to help (README, "Retrieval"):
   treaty": an article whose title holds the year is about it);
 - whether the chunk is in the question's language: the encoder gives those higher cosines, so
   without this a Dutch question prefers a Dutch passage that only shares its topic;
-- for a chunk in the question's language, the share of the question's Snowball-stemmed words in
-  it or its title ("Sinds wanneer is het verdrag tegen clustermunitie van kracht?" finds the
-  Dutch article on that treaty, not an English one on another); across languages only names and
-  numbers match words.
-The weights are fitted on the dev half of index/answers.jsonl (benchmarks/tune_ranking.py).
+- for a chunk in the question's language, the share of the question's Snowball-stemmed words
+  (beside its names) in it or its title, each weighed by how rare it is among the candidates
+  ("Sinds wanneer is het verdrag tegen clustermunitie van kracht?" finds the Dutch article on
+  that treaty, not an English one on another); across languages only names and numbers match.
+The weights are fitted on the dev half of index/answers.jsonl (benchmarks/tune_ranking.py), but
+for the language's and the words', which are held (README, "Retrieval").
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ class Candidate:
     names: float = 1.0  # share of the question's names it mentions (1.0 when the question has none)
     numbers: float = 1.0  # share of the question's numbers in it, its title or its date (1.0 when none)
     same_language: bool = False  # in the question's language
-    overlap: float = 0.0  # share of the question's stemmed words in it or its title (0.0 in another language)
+    overlap: float = 0.0  # rarity-weighted share of the question's stemmed words in it or its title (0: other language)
     score: float = 0.0
     sentence_vectors: np.ndarray | None = None
 

@@ -4,7 +4,8 @@
   and so are "2,35" and "2.35" (the encoder hardly tells numbers apart; they read the same in
   every language);
 - `terms`: a text's content words folded (lowercase, no accents), stopwords dropped,
-  Snowball-stemmed in the text's language, and its numbers.
+  Snowball-stemmed in the text's language, and its numbers; `shared_rare` weighs the terms a
+  question shares with each of several texts by how rare they are among them.
 """
 from __future__ import annotations
 
