@@ -4,10 +4,11 @@
 
 Every answerable question's candidates (rag.retrieval.Retriever.candidates: chunk cosine, best
 sentence cosine, names, numbers, same language, stemmed-word overlap) are labelled by whether they
-hold the answer. A logistic regression on the differences of right and wrong candidates of a question learns the
-weights; they are printed scaled so that the chunk cosine's is 0.5 (rag.retrieval.Weights), with
-recall@1 and MRR per split and language, for the current weights and the fitted ones. Only the
-dev split is fitted on; the test split shows whether it carries over.
+hold the answer. A logistic regression on the differences of right and wrong candidates of a
+question learns the weights; they are printed scaled so that the chunk cosine's is 0.5
+(rag.retrieval.Weights), with recall@1 and MRR per split and language, for the current weights
+and the fitted ones. Only the dev split is fitted on; the test split shows whether it carries
+over. The language's and the words' weights are held in rag.retrieval, not taken from the fit.
 """
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ def terms(text: str, lang: str) -> frozenset[str]:
     """The text's content terms: its words folded, stopwords dropped, Snowball-stemmed in `lang`; and its
     numbers. Cached: search and the reader meet the same passages again and again."""
     unique = {w for w in words(fold(text)) if w not in STOPWORDS and len(w) > 1}
-    return frozenset(stem(sorted(unique), lang)) | numbers_in(text)
+    return frozenset(stem(list(unique), lang)) | numbers_in(text)
 
 
 def shared_rare(asked: frozenset[str], held: list[frozenset[str]]) -> list[float]:
