@@ -73,7 +73,10 @@ _SPEAKER = re.compile(r"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waars
 _HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
 _TOKEN = re.compile(r"[\w’'-]+")
 _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
+_OF_THEM = re.compile(rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}))\s+"
+                      rf"(?:of (?:them|those|these|whom)|daarvan|van hen|van wie)\b", re.I)
 COUNTED_WORDS = 3  # a number counts what the next few words name ("30 Leopard 1A5 tanks")
+_SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
 # "Who" asks for a person ("Which country..." asks for a name of any kind).
 _WHO = re.compile(r"\s*(?:who|whom|wie)\b", re.I)
 _PERSON = re.compile(r"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|minister|president|premier|"
@@ -97,13 +100,18 @@ def _describes(token: str, following: str) -> bool:
     return bool(_DESCRIBES.match(token))
 
 
+def asks_yes_or_no(question: str) -> bool:
+    """The question opens with a verb ("Did...?", "Heeft...?"): its answer may say yes or no."""
+    return bool(_YES_NO.match(question))
+
+
 def intent(question: str) -> str:
     """What the question asks for: amount, number, date, reason, place, name, or "" (anything).
 
     The earliest question word decides; at one place, the most specific kind (INTENTS' order).
     A question that opens with a verb asks yes or no, whatever it asks about ("Did the Pentagon
     say how many missiles...?": a sentence saying it did not answers it)."""
-    if _YES_NO.match(question):
+    if asks_yes_or_no(question):
         return ""
     found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
@@ -157,6 +165,16 @@ def counted_in(sentence: str) -> list[str]:
                                   for w in tokens[i + 1:i + 1 + COUNTED_WORDS]))
 
 
+def counts_back(sentence: str) -> bool:
+    """The sentence counts what the sentence before it named: "120 of them", "twaalf daarvan"."""
+    return bool(_OF_THEM.search(sentence))
+
+
+def counted_in_context(sentence: str, before: str) -> list[str]:
+    """What the sentence's numbers count, reading "120 of them" as counting what `before` counted."""
+    return counted_in(before) if counts_back(sentence) else counted_in(sentence)
+
+
 def years_in(text: str) -> set[str]:
     """The years (1800-2099) written in `text`."""
     return set(_YEAR.findall(text))
@@ -191,12 +209,17 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         return True
     if kind in ("name", "place"):
         asked = {spelling(w) for n in names_in(question) for w in re.split(r"[\s-]+", n)}
-        if kind == "place":
-            found = [m.group(1) for m in _AT_PLACE.finditer(sentence)]
+        if _WHO.match(question):
+            names = _people(sentence, is_country)
+        elif kind == "place":
+            at_place = {m.group(1) for m in _AT_PLACE.finditer(sentence)}
+            names = [n for n in names_in(sentence) if at_place & set(n.split())]  # whole: "uit de Verenigde Staten"
+            names += sorted(at_place - {w for n in names for w in n.split()})
         else:
-            names = _people(sentence, is_country) if _WHO.match(question) else names_in(sentence)
-            found = [w for n in names for w in n.split()]
-        return any(spelling(w) not in asked and not _ADJECTIVE.search(w) for w in found)
+            names = names_in(sentence)
+        if is_country and _SETTLEMENT.search(question):  # "Near which cities...?" is not answered by a country
+            names = [n for n in names if not is_country(n)]
+        return any(spelling(w) not in asked and not _ADJECTIVE.search(w) for n in names for w in n.split())
     if kind == "reason":
         return bool(ANSWER_SHAPES["reason"].search(sentence))
     new_numbers = bool(numbers_in(sentence) - numbers_in(question))

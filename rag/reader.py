@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, measured, years_in
+from rag.answer_kinds import (about_other_years, asks_yes_or_no, counted, counted_in_context, counts_back,
+                              holds_answer, intent, measured, years_in)
 from rag.names import NameMatcher, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -163,6 +164,7 @@ class Reader:
         asked_years = years_in(about)
         asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
+        yes_or_no = asks_yes_or_no(question)  # "Had Russia used them?" is answered by "it has not"
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
         reading.needs_kind = (bool(things) or (reading.intent == "number" and measured(question))
                               or reading.intent == "amount")
@@ -183,8 +185,9 @@ class Reader:
                 "overlap": (len(asked_terms & terms(contexts[i], lang)) / len(asked_terms)
                             if asked_terms and same else 0.0),
                 "intent": float(holds_answer(reading.intent, s.text, about, self.is_country)
-                                and (not things or alike(things, counted_in(s.text), by_meaning, COUNTED_ALIKE).any())),
-                "negation": float(bool(NEGATION.search(s.text)) == negated),
+                                and (not things or alike(things, counted_in_context(s.text, contexts[i]),
+                                                         by_meaning, COUNTED_ALIKE).any())),
+                "negation": float(yes_or_no or bool(NEGATION.search(s.text)) == negated),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
             s.other_year = about_other_years(asked_years, contexts[i])
@@ -230,8 +233,10 @@ class Reader:
 
     @staticmethod
     def refers_back(sentences: list[Sentence], i: int) -> bool:
-        """Sentence i starts by referring back ("Daartoe behoren ...") to the candidate just before it."""
-        return Reader._with_previous(sentences, i) != sentences[i].text and bool(_ANAPHOR.match(sentences[i].text))
+        """Sentence i refers back to the candidate just before it: it starts so ("Daartoe behoren ...")
+        or counts what that one named ("120 of them")."""
+        text = sentences[i].text
+        return Reader._with_previous(sentences, i) != text and bool(_ANAPHOR.match(text) or counts_back(text))
 
     @staticmethod
     def shown(sentences: list[Sentence], i: int) -> str:

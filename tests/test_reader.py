@@ -95,6 +95,39 @@ def test_who_is_answered_by_a_person_not_a_country(use_embedder):
     assert holds_answer("name", "Canada and New Zealand also said they objected.", question)  # by its shape alone
 
 
+def test_which_city_is_answered_by_a_city_not_a_country(use_embedder):
+    is_country = Reader(use_embedder).is_country
+    question = "Near which cities were the airfields hit?"
+    assert not holds_answer("place", "Raketten uit de Verenigde Staten troffen twee vliegvelden.", question, is_country)
+    assert holds_answer("place", "Vliegvelden bij Melitopol en Tokmak werden getroffen.", question, is_country)
+    # where a country is an answer, it still is one
+    assert holds_answer("place", "De tanks komen uit Duitsland.", "Where do the tanks come from?", is_country)
+
+
+def test_a_count_of_them_counts_what_the_sentence_before_counted(use_embedder):
+    question = "How many civilians did mines kill in the Kharkiv region last year?"
+    passage = Passage(1, 0.6, "Mines killed 300 civilians across the country last year, a record. "
+                              "The Kharkiv region accounted for 120 of them. In the Kharkiv region, teams "
+                              "cleared mines from 2,000 hectares of farmland last year.",
+                      ArticleMeta("a", "Mines", "2024-03", "en", "a.txt"))
+    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    assert reading.best.text == "The Kharkiv region accounted for 120 of them."
+    # quoted with the sentence that says what "them" are
+    assert [s.text for s in reading.quoted][:2] == [
+        "Mines killed 300 civilians across the country last year, a record.",
+        "The Kharkiv region accounted for 120 of them."]
+
+
+def test_yes_or_no_is_answered_by_either(use_embedder):
+    question = "Had the army used the new mines by July?"
+    passage = Passage(1, 0.6, "The army received the new mines in June and stored them near the border. "
+                              "The army used the new mines for the first time in an exercise. "
+                              "By July the army had not used the new mines in battle, a spokesman said.",
+                      ArticleMeta("a", "Mines", "2024-08", "en", "a.txt"))
+    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    assert reading.best.text.startswith("By July the army had not used")
+
+
 def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
     def passage(text: str) -> Passage:
         return Passage(1, 0.6, text, ArticleMeta("a", "Steun voor Oekraïne", "2023-07", "nl", "a.txt"))
