@@ -74,6 +74,13 @@ _ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|h
                       r"|(?:that|this) (?:is|was) what)\b", re.I)
 
 
+# A pronoun that says something, after a few opening words, refers back as well: "Op 12 juli zei hij ...",
+# "On 12 July she said ..." (Dutch puts the subject after the verb when something else opens the sentence)
+_SAYS = r"(?:zei|zegt|zeiden|verklaarde|schreef|noemde|waarschuwde|benadrukte|said|told|wrote|warned|called)"
+_SAID_BY_PRONOUN = re.compile(rf"^(?:\S+\s+){{1,4}}?(?:{_SAYS}\s+(?:hij|zij|ze)|(?:he|she|they)\s+{_SAYS})\b",
+                              re.I)
+
+
 def numbers_held(passage: Passage) -> set[str]:
     """The numbers of a passage's text and of its article's date."""
     return numbers_in(f"{passage.text} {passage.article.date}")
@@ -184,7 +191,9 @@ class Reader:
                 "numbers": len(asked_numbers & held) / len(asked_numbers) if asked_numbers else 1.0,
                 "overlap": (len(asked_terms & terms(contexts[i], lang)) / len(asked_terms)
                             if asked_terms and same else 0.0),
-                "intent": float(holds_answer(reading.intent, s.text, about, self.is_country)
+                # a name may be in the sentence a pronoun refers back to ("... van Wallace. Op 12 juli zei hij ...")
+                "intent": float(holds_answer(reading.intent, self.shown(found, i) if reading.intent == "name"
+                                             else s.text, about, self.is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
                 "negation": float(yes_or_no or bool(NEGATION.search(s.text)) == negated),
@@ -233,10 +242,11 @@ class Reader:
 
     @staticmethod
     def refers_back(sentences: list[Sentence], i: int) -> bool:
-        """Sentence i refers back to the candidate just before it: it starts so ("Daartoe behoren ...")
-        or counts what that one named ("120 of them")."""
+        """Sentence i refers back to the candidate just before it: it starts so ("Daartoe behoren ..."), a
+        pronoun says something in it ("Op 12 juli zei hij ...") or it counts what that one named ("120 of them")."""
         text = sentences[i].text
-        return Reader._with_previous(sentences, i) != text and bool(_ANAPHOR.match(text) or counts_back(text))
+        return Reader._with_previous(sentences, i) != text and bool(
+            _ANAPHOR.match(text) or _SAID_BY_PRONOUN.match(text) or counts_back(text))
 
     @staticmethod
     def shown(sentences: list[Sentence], i: int) -> str:

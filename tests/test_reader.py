@@ -118,6 +118,17 @@ def test_a_count_of_them_counts_what_the_sentence_before_counted(use_embedder):
         "The Kharkiv region accounted for 120 of them."]
 
 
+def test_who_said_it_is_read_from_the_sentence_a_pronoun_refers_to(use_embedder):
+    question = "Who said at the summit that the allies are not a web shop?"
+    passage = Passage(1, 0.6, "Op de top in Riga ontstond ophef over een uitspraak van minister Anna Jansen. "
+                              "Op 3 mei zei ze dat de bondgenoten geen webwinkel zijn die op bestelling levert. "
+                              "Ze wilde het besluit van president Maria Lopez niet veroordelen.",
+                      ArticleMeta("a", "Ophef op de top", "2024-05", "nl", "a.txt"))
+    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    assert reading.best.text.startswith("Op 3 mei zei ze")
+    assert "Anna Jansen" in reading.answer()[0]
+
+
 def test_yes_or_no_is_answered_by_either(use_embedder):
     question = "Had the army used the new mines by July?"
     passage = Passage(1, 0.6, "The army received the new mines in June and stored them near the border. "
