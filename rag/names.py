@@ -64,6 +64,9 @@ def names_in(text: str) -> list[str]:
             first_ok = i > 0 or (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][:1].isupper())
             if capital and first_ok:
                 run.append(_POSSESSIVE.sub("", token).strip("’'-"))
+                if _POSSESSIVE.search(token):  # "Sweden's NATO membership": two names
+                    found.append(" ".join(run))
+                    run = []
             elif run:
                 found.append(" ".join(run))
                 run = []
