@@ -76,6 +76,11 @@ _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
 _OF_THEM = re.compile(rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}))\s+"
                       rf"(?:of (?:them|those|these|whom)|daarvan|van hen|van wie)\b", re.I)
 COUNTED_WORDS = 3  # a number counts what the next few words name ("30 Leopard 1A5 tanks")
+# "Which bridge", "welk dorp": the kind of thing asked for, in the next few lowercase words
+_WHICH_THING = re.compile(r"\b(?:which|welke|welk)\s+(.*)", re.I)
+TYPE_WORDS = 2
+_COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|staat|staten|lidstaten|nations?)$",
+                        re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
 # "Who" asks for a person ("Which country..." asks for a name of any kind).
 _WHO = re.compile(r"\s*(?:who|whom|wie)\b", re.I)
@@ -98,6 +103,23 @@ def _describes(token: str, following: str) -> bool:
     if token[:1].isupper() or token[:1].isdigit():
         return bool(_NATIONAL.search(token)) or following[:1].isupper() or following[:1].isdigit()
     return bool(_DESCRIBES.match(token))
+
+
+def asked_type(question: str) -> tuple[list[str], bool]:
+    """What kind of thing a "which X" question asks for: the words of X ("Which bridge...": bridge;
+    "Welk dorp...": dorp), and whether X is a country ("Welke Europese NAVO-landen...")."""
+    found = _WHICH_THING.search(question)
+    if not found:
+        return [], False
+    run = []
+    for token in _TOKEN.findall(found.group(1)):
+        if fold(token) in STOPWORDS or len(run) == TYPE_WORDS:
+            break
+        if _COUNTRIES.search(token):
+            return [], True
+        if not token[:1].isupper():
+            run.append(token)
+    return content_words(" ".join(run)), False
 
 
 def asks_yes_or_no(question: str) -> bool:

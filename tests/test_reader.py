@@ -13,7 +13,7 @@ from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import about_other_years, counted, counted_in, holds_answer, intent, speaker, years_in
+from rag.answer_kinds import about_other_years, asked_type, counted, counted_in, holds_answer, intent, speaker, years_in
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -102,6 +102,18 @@ def test_which_city_is_answered_by_a_city_not_a_country(use_embedder):
     assert holds_answer("place", "Vliegvelden bij Melitopol en Tokmak werden getroffen.", question, is_country)
     # where a country is an answer, it still is one
     assert holds_answer("place", "De tanks komen uit Duitsland.", "Where do the tanks come from?", is_country)
+
+
+def test_which_bridge_is_answered_by_the_sentence_that_names_a_bridge(use_embedder):
+    assert asked_type("Welk dorp heroverde Oekraïne?") == (["dorp", "heroverde"], False)
+    assert asked_type("Welke Europese NAVO-landen tekenden niet?") == ([], True)
+    question = "Which bridge was hit on the day the Danube ceasefire ended?"
+    passage = Passage(1, 0.6, "The Danube ceasefire between the two armies ended on 4 May, the Romanian "
+                              "government said. That morning a drone strike damaged the Isaccea bridge, though "
+                              "neither army would say who had launched it.",
+                      ArticleMeta("a", "Ceasefire ends", "2024-05", "en", "a.txt"))
+    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    assert reading.best.text.startswith("That morning a drone strike damaged the Isaccea bridge")
 
 
 def test_a_count_of_them_counts_what_the_sentence_before_counted(use_embedder):
