@@ -104,25 +104,27 @@ def test_which_city_is_answered_by_a_city_not_a_country(use_embedder):
     assert holds_answer("place", "De tanks komen uit Duitsland.", "Where do the tanks come from?", is_country)
 
 
+def read_text(embedder, question: str, text: str, *, lang: str = "en", asked_in: str = "en"):
+    """The reader's reading of one passage of `text` (an article in `lang`) for a question asked in `asked_in`."""
+    passage = Passage(1, 0.6, text, ArticleMeta("a", "Sample", "2024-05", lang, "a.txt"))
+    return Reader(embedder).read(question, [passage], lang=asked_in)
+
+
 def test_which_bridge_is_answered_by_the_sentence_that_names_a_bridge(use_embedder):
     assert asked_type("Welk dorp heroverde Oekraïne?") == (["dorp", "heroverde"], False)
     assert asked_type("Welke Europese NAVO-landen tekenden niet?") == ([], True)
     question = "Which bridge was hit on the day the Danube ceasefire ended?"
-    passage = Passage(1, 0.6, "The Danube ceasefire between the two armies ended on 4 May, the Romanian "
-                              "government said. That morning a drone strike damaged the Isaccea bridge, though "
-                              "neither army would say who had launched it.",
-                      ArticleMeta("a", "Ceasefire ends", "2024-05", "en", "a.txt"))
-    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    reading = read_text(use_embedder, question, "The Danube ceasefire between the two armies ended on 4 May, the "
+                        "Romanian government said. That morning a drone strike damaged the Isaccea bridge, though "
+                        "neither army would say who had launched it.")
     assert reading.best.text.startswith("That morning a drone strike damaged the Isaccea bridge")
 
 
 def test_a_count_of_them_counts_what_the_sentence_before_counted(use_embedder):
     question = "How many civilians did mines kill in the Kharkiv region last year?"
-    passage = Passage(1, 0.6, "Mines killed 300 civilians across the country last year, a record. "
-                              "The Kharkiv region accounted for 120 of them. In the Kharkiv region, teams "
-                              "cleared mines from 2,000 hectares of farmland last year.",
-                      ArticleMeta("a", "Mines", "2024-03", "en", "a.txt"))
-    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    reading = read_text(use_embedder, question, "Mines killed 300 civilians across the country last year, a record. "
+                        "The Kharkiv region accounted for 120 of them. In the Kharkiv region, teams "
+                        "cleared mines from 2,000 hectares of farmland last year.")
     assert reading.best.text == "The Kharkiv region accounted for 120 of them."
     # quoted with the sentence that says what "them" are
     assert [s.text for s in reading.quoted][:2] == [
@@ -132,22 +134,18 @@ def test_a_count_of_them_counts_what_the_sentence_before_counted(use_embedder):
 
 def test_who_said_it_is_read_from_the_sentence_a_pronoun_refers_to(use_embedder):
     question = "Who said at the summit that the allies are not a web shop?"
-    passage = Passage(1, 0.6, "Op de top in Riga ontstond ophef over een uitspraak van minister Anna Jansen. "
-                              "Op 3 mei zei ze dat de bondgenoten geen webwinkel zijn die op bestelling levert. "
-                              "Ze wilde het besluit van president Maria Lopez niet veroordelen.",
-                      ArticleMeta("a", "Ophef op de top", "2024-05", "nl", "a.txt"))
-    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    reading = read_text(use_embedder, question, "Op de top in Riga ontstond ophef over een uitspraak van minister "
+                        "Anna Jansen. Op 3 mei zei ze dat de bondgenoten geen webwinkel zijn die op bestelling "
+                        "levert. Ze wilde het besluit van president Maria Lopez niet veroordelen.", lang="nl")
     assert reading.best.text.startswith("Op 3 mei zei ze")
     assert "Anna Jansen" in reading.answer()[0]
 
 
 def test_yes_or_no_is_answered_by_either(use_embedder):
     question = "Had the army used the new mines by July?"
-    passage = Passage(1, 0.6, "The army received the new mines in June and stored them near the border. "
-                              "The army used the new mines for the first time in an exercise. "
-                              "By July the army had not used the new mines in battle, a spokesman said.",
-                      ArticleMeta("a", "Mines", "2024-08", "en", "a.txt"))
-    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    reading = read_text(use_embedder, question, "The army received the new mines in June and stored them near the "
+                        "border. The army used the new mines for the first time in an exercise. "
+                        "By July the army had not used the new mines in battle, a spokesman said.")
     assert reading.best.text.startswith("By July the army had not used")
 
 
@@ -185,20 +183,19 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
 
 def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
     question = "Why were the reports from the front hard to confirm?"
-    passage = Passage(1, 0.6, "Beide legers meldden successen aan het front. Die berichten waren moeilijk te "
-                              "bevestigen. Journalisten mogen de frontlinie niet bezoeken. Het weer was slecht.",
-                      ArticleMeta("a", "Strijd aan het front", "2023-07", "nl", "a.txt"))
-    quoted = {s.text for s in Reader(use_embedder).read(question, [passage], lang="en").quoted}
+    reading = read_text(use_embedder, question, "Beide legers meldden successen aan het front. Die berichten waren "
+                        "moeilijk te bevestigen. Journalisten mogen de frontlinie niet bezoeken. Het weer was slecht.",
+                        lang="nl")
+    quoted = {s.text for s in reading.quoted}
     assert {"Die berichten waren moeilijk te bevestigen.", "Journalisten mogen de frontlinie niet bezoeken."} <= quoted
     assert "Het weer was slecht." not in quoted
 
 
 def test_a_sentence_that_only_says_who_said_it_is_quoted_with_what_was_said(use_embedder):
     question = "Who reported heavy fighting near Kupiansk?"
-    passage = Passage(1, 0.6, "Het weer aan het front was slecht. Rond Koepjansk wordt hevig gevochten. "
-                              "Dat meldt onderminister Hanna Maljar. Zij gaf geen cijfers.",
-                      ArticleMeta("a", "Strijd aan het front", "2023-07", "nl", "a.txt"))
-    quoted = [s.text for s in Reader(use_embedder).read(question, [passage], lang="en").quoted]
+    reading = read_text(use_embedder, question, "Het weer aan het front was slecht. Rond Koepjansk wordt hevig "
+                        "gevochten. Dat meldt onderminister Hanna Maljar. Zij gaf geen cijfers.", lang="nl")
+    quoted = [s.text for s in reading.quoted]
     assert quoted[:2] == ["Rond Koepjansk wordt hevig gevochten.", "Dat meldt onderminister Hanna Maljar."]
 
 
