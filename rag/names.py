@@ -46,10 +46,14 @@ def spelling(name: str) -> str:
     return key
 
 
+# compared as spelled: "hrw" is "hrv" once transliterated
+_ALIAS_SPELLINGS = [frozenset(spelling(a) for a in alias) for alias in ALIASES]
+
+
 def same_name(word: str) -> str:
     """One key for the spellings and aliases of a name: "Koepjansk" and "Kupiansk", "NAVO" and "NATO"."""
     key = spelling(word)
-    return next((min(alias) for alias in ALIASES if key in alias), key)
+    return next((min(alias) for alias in _ALIAS_SPELLINGS if key in alias), key)
 
 
 def names_in(text: str) -> list[str]:
@@ -122,7 +126,7 @@ def _by_spelling(name: str, text: str) -> bool:
     tail = r"(?!\w)" if len(key) <= SHORT else ""
     if len(key) > 1 and re.search(rf"(?<!\w){re.escape(key)}{tail}", folded):
         return True
-    if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded) for alias in ALIASES if key in alias
+    if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded) for alias in _ALIAS_SPELLINGS if key in alias
            for o in alias - {key}):
         return True
     near = [other for other in spelled if abs(len(other) - len(key)) <= 3]

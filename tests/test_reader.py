@@ -235,6 +235,8 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     assert matcher.coverage(["Putin"], ["Poetin dreigt met eigen clustermunitie."]) == [1.0]
     assert matcher.coverage(["ATACMS"], ["Oekraïne zet ATACMS-raketten in."]) == [1.0]
     assert matcher.coverage(["NATO"], ["De NAVO-top in Vilnius."]) == [1.0]
+    assert matcher.coverage(["HRW", "Human Rights Watch"], ["Volgens Human Rights Watch ...", "Volgens HRW ..."],
+                            translations=False) == [1.0, 1.0]  # an alias as it is spelled
     assert matcher.coverage(["Germany"], ["Duitsland stuurt tanks.", "Frankrijk stuurt tanks."]) == [1.0, 0.0]
     assert matcher.coverage(["Germany"], ["Frankrijk stuurt tanks."], translations=False) == [0.0]
     # a name of several words may be plain words in the other language; a one-word name may not
