@@ -218,7 +218,7 @@ class Reader:
         """Whether the text names a country (`countries`), or a word meaning one of `kind_words`."""
         if countries:
             return float(any(self.is_country(n) for n in names_in(text)))
-        return float(alike(kind_words, content_words(text), self.embedder).any())
+        return float(bool(kind_words) and alike(kind_words, content_words(text), self.embedder).any())
 
     def is_country(self, name: str) -> bool:
         """Whether the name is a country's, by its vector's cosine to "a country" (cached, as names are)."""
