@@ -189,7 +189,8 @@ class Reader:
                 s.cosine = max(s.cosine, (s.cosine + float(cosines[i - 1])) / 2)
             # a number in the title says what the whole article is about ("the 2008 treaty"); one in the
             # sentence before is this one's only when it refers back ("China joined in 2020. Russia has not.")
-            held = numbers_in(f"{self.shown(found, i)} {p.article.title} {p.article.date}")
+            shown = self.shown(found, i)
+            held = numbers_in(f"{shown} {p.article.title} {p.article.date}")
             same = p.article.lang == lang
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
@@ -197,12 +198,12 @@ class Reader:
                 "overlap": (len(asked_terms & terms(contexts[i], lang)) / len(asked_terms)
                             if asked_terms and same else 0.0),
                 # a name may be in the sentence a pronoun refers back to ("... van Wallace. Op 12 juli zei hij ...")
-                "intent": float(holds_answer(reading.intent, self.shown(found, i) if reading.intent == "name"
-                                             else s.text, about, self.is_country)
+                "intent": float(holds_answer(reading.intent, shown if reading.intent == "name" else s.text, about,
+                                             self.is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
                 "negation": float(yes_or_no or bool(NEGATION.search(s.text)) == negated),
-                "typed": self._typed(self.shown(found, i), kind_words, countries),
+                "typed": self._typed(shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
             s.other_year = about_other_years(asked_years, contexts[i])
