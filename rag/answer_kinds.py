@@ -192,9 +192,10 @@ def counts_back(sentence: str) -> bool:
     return bool(_OF_THEM.search(sentence))
 
 
-def counted_in_context(sentence: str, before: str) -> list[str]:
-    """What the sentence's numbers count, reading "120 of them" as counting what `before` counted."""
-    return counted_in(before) if counts_back(sentence) else counted_in(sentence)
+def counted_in_context(sentence: str, context: str) -> list[str]:
+    """What the sentence's numbers count, reading "120 of them" as counting what its `context` (the
+    sentence with the one before it) counts."""
+    return counted_in(context) if counts_back(sentence) else counted_in(sentence)
 
 
 def years_in(text: str) -> set[str]:
