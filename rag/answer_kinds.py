@@ -70,6 +70,12 @@ _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
 _SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zegt|zeggen|noemde|noemt|voorspelde|"
                      r"waarschuwde)\b", re.I)
 _SPEAKER = re.compile(r"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+((?:[A-Z][\w’'-]*\s*)+)")
+_NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+_SUBJECT = re.compile(rf"\b(?i:{_AUXILIARY})\s+(?:the\s+)?{_NAME_RUN}")
+_AFTER_VERB = re.compile(rf"\b([a-zà-ÿ]+)\s+{_NAME_RUN}")
+# the words before a Dutch name that are no verb: articles, prepositions, conjunctions ("volgens het Pentagon")
+_NOT_VERBS = frozenset("de het een van voor volgens bij in op aan met naar uit over tegen door om te tot na sinds "
+                       "zonder tijdens onder en of dat die als".split())
 _HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
 _TOKEN = re.compile(r"[\w’'-]+")
 _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
@@ -138,6 +144,16 @@ def intent(question: str) -> str:
     found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
     return min(found)[2] if found else ""
+
+
+def subject(question: str, lang: str) -> str:
+    """The name that does what the question asks about: "How many tanks did Poland send?" (English puts
+    it after the auxiliary), "Hoeveel tanks leverde Nederland?" (Dutch after the verb), or ""."""
+    found = _SUBJECT.search(question)
+    if not found and lang == "nl":
+        found = next((m for m in _AFTER_VERB.finditer(question) if fold(m.group(1)) not in _NOT_VERBS), None)
+    run = found.group(found.lastindex) if found else ""
+    return next((name for name in names_in(question) if run.startswith(name)), "") if run else ""
 
 
 def speaker(question: str) -> str:

@@ -26,6 +26,9 @@ SAME_MEANING = 0.7  # cosine above which two names are translations of each othe
 SAME_SPELLING = 0.8  # similarity of transliterated spellings ("medvedjev" ~ "medvedev")
 COMPOUND = 12  # lowercase words this long may be names in Dutch ("wapenhandelsverdrag")
 SHORT = 3  # a name this short is an abbreviation, found only as a word of its own
+# A name this close to "a country" is one, not a person: "New Zealand" 0.43, "Verenigd Koninkrijk" 0.35,
+# "Kim Jong Un" 0.26, "Margarita Robles" 0.04.
+COUNTRY = 0.3
 PLAIN_SPAN = 2  # a name written plainly: its words among this many more neighbouring words ("verdrag inzake ...")
 ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "eu"}, {"vk", "uk"},
            {"hrw", "human rights watch"}]
@@ -78,7 +81,7 @@ def names_in(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def _candidates(text: str) -> tuple[str, ...]:
+def candidate_names(text: str) -> tuple[str, ...]:
     """What a name in the question may match in a passage: its names, every capitalised word (a
     sentence may start with one: "Duitsland stuurt..."), long compounds."""
     runs = names_in(text)
@@ -104,7 +107,7 @@ def _plain_words(text: str) -> tuple[list[str], np.ndarray]:
 @lru_cache(maxsize=8192)
 def _profile(text: str) -> tuple[str, tuple[str, ...]]:
     """A passage's spelling, and its candidate names' spellings (passages recur from search to search)."""
-    return spelling(text), tuple(dict.fromkeys(spelling(c) for c in _candidates(text)))
+    return spelling(text), tuple(dict.fromkeys(spelling(c) for c in candidate_names(text)))
 
 
 def _mentioned(name: str, text: str, translated: frozenset[str]) -> bool:
@@ -144,6 +147,10 @@ class NameMatcher:
         self.vectors = cache_for(embedder)
         self.spec = getattr(embedder, "spec", None) or id(embedder)
 
+    def is_country(self, name: str) -> bool:
+        """Whether the name is a country's, by its vector's cosine to "a country" (cached, as names are)."""
+        return float(self.vectors.cosines([name], ["a country"])[0, 0]) >= COUNTRY
+
     def coverage(self, asked: list[str], texts: list[str], *, translations: bool = True) -> list[float]:
         """For each text, the share of the asked names it mentions (1.0 when none are asked).
 
@@ -166,7 +173,7 @@ class NameMatcher:
         """The asked names (and their words) whose meaning a name in `text` shares, and the words of
         names of several words that `text` writes plainly ("Chemical Weapons Convention")."""
         names = list(dict.fromkeys(w for a in asked for w in [a, *re.split(r"[\s-]+", a)] if w))
-        found = self._similar(names, list(_candidates(text)))
+        found = self._similar(names, list(candidate_names(text)))
         return found | {w for a in asked if " " in a and self._written_plainly(a, text) for w in a.split()}
 
     def _written_plainly(self, name: str, text: str) -> bool:

@@ -39,9 +39,6 @@ MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
 # What a number counts is told from what was asked by a looser cosine than translations: it only has to
 # tell "civilians" ~ "burgers" (0.46) from "burgers" ~ "tonnes" (0.2) or "systems" ~ "miljard" (0.27).
 COUNTED_ALIKE = 0.4
-# A name this close to "a country" is one, not a person: "New Zealand" 0.43, "Verenigd Koninkrijk" 0.35,
-# "Kim Jong Un" 0.26, "Margarita Robles" 0.04.
-COUNTRY = 0.3
 SECOND_MARGIN = 0.3  # a second sentence of the answering passage is quoted when it scores this close (dev set)
 
 
@@ -117,12 +114,17 @@ class Reading:
 
     intent: str
     passages: list[Passage]
+    lang: str = "en"  # the question's
     # the question asks for a count of a thing, a measure in its unit or a sum of money: a sentence without
     # one is no answer
     needs_kind: bool = False
     quoted: list[Sentence] = field(default_factory=list)
     best: Sentence | None = None
     sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
+
+    def context(self, sentence: Sentence) -> str:
+        """The sentence, after the one before it in its passage."""
+        return Reader._with_previous(self.sentences, self.sentences.index(sentence))
 
     def answer(self) -> tuple[str, list[Citation]]:
         """Lines `- "sentence" [n]` and their citations, numbered in order of first use.
@@ -163,7 +165,7 @@ class Reader:
         ("And who did sign it?" after a question about the 2008 treaty): its names and numbers
         count as the question's, while the intent and the negation are the question's own.
         `lang` is the question's language, for comparing words with passages in the same one."""
-        reading = Reading(intent(question), passages)
+        reading = Reading(intent(question), passages, lang)
         about = f"{topic} {question}" if topic else question
         found = self._sentences(passages, numbers_in(about))
         if not found:
@@ -222,8 +224,8 @@ class Reader:
         return float(bool(kind_words) and alike(kind_words, content_words(text), self.embedder).any())
 
     def is_country(self, name: str) -> bool:
-        """Whether the name is a country's, by its vector's cosine to "a country" (cached, as names are)."""
-        return float(cache_for(self.embedder).cosines([name], ["a country"])[0, 0]) >= COUNTRY
+        """Whether the name is a country's (rag.names.NameMatcher.is_country)."""
+        return NameMatcher(self.embedder).is_country(name)
 
     @staticmethod
     def _sentences(passages: list[Passage], numbers: set[str]) -> list[Sentence]:

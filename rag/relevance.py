@@ -24,7 +24,10 @@ Then, once the reader has found the passage it would quote (`covered`):
   one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage); for
   "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date);
 - for a question about what someone said, does that passage name that person? ("What did
-  Stoltenberg say about the ATACMS?" is not answered by someone else's words).
+  Stoltenberg say about the ATACMS?" is not answered by someone else's words);
+- for a question about what a country did, does the sentence it would quote name that country,
+  rather than another? ("How many Leopard tanks did Poland send?" is not answered by "Duitsland
+  levert veertien Leopard 2A6-tanks").
 """
 from __future__ import annotations
 
@@ -32,8 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer_kinds import speaker
-from rag.names import NameMatcher, names_in
+from rag.answer_kinds import speaker, subject
+from rag.names import NameMatcher, candidate_names, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
@@ -47,7 +50,7 @@ MIN_COVERAGE = 0.5  # share of the question's content words in the passage the r
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker"
+    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "country"
 
 
 def decide(question: str, passages: list[Passage], embedder) -> Decision:
@@ -89,4 +92,20 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     said_by = speaker(question)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker")
+    if _other_country(question, reading, matcher):
+        return Decision(False, "country")
     return Decision(True)
+
+
+def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> bool:
+    """The question asks what a country did ("How many Leopard tanks did Poland send?"), and the sentence the
+    reader would quote (with the one before it) leaves it out for another ("Duitsland levert veertien ...")."""
+    doer = subject(question, reading.lang)
+    if not doer or not matcher.is_country(doer):
+        return False
+    context = reading.context(reading.best)
+    if matcher.coverage([doer], [context])[0] >= 1.0:
+        return False
+    # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
+    return any(name[:1].isupper() and matcher.is_country(name) and matcher.coverage([name], [question])[0] < 1.0
+               for name in candidate_names(context))

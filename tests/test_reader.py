@@ -13,7 +13,8 @@ from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import about_other_years, asked_type, counted, counted_in, holds_answer, intent, speaker, years_in
+from rag.answer_kinds import (about_other_years, asked_type, counted, counted_in, holds_answer, intent, speaker,
+                              subject, years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -221,6 +222,27 @@ def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedde
     assert decisions["De Vries"].reason == "speaker"
 
 
+def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
+    assert [subject(q, lang) for q, lang in (
+        ("How many tanks did Poland send?", "en"), ("When did Ukraine's offensive begin?", "en"),
+        ("Hoeveel tanks leverde Nederland?", "nl"), ("Op welke datum werd Zweden lid?", "nl"),
+        ("Hoe hoog is volgens het Pentagon het percentage?", "nl"), ("Who succeeded Ben Wallace?", "en"))] == \
+        ["Poland", "Ukraine", "Nederland", "Zweden", "", ""]
+    germany = ("Duitsland levert Oekraïne veertien Leopard 2-tanks uit de voorraad van het leger, zei de "
+               "bondskanselier woensdag. Polen drong al weken aan op de levering.")
+    poland = f"{germany} Polen stuurde in februari al tien Leopard 2-tanks."
+    for question, asked_in in (("How many Leopard tanks did Poland send to Ukraine?", "en"),
+                               ("Hoeveel Leopard-tanks leverde Polen aan Oekraïne?", "nl")):
+        reading = read_text(use_embedder, question, germany, lang="nl", asked_in=asked_in)
+        assert covered(question, reading, use_embedder).reason == "country", reading.best
+        reading = read_text(use_embedder, question, poland, lang="nl", asked_in=asked_in)
+        assert covered(question, reading, use_embedder).answerable
+        assert "Polen stuurde in februari al tien Leopard 2-tanks." in [s.text for s in reading.quoted]
+    question = "How many Leopard tanks did Germany send to Ukraine?"
+    reading = read_text(use_embedder, question, germany, lang="nl")
+    assert covered(question, reading, use_embedder).answerable and "veertien" in reading.best.text
+
+
 def test_numbers_are_one_number_in_every_notation():
     dutch, english = numbers_in("800.000 dollar, 2,35 procent"), numbers_in("800,000 dollars, 2.35 percent")
     assert dutch == english == {"800000", "2.35"}
@@ -352,15 +374,15 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
         assert s["answers_right"] >= 0.65, s
         # Dutch 0.07: "Hoeveel was het steunpakket waard?" is refused, answered wrong before
         assert s["answerable_refused"] <= 0.08, s
-        assert s["unanswerable_refused"] >= 0.55, s
+        assert s["unanswerable_refused"] >= 0.6, s
         assert s["recall@1"] >= 0.7 and s["recall@5"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
-    # refusals by kind of unanswerable question: every off-topic one is refused, 40 % of the near-topic ones
+    # refusals by kind of unanswerable question: every off-topic one is refused, half of the near-topic ones
     off, near = scores["all"]["off-topic_refused"], scores["all"]["near-topic_refused"]
     assert off["questions"] + near["questions"] == scores["all"]["unanswerable"]
     assert off["refused"] >= 0.9 * off["questions"], off
-    assert near["refused"] >= 0.4 * near["questions"], near
+    assert near["refused"] >= 0.5 * near["questions"], near
     assert (f"unanswerable refused by kind: near-topic {near['refused']}/{near['questions']}, "
             f"off-topic {off['refused']}/{off['questions']}") in format_scores(report)
