@@ -126,6 +126,10 @@ class Reading:
         """The sentence, after the one before it in its passage."""
         return Reader._with_previous(self.sentences, self.sentences.index(sentence))
 
+    def shown(self, sentence: Sentence) -> str:
+        """What quoting the sentence shows (Reader.shown)."""
+        return Reader.shown(self.sentences, self.sentences.index(sentence))
+
     def answer(self) -> tuple[str, list[Citation]]:
         """Lines `- "sentence" [n]` and their citations, numbered in order of first use.
 

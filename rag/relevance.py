@@ -24,7 +24,9 @@ Then, once the reader has found the passage it would quote (`covered`):
   one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage); for
   "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date);
 - for a question about what someone said, does that passage name that person? ("What did
-  Stoltenberg say about the ATACMS?" is not answered by someone else's words);
+  Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
+  does a sentence there name them and speak of it? ("Wat zei Mette Frederiksen over
+  clustermunitie?" is not answered by what she said about F-16s);
 - for a question about what a country did, does the sentence it would quote name that country,
   rather than another? ("How many Leopard tanks did Poland send?" is not answered by "Duitsland
   levert veertien Leopard 2A6-tanks").
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer_kinds import speaker, subject
+from rag.answer_kinds import said_about, speaker, subject
 from rag.names import NameMatcher, candidate_names, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
@@ -50,7 +52,7 @@ MIN_COVERAGE = 0.5  # share of the question's content words in the passage the r
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "country"
+    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country"
 
 
 def decide(question: str, passages: list[Passage], embedder) -> Decision:
@@ -92,9 +94,21 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     said_by = speaker(question)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker")
+    topic = said_about(question)
+    if topic and not _says_about(said_by, topic, reading, matcher, embedder):
+        return Decision(False, "topic")
     if _other_country(question, reading, matcher):
         return Decision(False, "country")
     return Decision(True)
+
+
+def _says_about(said_by: str, topic: list[str], reading: Reading, matcher: NameMatcher, embedder) -> bool:
+    """A sentence of the passage the reader quotes names `said_by` (or refers back to them: "Op 12 juli zei
+    hij") and, with the sentence before it, holds half the `topic`'s words."""
+    ours = [s for s in reading.sentences if s.passage == reading.best.passage]
+    naming = matcher.coverage([said_by], [reading.shown(s) for s in ours])
+    return any(share >= 1.0 and np.mean(alike(topic, content_words(reading.context(s)), embedder)) >= MIN_COVERAGE
+               for s, share in zip(ours, naming))
 
 
 def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> bool:

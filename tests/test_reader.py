@@ -13,8 +13,8 @@ from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import (about_other_years, asked_type, counted, counted_in, holds_answer, intent, speaker,
-                              subject, years_in)
+from rag.answer_kinds import (about_other_years, asked_type, counted, counted_in, holds_answer, intent, said_about,
+                              speaker, subject, years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -220,6 +220,24 @@ def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedde
                  for name, p in said.items()}
     assert decisions["Hansen"].answerable
     assert decisions["De Vries"].reason == "speaker"
+
+
+def test_what_someone_said_about_a_thing_is_answered_only_by_their_words_about_it(use_embedder):
+    assert said_about("What did Lena Vos say about the tanks for Ukraine?") == ["tanks", "ukraine"]
+    assert said_about("Wat zei Vos over de brug?") == ["brug"]
+    assert said_about("What did the report find about the bridge?") == []  # no one's words
+    text = {"en": "Prime Minister Lena Vos opened a new bridge in Arnhem on Monday. She said the bridge would shorten "
+                  "the commute for thousands of people. Her cabinet will decide on tanks for Ukraine next week.",
+            "nl": "Premier Lena Vos opende maandag een nieuwe brug in Arnhem. Volgens haar scheelt de brug duizenden "
+                  "forenzen een half uur per dag. Over tanks voor Oekraïne beslist het kabinet volgende week."}
+    for lang, article in text.items():
+        question = "What did Lena Vos say about the tanks for Ukraine?"
+        reading = read_text(use_embedder, question, article, lang=lang)
+        assert covered(question, reading, use_embedder).reason == "topic", reading.best
+        question = "What did Lena Vos say about the bridge?"
+        reading = read_text(use_embedder, question, article, lang=lang)
+        assert covered(question, reading, use_embedder).answerable
+        assert any("commute" in s.text or "forenzen" in s.text for s in reading.quoted)
 
 
 def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
