@@ -52,7 +52,8 @@ MIN_COVERAGE = 0.5  # share of the question's content words in the passage the r
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    reason: str = ""  # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country"
+    # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country"
+    reason: str = ""
 
 
 def decide(question: str, passages: list[Passage], embedder) -> Decision:
