@@ -55,7 +55,7 @@ class ReaderWeights:
     numbers: float = 0.42  # the share of the question's numbers in what quoting it shows, the title or the date
     overlap: float = 0.78  # the share of the question's stemmed words in it or the sentence before
     intent: float = 0.69  # it holds the kind of thing asked for (a date, an amount...)
-    negation: float = 0.32  # its negation agrees with the question's
+    negation: float = 0.32  # its negation agrees with the question's (any does for yes-or-no and "what did X say")
     lead: float = -0.38  # it opens its article and is its title: a headline, not an answer
     same_language: float = -0.45  # in the question's language: the cosine and the overlap favour those
     # it names the kind of thing a "which" question asks for ("the Kerch bridge"), or a country for "which
@@ -181,7 +181,8 @@ class Reader:
         asked_years = years_in(about)
         asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
-        yes_or_no = asks_yes_or_no(question)  # "Had Russia used them?" is answered by "it has not"
+        # "Had Russia used them?" is answered by "it has not", "What did Stoltenberg say?" by "no common position"
+        any_answer = asks_yes_or_no(question) or not reading.intent
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
         reading.needs_kind = (bool(things) or (reading.intent == "number" and measured(question))
                               or reading.intent == "amount")
@@ -208,7 +209,7 @@ class Reader:
                                              self.is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
-                "negation": float(yes_or_no or bool(NEGATION.search(s.text)) == negated),
+                "negation": float(any_answer or bool(NEGATION.search(s.text)) == negated),
                 "typed": self._typed(shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())

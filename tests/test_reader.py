@@ -240,6 +240,14 @@ def test_what_someone_said_about_a_thing_is_answered_only_by_their_words_about_i
         assert any("commute" in s.text or "forenzen" in s.text for s in reading.quoted)
 
 
+def test_what_someone_said_may_be_a_negation(use_embedder):
+    question = "What did Anna Kuiper say about the tanks for Ukraine?"
+    reading = read_text(use_embedder, question, "The tanks for Ukraine will arrive before winter, Tom Berg said on "
+                        "Monday. Defence minister Anna Kuiper said the government had no plans to send more of them.")
+    assert [s.text for s in reading.quoted] == [
+        "Defence minister Anna Kuiper said the government had no plans to send more of them."]
+
+
 def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
     assert [subject(q, lang) for q, lang in (
         ("How many tanks did Poland send?", "en"), ("When did Ukraine's offensive begin?", "en"),
