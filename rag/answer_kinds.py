@@ -235,6 +235,47 @@ def about_other_years(asked: set[str], text: str) -> bool:
     return not any(int(year) >= int(start) for year in asked for start in _SINCE.findall(text))
 
 
+_MONTH_NUMBERS = {name: (i % 12) + 1 for i, name in enumerate(
+    "januari februari maart april mei juni juli augustus september oktober november december "
+    "january february march april may june july august september october november december".split())}
+_MONTH = rf"({'|'.join(_MONTH_NUMBERS)})"
+# a part of a month: "eind augustus", "late August", "earlier in August", "mid-July", "begin juni"
+_PARTS = {"begin": r"begin|early|earlier in|eerder in|at the start of|start of|aan het begin van",
+          "mid": r"mid-?|midden|half|medio",
+          "end": r"eind|einde|late|later in|at the end of|end of|aan het eind van"}
+_TIMES = re.compile(rf"\b(?:(?P<day>\d{{1,2}})\s+{_MONTH}|{_MONTH}\s+(?P<day2>\d{{1,2}})\b|"
+                    rf"(?P<part>{'|'.join(_PARTS.values())})\s*{_MONTH}|{_MONTH})", re.I)
+
+
+def times_in(text: str) -> set[tuple[int, str]]:
+    """The months a text names, each with the part of it meant: ("begin", "mid", "end", from a day or words
+    such as "eind augustus", "earlier in August") or "" for the whole month."""
+    found = set()
+    for m in _TIMES.finditer(text):
+        month = next(g for g in m.groups()[1:] if g and g.lower() in _MONTH_NUMBERS)
+        if month in ("may", "march"):  # the verbs
+            continue
+        day = m.group("day") or m.group("day2")
+        if day:
+            part = "begin" if int(day) <= 10 else "mid" if int(day) <= 20 else "end"
+        elif m.group("part"):
+            part = next(p for p, words in _PARTS.items() if re.fullmatch(words, m.group("part").strip(), re.I))
+        else:
+            part = ""
+        found.add((_MONTH_NUMBERS[month.lower()], part))
+    return found
+
+
+def about_other_times(asked: set[tuple[int, str]], text: str) -> bool:
+    """The question names a part of a month ("eind augustus"), and the text names that month or others,
+    never that part of it (a day of it, or the whole month): "Earlier in August ..." is not about the end."""
+    asked = {(month, part) for month, part in asked if part}
+    held = times_in(text)
+    if not asked or not held:
+        return False
+    return not any(month == m and (part == p or not p) for month, part in asked for m, p in held)
+
+
 def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> list[str]:
     """The sentence's names that may be people: a first and last name ("Hanna Maliar"), or a name
     beside a title or a verb of saying ("volgens Maljar", "said Sullivan"); not a name after a

@@ -11,7 +11,8 @@ Without a language model this is the answer people see, so it reads the question
 - whether it asks about a negation ("did not sign") or not ("who did sign").
 
 A sentence that names only other years than the question's is never quoted while another is
-left: "who got the prize in 1997" is not answered by the 2013 laureate.
+left: "who got the prize in 1997" is not answered by the 2013 laureate; nor, for a question about a
+part of a month, one that names only other parts ("eind augustus" is not "Earlier in August").
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
@@ -26,8 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import (about_other_years, asked_type, asks_yes_or_no, counted, counted_in_context, counts_back,
-                              holds_answer, intent, measured, years_in)
+from rag.answer_kinds import (about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
+                              counted_in_context, counts_back, holds_answer, intent, measured, times_in, years_in)
 from rag.names import NameMatcher, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -97,7 +98,9 @@ class Sentence:
     cosine: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)  # by ReaderWeights field name
     score: float = 0.0
-    other_year: bool = False  # it (or the sentence before) names years, none of them the question's
+    # it (or the sentence before) names years, none of them the question's, or it names months, never the part
+    # of one the question asks about ("eind augustus")
+    other_time: bool = False
 
     @property
     def names(self) -> float:
@@ -178,7 +181,7 @@ class Reader:
         contexts = [self._with_previous(found, i) for i in range(len(found))]
         names = NameMatcher(self.embedder).coverage(names_in(about), contexts)
         asked_numbers = numbers_in(about)
-        asked_years = years_in(about)
+        asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
         # "Had Russia used them?" is answered by "it has not", "What did Stoltenberg say?" by "no common position"
@@ -213,10 +216,10 @@ class Reader:
                 "typed": self._typed(shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
-            s.other_year = about_other_years(asked_years, contexts[i])
+            s.other_time = about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.text)
         reading.sentences = found
         # never a sentence about another year than the one asked about, while one about it (or none) is left
-        allowed = [i for i, s in enumerate(found) if not s.other_year] or range(len(found))
+        allowed = [i for i, s in enumerate(found) if not s.other_time] or range(len(found))
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
         reading.quoted = self._quote(found, best, explain=reading.intent == "reason")
@@ -284,7 +287,7 @@ class Reader:
             chosen.append(sentences[best - 1])
         if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
-        others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_year]
+        others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_time]
         runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)

@@ -13,8 +13,8 @@ from rag.evaluation import format_scores
 from rag.names import NameMatcher, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import (about_other_years, asked_type, counted, counted_in, holds_answer, intent, said_about,
-                              speaker, subject, years_in)
+from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, holds_answer,
+                              intent, said_about, speaker, subject, times_in, years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -307,6 +307,19 @@ def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
         assert "de Verenigde Staten, Rusland en Oekraïne zelf" in answer["answer"]
         assert "Ottawa" not in answer["answer"] and answer["answer"].count('- "') <= 2
         assert all(c["supported"] for c in answer["citations"])
+
+
+def test_a_question_about_part_of_a_month_is_not_answered_by_another_part(use_embedder):
+    assert times_in("Welk dorp heroverde het leger eind augustus?") == {(8, "end")}
+    assert times_in("On 3 May, and in mid-July; they may come in March") == {(5, "begin"), (7, "mid"), (3, "")}
+    assert about_other_times({(8, "end")}, "Earlier in August, the army took it.")
+    assert not about_other_times({(8, "end")}, "The army took it on 27 August.")
+    assert not about_other_times({(8, "end")}, "In August the army took it.")  # the whole month holds its end
+    question = "Welk dorp heroverde het leger eind augustus?"
+    reading = read_text(use_embedder, question, "Het leger heroverde op 27 augustus het dorp Kamjanka, meldde het "
+                        "ministerie. Eerder in augustus was het dorp Sjevtsjenko al bevrijd.", lang="nl", asked_in="nl")
+    assert [s.text for s in reading.quoted] == [
+        "Het leger heroverde op 27 augustus het dorp Kamjanka, meldde het ministerie."]
 
 
 def test_a_sentence_about_other_years_is_told_apart():
