@@ -164,6 +164,7 @@ class Reader:
     def __init__(self, embedder, weights: ReaderWeights = ReaderWeights()):
         self.embedder = embedder
         self.weights = weights
+        self.matcher = NameMatcher(embedder)
 
     def read(self, question: str, passages: list[Passage], *, topic: str = "", lang: str = "en") -> Reading:
         """Score every sentence of `passages` for `question`.
@@ -179,7 +180,7 @@ class Reader:
             return reading
         cosines = self._vectors(passages, found) @ cache_for(self.embedder).embed([about])[0]
         contexts = [self._with_previous(found, i) for i in range(len(found))]
-        names = NameMatcher(self.embedder).coverage(names_in(about), contexts)
+        names = self.matcher.coverage(names_in(about), contexts)
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)
@@ -218,7 +219,8 @@ class Reader:
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
             s.other_time = about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.text)
         reading.sentences = found
-        # never a sentence about another year than the one asked about, while one about it (or none) is left
+        # never a sentence about another time (year, part of a month) than the one asked about, while one
+        # about it (or none) is left
         allowed = [i for i, s in enumerate(found) if not s.other_time] or range(len(found))
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
@@ -233,7 +235,7 @@ class Reader:
 
     def is_country(self, name: str) -> bool:
         """Whether the name is a country's (rag.names.NameMatcher.is_country)."""
-        return NameMatcher(self.embedder).is_country(name)
+        return self.matcher.is_country(name)
 
     @staticmethod
     def _sentences(passages: list[Passage], numbers: set[str]) -> list[Sentence]:
