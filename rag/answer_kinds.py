@@ -70,7 +70,7 @@ _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
 _SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zegt|zeggen|noemde|noemt|voorspelde|"
                      r"waarschuwde)\b", re.I)
 _SPEAKER = re.compile(r"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+((?:[A-Z][\w’'-]*\s*)+)")
-_ABOUT = re.compile(r"\b(?:about|over)\s+(.*)", re.I)
+_ABOUT = re.compile(r"\b(?:about|over)\s+([^?]*)", re.I)
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
 _SUBJECT = re.compile(rf"\b(?i:{_AUXILIARY})\s+(?:the\s+)?{_NAME_RUN}")
 _AFTER_VERB = re.compile(rf"\b([a-zà-ÿ]+)\s+{_NAME_RUN}")
@@ -147,11 +147,11 @@ def intent(question: str) -> str:
     return min(found)[2] if found else ""
 
 
-def said_about(question: str) -> list[str]:
+def said_about(question: str) -> str:
     """What a question about someone's words asks they said it about ("What did Kim Jong Un say about the
-    cluster munitions?": cluster, munitions), as content words; [] for other questions."""
+    cluster munitions?": "the cluster munitions"); "" for other questions."""
     found = _ABOUT.search(question) if speaker(question) else None
-    return content_words(found.group(1)) if found else []
+    return found.group(1).strip().rstrip("?").strip() if found else ""
 
 
 def subject(question: str, lang: str) -> str:

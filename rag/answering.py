@@ -15,7 +15,7 @@ from rag.llm import LLMError, OllamaLLM
 from rag.prompts import message, render
 from rag.reasoning import strip_reasoning, without_reasoning
 from rag.reader import Reader
-from rag.relevance import covered, decide
+from rag.relevance import Decision, covered, decide
 from rag.tokens import count_tokens
 from rag.types import CITATION_MARKER, Answer, Passage
 from rag.validation import check_question
@@ -74,7 +74,7 @@ class Answerer:
                           warnings=warnings, timings=timings, passages=passages)
 
         if not relevant:
-            text = self._not_found(lang, passages)
+            text = self._not_found(lang, passages, decision)
             yield text
             return finish(text, "extractive")
         if use_llm:
@@ -219,10 +219,14 @@ class Answerer:
         previous = [m["content"] for m in history if m["role"] == "user"]
         return question, previous[-1] if previous else ""
 
-    def _not_found(self, lang: str, passages: list[Passage]) -> str:
+    def _not_found(self, lang: str, passages: list[Passage], decision: Decision | None = None) -> str:
+        """Not found, what the articles lack when the decision says ("None of them mentions: 2024."), and the
+        nearest articles' titles."""
         if not self.kb.manifest.has_articles():
             return message("no_articles", lang)
         lines = [message("not_found", lang)]
+        if decision is not None and decision.detail:
+            lines[0] += " " + message(f"not_found_{decision.reason}", lang, **decision.detail)
         nearest = list({p.article.id: p.article for p in passages}.values())[:3]
         if nearest:
             lines.append(message("nearest", lang))

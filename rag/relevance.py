@@ -33,7 +33,7 @@ Then, once the reader has found the passage it would quote (`covered`):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,6 +54,9 @@ class Decision:
     answerable: bool
     # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country"
     reason: str = ""
+    # what the articles lack, as the question puts it, for the message that says so (prompts/messages.toml,
+    # "not_found_" and the reason): {"what": "2024"}, {"who": "Poland", "other": "Duitsland"}
+    detail: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def decide(question: str, passages: list[Passage], embedder) -> Decision:
@@ -63,11 +66,15 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     if max(p.best_sentence for p in passages) < MIN_SENTENCE:
         return Decision(False, "off-topic")
     asked = names_in(question)
-    if asked and max(NameMatcher(embedder).coverage(asked, [p.text for p in passages])) < MIN_NAMES:
-        return Decision(False, "names")
+    texts = [p.text for p in passages]
+    matcher = NameMatcher(embedder)
+    if asked and max(matcher.coverage(asked, texts)) < MIN_NAMES:
+        unmentioned = [name for name in asked if max(matcher.coverage([name], texts)) < 1.0]
+        return Decision(False, "names", {"what": ", ".join(unmentioned)} if unmentioned else {})
     numbers = numbers_in(question)
     if numbers and not any(numbers <= numbers_held(p) for p in passages):
-        return Decision(False, "numbers")
+        unheld = numbers - set().union(*(numbers_held(p) for p in passages))
+        return Decision(False, "numbers", {"what": ", ".join(sorted(unheld))} if unheld else {})
     return Decision(True)
 
 
@@ -94,12 +101,13 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
         return Decision(False, "kind")
     said_by = speaker(question)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
-        return Decision(False, "speaker")
+        return Decision(False, "speaker", {"who": said_by})
     topic = said_about(question)
-    if topic and not _says_about(said_by, topic, reading, matcher, embedder):
-        return Decision(False, "topic")
-    if _other_country(question, reading, matcher):
-        return Decision(False, "country")
+    if topic and not _says_about(said_by, content_words(topic), reading, matcher, embedder):
+        return Decision(False, "topic", {"who": said_by, "what": topic})
+    doer, other = _other_country(question, reading, matcher)
+    if other:
+        return Decision(False, "country", {"who": doer, "other": other})
     return Decision(True)
 
 
@@ -112,15 +120,16 @@ def _says_about(said_by: str, topic: list[str], reading: Reading, matcher: NameM
                for s, share in zip(ours, naming))
 
 
-def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> bool:
-    """The question asks what a country did ("How many Leopard tanks did Poland send?"), and the sentence the
-    reader would quote (with the one before it) leaves it out for another ("Duitsland levert veertien ...")."""
+def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> tuple[str, str]:
+    """The country the question asks about ("How many Leopard tanks did Poland send?"), and the other one the
+    sentence the reader would quote (with the one before it) names instead ("Duitsland levert veertien ..."),
+    or "" when it names the question's or no other."""
     doer = subject(question, reading.lang)
     if not doer or not matcher.is_country(doer):
-        return False
+        return doer, ""
     context = reading.context(reading.best)
     if matcher.coverage([doer], [context])[0] >= 1.0:
-        return False
+        return doer, ""
     # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
-    return any(name[:1].isupper() and matcher.is_country(name) and matcher.coverage([name], [question])[0] < 1.0
-               for name in candidate_names(context))
+    return doer, next((name for name in candidate_names(context) if name[:1].isupper() and matcher.is_country(name)
+                       and matcher.coverage([name], [question])[0] < 1.0), "")
