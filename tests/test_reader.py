@@ -434,10 +434,10 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
-    # refusals by kind of unanswerable question: every off-topic one is refused, half of the near-topic ones
+    # refusals by kind of unanswerable question: every off-topic one is refused, 60 % of the near-topic ones
     off, near = scores["all"]["off-topic_refused"], scores["all"]["near-topic_refused"]
     assert off["questions"] + near["questions"] == scores["all"]["unanswerable"]
     assert off["refused"] >= 0.9 * off["questions"], off
-    assert near["refused"] >= 0.5 * near["questions"], near
+    assert near["refused"] >= 0.6 * near["questions"], near
     assert (f"unanswerable refused by kind: near-topic {near['refused']}/{near['questions']}, "
             f"off-topic {off['refused']}/{off['questions']}") in format_scores(report)
