@@ -145,7 +145,9 @@ def test_what_one_machine_writes_another_reads(machines):
     assert a.rag("remove", removed["id"]).returncode == 0  # removed on A, gone on B
     assert len(b.titles()) == 8
     gone = b.ask("What did the Kalmthout council decide about the bridge?")
-    assert "Kalmthout" not in gone["answer"] + json.dumps(gone["citations"])
+    assert not gone["citations"] and removed["title"] not in gone["answer"]
+    assert gone["answer"].startswith("The articles don't contain the answer to this question. "
+                                     "None of them mentions: Kalmthout.")
     assert consistent(b) > 0 and a.keeps_nothing() and b.keeps_nothing()
 
 
