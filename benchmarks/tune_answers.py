@@ -41,10 +41,9 @@ def sentence_table(engine: RAG, questions) -> list[tuple[str, np.ndarray, np.nda
             continue
         passages = engine.search(q.question, READ_PASSAGES)  # as many as an answer's reader reads
         reading = reader.read(q.question, passages, lang=detect_language(q.question))
-        kept = [i for i, s in enumerate(reading.sentences) if not s.other_year]  # the reader never quotes the others
-        quoted = [Reader.shown(reading.sentences, i) for i in range(len(reading.sentences))]
-        rows = [[reading.sentences[i].cosine, *(reading.sentences[i].signals[name] for name in SIGNALS)] for i in kept]
-        right = [is_right(quoted[i], q) for i in kept]
+        kept = [s for s in reading.sentences if not s.other_time]  # the reader never quotes the others
+        rows = [[s.cosine, *(s.signals[name] for name in SIGNALS)] for s in kept]
+        right = [is_right(s.shown, q) for s in kept]
         if rows:
             table.append((q.split, np.array(rows), np.array(right, dtype=float)))
     return table

@@ -98,6 +98,8 @@ class Sentence:
     cosine: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)  # by ReaderWeights field name
     score: float = 0.0
+    context: str = ""  # it, after the sentence before it in its passage
+    shown: str = ""  # what quoting it shows: it, after the sentence before when it refers back
     # it (or the sentence before) names years, none of them the question's, or it names months, never the part
     # of one the question asks about ("eind augustus")
     other_time: bool = False
@@ -124,14 +126,6 @@ class Reading:
     quoted: list[Sentence] = field(default_factory=list)
     best: Sentence | None = None
     sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
-
-    def context(self, sentence: Sentence) -> str:
-        """The sentence, after the one before it in its passage."""
-        return Reader._with_previous(self.sentences, self.sentences.index(sentence))
-
-    def shown(self, sentence: Sentence) -> str:
-        """What quoting the sentence shows (Reader.shown)."""
-        return Reader.shown(self.sentences, self.sentences.index(sentence))
 
     def answer(self) -> tuple[str, list[Citation]]:
         """Lines `- "sentence" [n]` and their citations, numbered in order of first use.
@@ -198,10 +192,10 @@ class Reader:
             s.cosine = float(cosines[i])
             if self.refers_back(found, i):  # read with its referent
                 s.cosine = max(s.cosine, (s.cosine + float(cosines[i - 1])) / 2)
+            s.context, s.shown = contexts[i], self.shown(found, i)
             # a number in the title says what the whole article is about ("the 2008 treaty"); one in the
             # sentence before is this one's only when it refers back ("China joined in 2020. Russia has not.")
-            shown = self.shown(found, i)
-            held = numbers_in(f"{shown} {p.article.title} {p.article.date}")
+            held = numbers_in(f"{s.shown} {p.article.title} {p.article.date}")
             same = p.article.lang == lang
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
@@ -209,12 +203,12 @@ class Reader:
                 "overlap": (len(asked_terms & terms(contexts[i], lang)) / len(asked_terms)
                             if asked_terms and same else 0.0),
                 # a name may be in the sentence a pronoun refers back to ("... van Wallace. Op 12 juli zei hij ...")
-                "intent": float(holds_answer(reading.intent, shown if reading.intent == "name" else s.text, about,
+                "intent": float(holds_answer(reading.intent, s.shown if reading.intent == "name" else s.text, about,
                                              self.is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
                 "negation": float(any_answer or bool(NEGATION.search(s.text)) == negated),
-                "typed": self._typed(shown, kind_words, countries),
+                "typed": self._typed(s.shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
             s.other_time = about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.text)

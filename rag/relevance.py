@@ -115,8 +115,8 @@ def _says_about(said_by: str, topic: list[str], reading: Reading, matcher: NameM
     """A sentence of the passage the reader quotes names `said_by` (or refers back to them: "Op 12 juli zei
     hij") and, with the sentence before it, holds half the `topic`'s words."""
     ours = [s for s in reading.sentences if s.passage == reading.best.passage]
-    naming = matcher.coverage([said_by], [reading.shown(s) for s in ours])
-    return any(share >= 1.0 and np.mean(alike(topic, content_words(reading.context(s)), embedder)) >= MIN_COVERAGE
+    naming = matcher.coverage([said_by], [s.shown for s in ours])
+    return any(share >= 1.0 and np.mean(alike(topic, content_words(s.context), embedder)) >= MIN_COVERAGE
                for s, share in zip(ours, naming))
 
 
@@ -127,7 +127,7 @@ def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> tup
     doer = subject(question, reading.lang)
     if not doer or not matcher.is_country(doer):
         return doer, ""
-    context = reading.context(reading.best)
+    context = reading.best.context
     if matcher.coverage([doer], [context])[0] >= 1.0:
         return doer, ""
     # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
