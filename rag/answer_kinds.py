@@ -69,9 +69,9 @@ _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
 # "What did X say / predict", "Wat zei X", "Hoe noemde X": X is the speaker
 _SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zegt|zeggen|noemde|noemt|voorspelde|"
                      r"waarschuwde)\b", re.I)
-_SPEAKER = re.compile(r"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+((?:[A-Z][\w’'-]*\s*)+)")
+_NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
+_SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+{_NAME_RUN}")
 _ABOUT = re.compile(r"\b(?:about|over)\s+([^?]*)", re.I)
-_NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
 _SUBJECT = re.compile(rf"\b(?i:{_AUXILIARY})\s+(?:the\s+)?{_NAME_RUN}")
 _AFTER_VERB = re.compile(rf"\b([a-zà-ÿ]+)\s+{_NAME_RUN}")
 # the words before a Dutch name that are no verb: articles, prepositions, conjunctions ("volgens het Pentagon")
