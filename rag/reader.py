@@ -139,7 +139,7 @@ class Reading:
             if s.passage not in numbers:
                 numbers[s.passage] = len(numbers) + 1
                 p = self.passages[s.passage]
-                quotes = [q.text for q in self.quoted if q.passage == s.passage]
+                quotes = [q.text for q in sorted(self.quoted, key=lambda q: q.position) if q.passage == s.passage]
                 citations.append(Citation(n=numbers[s.passage], text=p.text, article=p.article,
                                           supported=supported, quote=" ".join(quotes), quotes=quotes,
                                           sentences=passage_sentences(p)))
@@ -274,17 +274,16 @@ class Reader:
 
     @staticmethod
     def _quote(sentences: list[Sentence], best: int, explain: bool = False) -> list[Sentence]:
-        """The best sentence (with the one before it when it refers back, and the one after it when it
-        should `explain` and gives no reason), and the runner-up from the same passage when it scores
-        within SECOND_MARGIN, in the article's order."""
+        """The best sentence (after the one before it when it refers back, and before the one after it
+        when it should `explain` and gives no reason), then the runner-up from the same passage when it
+        scores within SECOND_MARGIN: the answer comes first, even where the article tells the runner-up
+        first ("Het verdrag trad eind december 2014 in werking." before the adoption in 2013)."""
         s = sentences[best]
-        chosen = [s]
-        if Reader.refers_back(sentences, best):
-            chosen.append(sentences[best - 1])
+        chosen = [sentences[best - 1], s] if Reader.refers_back(sentences, best) else [s]
         if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
         others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_time]
         runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)
-        return sorted(chosen, key=lambda x: x.position)
+        return chosen

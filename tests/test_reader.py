@@ -142,6 +142,17 @@ def test_who_said_it_is_read_from_the_sentence_a_pronoun_refers_to(use_embedder)
     assert "Anna Jansen" in reading.answer()[0]
 
 
+def test_the_answer_comes_first_when_the_article_tells_something_else_first(use_embedder):
+    question = "Wanneer trad het mijnenverdrag in werking?"
+    reading = read_text(use_embedder, question, "Het Mijnenverdrag werd op 14 mei 2011 in Genève aangenomen en zou "
+                        "in werking treden na veertig ratificaties. Het trad op 1 maart 2013 in werking.",
+                        lang="nl", asked_in="nl")
+    lines = reading.answer()[0].splitlines()
+    assert len(lines) == 2 and "1 maart 2013" in lines[0], lines
+    # the citation quotes the passage in its own order
+    assert reading.answer()[1][0].quote.startswith("Het Mijnenverdrag werd op 14 mei 2011")
+
+
 def test_yes_or_no_is_answered_by_either(use_embedder):
     question = "Had the army used the new mines by July?"
     reading = read_text(use_embedder, question, "The army received the new mines in June and stored them near the "
