@@ -72,7 +72,9 @@ _SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zeg
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+{_NAME_RUN}")
 _ABOUT = re.compile(r"\b(?:about|over)\s+([^?]*)", re.I)
-_SUBJECT = re.compile(rf"\b(?i:{_AUXILIARY})\s+(?:the\s+)?{_NAME_RUN}")
+# a name after "is" or "was" with "the" before it describes a thing ("was the US aid package"), not who acts
+_COPULA = r"(?:is|are|was|were)"
+_SUBJECT = re.compile(rf"\b(?:(?!(?i:{_COPULA})\b)(?i:{_AUXILIARY})\s+(?:the\s+)?|(?i:{_COPULA})\s+){_NAME_RUN}")
 _AFTER_VERB = re.compile(rf"\b([a-zà-ÿ]+)\s+{_NAME_RUN}")
 # the words before a Dutch name that are no verb: articles, prepositions, conjunctions ("volgens het Pentagon")
 _NOT_VERBS = frozenset("de het een van voor volgens bij in op aan met naar uit over tegen door om te tot na sinds "

@@ -263,8 +263,10 @@ def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
     assert [subject(q, lang) for q, lang in (
         ("How many tanks did Poland send?", "en"), ("When did Ukraine's offensive begin?", "en"),
         ("Hoeveel tanks leverde Nederland?", "nl"), ("Op welke datum werd Zweden lid?", "nl"),
-        ("Hoe hoog is volgens het Pentagon het percentage?", "nl"), ("Who succeeded Ben Wallace?", "en"))] == \
-        ["Poland", "Ukraine", "Nederland", "Zweden", "", ""]
+        ("Hoe hoog is volgens het Pentagon het percentage?", "nl"), ("Who succeeded Ben Wallace?", "en"),
+        # a country that describes the thing asked about does nothing in the question
+        ("How much was the US military aid package worth?", "en"), ("Why was Russia expelled?", "en"))] == \
+        ["Poland", "Ukraine", "Nederland", "Zweden", "", "", "", "Russia"]
     germany = ("Duitsland levert Oekraïne veertien Leopard 2-tanks uit de voorraad van het leger, zei de "
                "bondskanselier woensdag. Polen drong al weken aan op de levering.")
     poland = f"{germany} Polen stuurde in februari al tien Leopard 2-tanks."
