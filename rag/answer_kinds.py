@@ -20,7 +20,7 @@ from rag.text import STOPWORDS, content_words, fold, numbers_in
 
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
 # "since February 2022" is about every year from 2022 on
-_SINCE = re.compile(r"\b(?:since|sinds|sedert|vanaf)\s+(?:\w+\s+){0,2}?((?:18|19|20)\d\d)\b", re.I)
+_SINCE = re.compile(r"\b(?:since|sinds|sedert|vanaf)\s+(?:\w+\s+){0,5}?((?:18|19|20)\d\d)\b", re.I)
 _MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
            r"january|february|march|may|june|july|august|october")
 _DAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
