@@ -340,7 +340,7 @@ def test_a_sentence_about_other_years_is_told_apart():
     assert not about_other_years({"1997"}, "De campagne kreeg de prijs in 1997.")
     assert not about_other_years({"2023"}, "Sinds februari 2022 gaf Londen 4,6 miljard pond.")  # a period up to now
     assert about_other_years({"2021"}, "Sinds februari 2022 gaf Londen 4,6 miljard pond.")
-    assert not about_other_years({"2023"}, "Since the Russian invasion in February 2022, Washington pledged $41 billion.")
+    assert not about_other_years({"2023"}, "Since the Russian invasion in February 2022, Washington gave $41 billion.")
     assert not about_other_years(set(), "In 2013.") and not about_other_years({"2013"}, "Geen jaartal.")
 
 
