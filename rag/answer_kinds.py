@@ -30,7 +30,8 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w
                  r"hundred|dozens|hundreds|thousands|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"
                  r"\w+tien|twintig|dertig|veertig|vijftig|honderd|tientallen|honderden|duizenden")
 ANSWER_SHAPES = {
-    "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS}|{_DAYS}|gisteren|vandaag|yesterday|today)\b", re.I),
+    "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS}|(?:{_DAYS})(?:avond|ochtend|middag|nacht)?|gisteren|vandaag|"
+                       rf"yesterday|today)\b", re.I),
     "number": re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I),  # besides digits, which numbers_in finds
     "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
     "reason": re.compile(r"\b(?:because|since|due to|as a result|so that|in order to|omdat|want|doordat|"
@@ -314,7 +315,9 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         return bool(ANSWER_SHAPES["reason"].search(sentence))
     new_numbers = bool(numbers_in(sentence) - numbers_in(question))
     if kind == "date":
-        return new_numbers or any(m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
+        # a year, a month or a day: "165 kilometer" is no date
+        return bool(years_in(sentence) - years_in(question)) or any(
+            m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
         return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
     units = _units(question)

@@ -55,6 +55,9 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert not holds_answer("amount", "Het pakket werd in 2023 aangekondigd.", "Hoeveel was het waard?")
     assert holds_answer("date", "Het verdrag trad eind december 2014 in werking.", "Wanneer trad het in werking?")
     assert not holds_answer("date", "The 2008 treaty bans them.", "When was the 2008 treaty signed?")
+    # a number is a date only as a year, or with a month or a day: a range of 165 kilometres is none
+    assert not holds_answer("date", "Een versie met een bereik van 165 kilometer.", "When was it first used?")
+    assert holds_answer("date", "Zelensky bevestigde dinsdagavond dat ze zijn ingezet.", "When was it first used?")
     assert holds_answer("name", "Spain's defence minister, Margarita Robles, objected.", "Who objected in Spain?")
     assert not holds_answer("name", "De Amerikaanse stap leidt tot een spagaat.", "Who did sign it?")
     # a name the question gives, in the other language, is not an answer ("Oekraïne" to a question about Ukraine)
