@@ -35,8 +35,9 @@ ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "e
 _TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k"), ("c", "k"), ("w", "v")]
 _TOKEN = re.compile(r"[\w’'-]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Ukraine's" names Ukraine
-# Capitalised, but not names: months and days (English capitalises them), besides the stopwords.
-NOT_NAMES = STOPWORDS | frozenset(
+# Capitalised, but not names: months and days (English capitalises them), besides the stopwords but "New",
+# which starts names ("New Zealand", "New START").
+NOT_NAMES = (STOPWORDS - {"new"}) | frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split())
 

@@ -296,6 +296,7 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     assert names_in("Which Western missiles did Ukraine get before the ATACMS?") == ["Western", "Ukraine", "ATACMS"]
     assert names_in("Were Russian airfields hit in Ukraine’s first strikes?") == ["Russian", "Ukraine"]
     assert names_in("What did Erdogan want for Sweden's NATO membership?") == ["Erdogan", "Sweden", "NATO"]
+    assert names_in("Canada and New Zealand objected, as did New START's negotiators.") == ["New Zealand", "New START"]
     assert matcher.coverage(["Putin"], ["Poetin dreigt met eigen clustermunitie."]) == [1.0]
     assert matcher.coverage(["ATACMS"], ["Oekraïne zet ATACMS-raketten in."]) == [1.0]
     assert matcher.coverage(["NATO"], ["De NAVO-top in Vilnius."]) == [1.0]
