@@ -10,6 +10,7 @@ are matched three ways, cheapest first:
   House", "Arms Trade Treaty" ~ "wapenhandelsverdrag"); vectors are cached per name. A word of
   a name of several words may also be a plain word there ("Chemical Weapons Convention" in
   "verdrag inzake chemische wapens"); a name of one word may not ("Koningsdag" is no "koning").
+Whether a name is a country's is looked up among the ISO 3166 names in English and Dutch (pycountry).
 """
 from __future__ import annotations
 
@@ -26,9 +27,6 @@ SAME_MEANING = 0.7  # cosine above which two names are translations of each othe
 SAME_SPELLING = 0.8  # similarity of transliterated spellings ("medvedjev" ~ "medvedev")
 COMPOUND = 12  # lowercase words this long may be names in Dutch ("wapenhandelsverdrag")
 SHORT = 3  # a name this short is an abbreviation, found only as a word of its own
-# A name this close to "a country" is one, not a person: "New Zealand" 0.43, "Verenigd Koninkrijk" 0.35,
-# "Kim Jong Un" 0.26, "Margarita Robles" 0.04.
-COUNTRY = 0.3
 PLAIN_SPAN = 2  # a name written plainly: its words among this many more neighbouring words ("verdrag inzake ...")
 ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "eu"}, {"vk", "uk"},
            {"hrw", "human rights watch"}]
@@ -141,16 +139,39 @@ def _found(name: str, text: str, translated: frozenset[str]) -> bool:
     return _by_spelling(name, text) or name in translated
 
 
+# Countries as people write them, besides their ISO 3166 names in English and Dutch
+SHORT_FORMS = ["Russia", "Britain", "Great Britain", "Groot-Brittannië", "America", "Amerika", "Turkey", "Holland",
+               "US", "USA", "UK", "VS"]
+
+
+def is_country(name: str) -> bool:
+    """Whether the name is a country's ("Duitsland", "the Netherlands", "Ukraine's"), not a person's, a title
+    ("President") or an alliance ("NAVO")."""
+    return spelling(_POSSESSIVE.sub("", name)) in _countries()
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Every country's names, spelled as `spelling` folds them: ISO 3166's (pycountry) in English and Dutch."""
+    import gettext
+
+    import pycountry
+
+    dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"], fallback=True)
+    names = set(SHORT_FORMS)
+    for country in pycountry.countries:
+        for name in {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")} - {""}:
+            for form in (name, dutch.gettext(name)):
+                names |= {form, form.split(",")[0]}  # "Korea, Republic of": "Korea"
+    return frozenset(spelling(n) for n in names)
+
+
 class NameMatcher:
     """Finds a question's names in passages, with the embedder's cached vectors for translations."""
 
     def __init__(self, embedder):
         self.vectors = cache_for(embedder)
         self.spec = getattr(embedder, "spec", None) or id(embedder)
-
-    def is_country(self, name: str) -> bool:
-        """Whether the name is a country's, by its vector's cosine to "a country" (cached, as names are)."""
-        return float(self.vectors.cosines([name], ["a country"])[0, 0]) >= COUNTRY
 
     def coverage(self, asked: list[str], texts: list[str], *, translations: bool = True) -> list[float]:
         """For each text, the share of the asked names it mentions (1.0 when none are asked).

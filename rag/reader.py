@@ -29,7 +29,7 @@ import numpy as np
 
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
                               counted_in_context, counts_back, holds_answer, intent, measured, times_in, years_in)
-from rag.names import NameMatcher, names_in
+from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
 from rag.text import content_words, numbers_in, terms
@@ -204,7 +204,7 @@ class Reader:
                             if asked_terms and same else 0.0),
                 # a name may be in the sentence a pronoun refers back to ("... van Wallace. Op 12 juli zei hij ...")
                 "intent": float(holds_answer(reading.intent, s.shown if reading.intent == "name" else s.text, about,
-                                             self.is_country)
+                                             is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
                 "negation": float(any_answer or bool(NEGATION.search(s.text)) == negated),
@@ -224,12 +224,8 @@ class Reader:
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:
         """Whether the text names a country (`countries`), or a word meaning one of `kind_words`."""
         if countries:
-            return float(any(self.is_country(n) for n in names_in(text)))
+            return float(any(is_country(n) for n in names_in(text)))
         return float(bool(kind_words) and alike(kind_words, content_words(text), self.embedder).any())
-
-    def is_country(self, name: str) -> bool:
-        """Whether the name is a country's (rag.names.NameMatcher.is_country)."""
-        return self.matcher.is_country(name)
 
     @staticmethod
     def _sentences(passages: list[Passage], numbers: set[str]) -> list[Sentence]:

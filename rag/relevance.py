@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import said_about, speaker, subject
-from rag.names import NameMatcher, candidate_names, names_in
+from rag.names import NameMatcher, candidate_names, is_country, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
@@ -125,11 +125,11 @@ def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> tup
     sentence the reader would quote (with the one before it) names instead ("Duitsland levert veertien ..."),
     or "" when it names the question's or no other."""
     doer = subject(question, reading.lang)
-    if not doer or not matcher.is_country(doer):
+    if not doer or not is_country(doer):
         return doer, ""
     context = reading.best.context
     if matcher.coverage([doer], [context])[0] >= 1.0:
         return doer, ""
     # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
-    return doer, next((name for name in candidate_names(context) if name[:1].isupper() and matcher.is_country(name)
+    return doer, next((name for name in candidate_names(context) if name[:1].isupper() and is_country(name)
                        and matcher.coverage([name], [question])[0] < 1.0), "")
