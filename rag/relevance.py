@@ -28,11 +28,12 @@ Then, once the reader has found the passage it would quote (`covered`):
   does a sentence there name them and speak of it? ("Wat zei Mette Frederiksen over
   clustermunitie?" is not answered by what she said about F-16s);
 - for a question about what a country did, does the sentence it would quote name that country,
-  rather than another? ("How many Leopard tanks did Poland send?" is not answered by "Duitsland
-  levert veertien Leopard 2A6-tanks").
+  rather than another where a subject stands? ("How many Leopard tanks did Poland send?" is not
+  answered by "Duitsland levert veertien Leopard 2A6-tanks").
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,10 @@ from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
+# where a sentence's subject stands: among its first words ("Duitsland levert", "Op 9 mei maakte Duitsland"), not
+# "Zelensky bevestigde dinsdagavond ... en bedankte de Verenigde Staten voor de levering"
+SUBJECT_WORDS = 8
+_WORD = re.compile(r"[\w’'-]+")
 MIN_COVERAGE = 0.5  # share of the question's content words in the passage the reader quotes (dev: 0.4-0.5 alike)
 
 
@@ -130,6 +135,12 @@ def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> tup
     context = reading.best.context
     if matcher.coverage([doer], [context])[0] >= 1.0:
         return doer, ""
-    # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
-    return doer, next((name for name in candidate_names(context) if name[:1].isupper() and is_country(name)
-                       and matcher.coverage([name], [question])[0] < 1.0), "")
+    best = reading.best.text
+    for sentence in (context[:len(context) - len(best)].strip(), best):
+        # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
+        for name in candidate_names(sentence):
+            at = sentence.find(name)
+            if (name[:1].isupper() and is_country(name) and matcher.coverage([name], [question])[0] < 1.0
+                    and 0 <= at and len(_WORD.findall(sentence[:at])) < SUBJECT_WORDS):
+                return doer, name
+    return doer, ""
