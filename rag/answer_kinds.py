@@ -103,6 +103,8 @@ _AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|bui
 # Capitalised Dutch adjectives of nations and places ("Amerikaanse", "Russische") name no one.
 _ADJECTIVE = re.compile(r"\w{3,}(?:se|sche)$")
 _NATIONAL = re.compile(r"\w{3,}(?:se|sche|an|ish|ese)$")  # and English ones ("Ukrainian", "British")
+# a type of aircraft or weapon named by its number ("F-16s", "F-16-gevechtsvliegtuigen", "MiG-29"): a name to count by
+_DESIGNATION = re.compile(r"^([A-Z][A-Za-z]{0,3}-?\d+[A-Za-z]??)(?:['’]?s)?(?=$|-)")
 # Words that describe the noun after them: Dutch adjectives ("strategische") and English nouns used as
 # adjectives ("cluster", "air defence"); a name or number does when a name or number follows ("Leopard 1A5",
 # "Storm Shadow", "Challenger 2"), otherwise it is what is counted ("Patriot systems").
@@ -202,16 +204,25 @@ def counted(question: str) -> tuple[list[str], bool]:
         run.append(token)
         if not _describes(token, following):  # the noun: a verb may follow it ("Hoeveel burgers kwamen om?")
             break
+    designations = _designations(run)
+    if designations:
+        return designations, True
     named = [t for t in run if t[:1].isupper() and not _NATIONAL.search(t)]
     things = content_words(" ".join(named or run))
     return things, bool(named and things)
 
 
+def _designations(tokens: list[str]) -> list[str]:
+    """The types named by their number among the tokens, one spelling for all ("F-16's", "F-16s": "f16")."""
+    return list(dict.fromkeys(fold(m.group(1)).replace("-", "") for t in tokens if (m := _DESIGNATION.match(t))))
+
+
 def counted_in(sentence: str) -> list[str]:
-    """The content words that follow the sentence's numbers closely: what they count."""
+    """The content words (and types named by their number) that follow the sentence's numbers closely: what they
+    count."""
     tokens = _TOKEN.findall(sentence)
-    return content_words(" ".join(w for i, token in enumerate(tokens) if _COUNT.match(token)
-                                  for w in tokens[i + 1:i + 1 + COUNTED_WORDS]))
+    following = [w for i, t in enumerate(tokens) if _COUNT.match(t) for w in tokens[i + 1:i + 1 + COUNTED_WORDS]]
+    return content_words(" ".join(following)) + _designations(following)
 
 
 def counts_back(sentence: str) -> bool:

@@ -27,6 +27,9 @@ SAME_MEANING = 0.7  # cosine above which two names are translations of each othe
 SAME_SPELLING = 0.8  # similarity of transliterated spellings ("medvedjev" ~ "medvedev")
 COMPOUND = 12  # lowercase words this long may be names in Dutch ("wapenhandelsverdrag")
 SHORT = 3  # a name this short is an abbreviation, found only as a word of its own
+# where a sentence's subject stands: among its first words ("Duitsland levert", "Op 9 mei maakte Duitsland"), not
+# "Zelensky bevestigde dinsdagavond ... en bedankte de Verenigde Staten voor de levering"
+SUBJECT_WORDS = 8
 PLAIN_SPAN = 2  # a name written plainly: its words among this many more neighbouring words ("verdrag inzake ...")
 ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "eu"}, {"vk", "uk"},
            {"hrw", "human rights watch"}]
@@ -190,6 +193,20 @@ class NameMatcher:
                 unfound = [a for a in unfound if not _mentioned(a, text, translated)]
             out.append(1 - len(unfound) / len(asked))
         return out
+
+    def country_instead(self, country: str, context: str, sentence: str, question: str) -> str:
+        """Another country than `country` (and those the question names) that stands where a subject does in the
+        `sentence` or the one before it (`context` is both), when they leave `country` out; or ""."""
+        if self.coverage([country], [context])[0] >= 1.0:
+            return ""
+        for part in (context[:len(context) - len(sentence)].strip(), sentence):
+            # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
+            for name in candidate_names(part):
+                at = part.find(name)
+                if (name[:1].isupper() and 0 <= at and len(_TOKEN.findall(part[:at])) < SUBJECT_WORDS
+                        and is_country(name) and self.coverage([name], [question])[0] < 1.0):
+                    return name
+        return ""
 
     def _translations(self, asked: list[str], text: str) -> set[str]:
         """The asked names (and their words) whose meaning a name in `text` shares, and the words of

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
-                              counted_in_context, counts_back, holds_answer, intent, measured, times_in, years_in)
+                              counted_in_context, counts_back, holds_answer, intent, measured, subject, times_in,
+                              years_in)
 from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -218,7 +220,10 @@ class Reader:
         allowed = [i for i, s in enumerate(found) if not s.other_time] or range(len(found))
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
-        reading.quoted = self._quote(found, best, explain=reading.intent == "reason")
+        doer = subject(question, lang)
+        doer = doer if doer and is_country(doer) else ""
+        reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=lambda x: bool(
+            doer and self.matcher.country_instead(doer, x.shown, x.text, question)))
         return reading
 
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:
@@ -269,7 +274,8 @@ class Reader:
         return Reader._with_previous(sentences, i) if Reader.refers_back(sentences, i) else sentences[i].text
 
     @staticmethod
-    def _quote(sentences: list[Sentence], best: int, explain: bool = False) -> list[Sentence]:
+    def _quote(sentences: list[Sentence], best: int, explain: bool = False,
+               passed_over: Callable[[Sentence], bool] = lambda s: False) -> list[Sentence]:
         """The best sentence (after the one before it when it refers back, and before the one after it
         when it should `explain` and gives no reason), then the runner-up from the same passage when it
         scores within SECOND_MARGIN: the answer comes first, even where the article tells the runner-up
@@ -278,7 +284,8 @@ class Reader:
         chosen = [sentences[best - 1], s] if Reader.refers_back(sentences, best) else [s]
         if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
-        others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_time]
+        others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_time
+                  and not passed_over(x)]
         runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)

@@ -33,13 +33,12 @@ Then, once the reader has found the passage it would quote (`covered`):
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from rag.answer_kinds import said_about, speaker, subject
-from rag.names import NameMatcher, candidate_names, is_country, names_in
+from rag.names import NameMatcher, is_country, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
@@ -47,10 +46,6 @@ from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
-# where a sentence's subject stands: among its first words ("Duitsland levert", "Op 9 mei maakte Duitsland"), not
-# "Zelensky bevestigde dinsdagavond ... en bedankte de Verenigde Staten voor de levering"
-SUBJECT_WORDS = 8
-_WORD = re.compile(r"[\w’'-]+")
 MIN_COVERAGE = 0.5  # share of the question's content words in the passage the reader quotes (dev: 0.4-0.5 alike)
 
 
@@ -132,15 +127,4 @@ def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> tup
     doer = subject(question, reading.lang)
     if not doer or not is_country(doer):
         return doer, ""
-    context = reading.best.context
-    if matcher.coverage([doer], [context])[0] >= 1.0:
-        return doer, ""
-    best = reading.best.text
-    for sentence in (context[:len(context) - len(best)].strip(), best):
-        # capitalised words too, as a sentence's subject often opens it ("Duitsland levert ...")
-        for name in candidate_names(sentence):
-            at = sentence.find(name)
-            if (name[:1].isupper() and is_country(name) and matcher.coverage([name], [question])[0] < 1.0
-                    and 0 <= at and len(_WORD.findall(sentence[:at])) < SUBJECT_WORDS):
-                return doer, name
-    return doer, ""
+    return doer, matcher.country_instead(doer, reading.best.context, reading.best.text, question)

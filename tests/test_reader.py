@@ -84,7 +84,8 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     ("Hoeveel Leopard 1A5-tanks zaten in het pakket?", ["leopard"], True),
     ("How many Storm Shadow missiles did Britain send?", ["storm", "shadow"], True),
     ("How many Russian soldiers died?", ["russian", "soldiers"], False),
-    ("Hoeveel F-16's levert Denemarken?", [], False),  # a name of no letters to match: no check, not "Denemarken"
+    ("Hoeveel F-16's levert Denemarken?", ["f16"], True),  # a type by its number, in one spelling: not "Denemarken"
+    ("How many F-16s did Denmark promise?", ["f16"], True),
     ("How much was the package worth?", [], False),
 ])
 def test_a_count_question_says_what_it_counts(question, things, by_name):
@@ -293,6 +294,16 @@ def test_another_country_where_no_subject_stands_does_not_refuse(sample_rag):
     # "Zelensky bevestigde dinsdagavond ... en bedankte de Verenigde Staten": the United States did not fire them
     answer = sample_rag.ask("When did Ukraine first use ATACMS?", use_llm=False)
     assert answer.citations and "dinsdagavond" in answer.text, answer.text
+
+
+def test_a_count_of_another_country_s_is_not_quoted_beside_the_answer(use_embedder):
+    question = "How many F-16s did Denmark promise Ukraine?"
+    reading = read_text(use_embedder, question, "Premier Mette Frederiksen maakte bekend dat Denemarken negentien "
+                        "F-16's aan Oekraïne levert. Nederland beschikt nog over 42 F-16's, die deels al zijn "
+                        "toegezegd.", lang="nl")
+    assert "negentien" in reading.best.text
+    assert [s.text for s in reading.quoted] == [reading.best.text]
+    assert counted_in("Nederland beschikt nog over 42 F-16-gevechtsvliegtuigen.") == ["gevechtsvliegtuigen", "f16"]
 
 
 def test_numbers_are_one_number_in_every_notation():
