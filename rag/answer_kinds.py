@@ -72,6 +72,8 @@ _SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zeg
                      r"waarschuwde)\b", re.I)
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+{_NAME_RUN}")
+_DEFINED = re.compile(r"\s*(?:who|what|wie|wat)\s+(?:is|was|are|were|zijn|waren)\s+(?:the\s+|de\s+|het\s+)?"
+                      r"([^?]+?)\s*\??\s*$", re.I)
 _ABOUT = re.compile(r"\b(?:about|over)\s+([^?]*)", re.I)
 # a name after "is" or "was" with "the" before it describes a thing ("was the US aid package"), not who acts
 _COPULA = r"(?:is|are|was|were)"
@@ -150,6 +152,16 @@ def intent(question: str) -> str:
     found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
     return min(found)[2] if found else ""
+
+
+def defined(question: str) -> str:
+    """The name a question asks to be told about and nothing else ("Who is Jake Sullivan?", "Wat is de NAVO?"),
+    or ""."""
+    found = _DEFINED.match(question)
+    if not found:
+        return ""
+    rest = found.group(1)
+    return rest if rest in names_in(question) else ""
 
 
 def said_about(question: str) -> str:

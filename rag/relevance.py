@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import said_about, speaker, subject
+from rag.answer_kinds import defined, said_about, speaker, subject
 from rag.names import NameMatcher, is_country, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
@@ -63,11 +63,14 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     """Whether to answer `question` from `passages` (a follow-up's topic included in `question`)."""
     if not passages:
         return Decision(False, "nothing")
-    if max(p.best_sentence for p in passages) < MIN_SENTENCE:
-        return Decision(False, "off-topic")
     asked = names_in(question)
     texts = [p.text for p in passages]
     matcher = NameMatcher(embedder)
+    # a question that only names what it asks about ("Who is Jake Sullivan?") is too short for its cosine to tell
+    named = defined(question)
+    if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
+            named and max(matcher.coverage([named], texts, translations=False)) >= 1.0):
+        return Decision(False, "off-topic")
     if asked and max(matcher.coverage(asked, texts)) < MIN_NAMES:
         unmentioned = [name for name in asked if max(matcher.coverage([name], texts)) < 1.0]
         return Decision(False, "names", {"what": ", ".join(unmentioned)} if unmentioned else {})

@@ -13,8 +13,8 @@ from rag.evaluation import format_scores
 from rag.names import NameMatcher, is_country, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, holds_answer,
-                              intent, said_about, speaker, subject, times_in, years_in)
+from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, defined,
+                              holds_answer, intent, said_about, speaker, subject, times_in, years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -404,8 +404,18 @@ def test_the_reader_quotes_the_sentences_split_at_ingest(sample_rag, use_embedde
     assert [s.text for s in Reader(use_embedder).read(EXAMPLE, bare).quoted] == [s.text for s in kept]
 
 
+def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag):
+    assert [defined(q) for q in ("Who is Jake Sullivan?", "Wie is Medvedev?", "Wat is de NAVO?",
+                                 "Who is the British prime minister?", "What is Joe Biden's favourite food?")] == \
+        ["Jake Sullivan", "Medvedev", "NAVO", "", ""]
+    # too short a question for its cosine to any sentence to pass for on-topic, but the articles name him
+    answer = sample_rag.ask("Who is Jake Sullivan?", use_llm=False)
+    assert answer.citations and "national security adviser" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?", "Wie schilderde De Nachtwacht?",
-                                      "What is the capital of Australia?", "Wat is het recept voor appeltaart?"])
+                                      "What is the capital of Australia?", "Wat is het recept voor appeltaart?",
+                                      "Who is Taylor Swift?"])
 def test_questions_the_articles_do_not_answer_are_refused(sample_rag, question):
     answer = sample_rag.ask(question, use_llm=False)
     assert not answer.citations
