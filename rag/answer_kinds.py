@@ -102,6 +102,10 @@ _PERSON = re.compile(r"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|
 # A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk") is a place.
 _AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond)\s+(?:[a-z]\w*\s+){0,2}?"
                        r"([A-Z][\w-]+)")
+# "from" and "uit" say where something comes from, which answers only a question that asks so ("raketten uit de VS"
+# do not say where they were fired)
+_FROM_PLACE = re.compile(r"\b(?i:from|uit)\s+(?:[a-z]\w*\s+){0,2}?([A-Z][\w-]+)")
+_ASKS_ORIGIN = re.compile(r"\b(?:from|vandaan|afkomstig|herkomst)\b", re.I)
 # Capitalised Dutch adjectives of nations and places ("Amerikaanse", "Russische") name no one.
 _ADJECTIVE = re.compile(r"\w{3,}(?:se|sche)$")
 _NATIONAL = re.compile(r"\w{3,}(?:se|sche|an|ish|ese)$")  # and English ones ("Ukrainian", "British")
@@ -326,7 +330,8 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         if _WHO.match(question):
             names = _people(sentence, is_country)
         elif kind == "place":
-            at_place = {m.group(1) for m in _AT_PLACE.finditer(sentence)}
+            where = sentence if _ASKS_ORIGIN.search(question) else _FROM_PLACE.sub(" ", sentence)
+            at_place = {m.group(1) for m in _AT_PLACE.finditer(where)}
             names = [n for n in names_in(sentence) if at_place & set(n.split())]  # whole: "uit de Verenigde Staten"
             names += sorted(at_place - {w for n in names for w in n.split()})
         else:

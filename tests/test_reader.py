@@ -111,6 +111,10 @@ def test_which_city_is_answered_by_a_city_not_a_country():
     assert holds_answer("place", "Vliegvelden bij Melitopol en Tokmak werden getroffen.", question, is_country)
     # where a country is an answer, it still is one
     assert holds_answer("place", "De tanks komen uit Duitsland.", "Where do the tanks come from?", is_country)
+    # where something comes from does not say where it was used
+    question = "Waar werden de raketten ingezet?"
+    assert not holds_answer("place", "Kyiv heeft de raketten uit de VS nu ook gebruikt.", question, is_country)
+    assert holds_answer("place", "Raketten uit de VS troffen vliegvelden bij Berdjansk.", question, is_country)
 
 
 def read_text(embedder, question: str, text: str, *, lang: str = "en", asked_in: str = "en"):
