@@ -36,6 +36,7 @@ ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "e
 _TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k"), ("c", "k"), ("w", "v")]
 _TOKEN = re.compile(r"[\w’'-]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Ukraine's" names Ukraine
+_ACRONYM = re.compile(r"[A-Z]{2,}")
 # Capitalised, but not names: months and days (English capitalises them), besides the stopwords but "New",
 # which starts names ("New Zealand", "New START").
 NOT_NAMES = (STOPWORDS - {"new"}) | frozenset(
@@ -212,7 +213,12 @@ class NameMatcher:
         """The asked names (and their words) whose meaning a name in `text` shares, and the words of
         names of several words that `text` writes plainly ("Chemical Weapons Convention")."""
         names = list(dict.fromkeys(w for a in asked for w in [a, *re.split(r"[\s-]+", a)] if w))
-        found = self._similar(names, list(candidate_names(text)))
+        held = list(candidate_names(text))
+        # two abbreviations alike in vector are seldom the same thing ("OPCW" ~ "CCW"); one may stand for a name
+        # written out ("US" ~ "Verenigde Staten")
+        found = (self._similar([n for n in names if not _ACRONYM.fullmatch(n)], held)
+                 | self._similar([n for n in names if _ACRONYM.fullmatch(n)],
+                                 [h for h in held if not _ACRONYM.fullmatch(h)]))
         return found | {w for a in asked if " " in a and self._written_plainly(a, text) for w in a.split()}
 
     def _written_plainly(self, name: str, text: str) -> bool:
