@@ -314,8 +314,11 @@ def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> l
     people = []
     for name in names_in(sentence):
         before, _, after = sentence.partition(name)
+        first, _, rest = name.partition(" ")
         if (not set(name.split()) & places and (" " in name or _PERSON.search(f"{before[-30:]} {after[:20]}"))
-                and not (is_country and is_country(name))):
+                and not (is_country and (is_country(name)
+                                         # a sentence's first word before a country: "Mocht Oekraïne ermee schieten"
+                                         or (not before.strip() and rest and is_country(rest))))):
             people.append(name)
     return people
 

@@ -103,6 +103,9 @@ def test_who_is_answered_by_a_person_not_a_country():
     assert not holds_answer("name", "Canada and New Zealand also said they objected.", question, is_country)
     assert holds_answer("name", "Defence minister Anna Jansen said she objected.", question, is_country)
     assert holds_answer("name", "Canada and New Zealand also said they objected.", question)  # by its shape alone
+    # a sentence's first word before a country is no first name
+    assert not holds_answer("name", "Mocht Oekraïne ermee schieten, dan slaat Moskou terug, aldus de president.",
+                            "Who said Moscow would strike back?", is_country)
 
 
 def test_which_city_is_answered_by_a_city_not_a_country():
