@@ -486,7 +486,8 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
         assert s["answers_right"] >= 0.65, s
-        # Dutch 0.09: four of 45, "Hoeveel was het steunpakket waard?" among them, each answered wrong before
+        # Dutch 0.10: five of 52, "Hoeveel was het steunpakket waard?" among them, each answered wrong before but
+        # "Wanneer liep de graandeal af?", whose few words keep every sentence's cosine under the off-topic cut-off
         assert s["answerable_refused"] <= 0.1, s
         assert s["unanswerable_refused"] >= 0.6, s
         assert s["recall@1"] >= 0.7 and s["recall@5"] >= 0.85, s
