@@ -12,10 +12,12 @@ from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
 from rag.language import detect_language, language_name
 from rag.llm import LLMError, OllamaLLM
+from rag.names import names_in
 from rag.prompts import message, render
 from rag.reasoning import strip_reasoning, without_reasoning
 from rag.reader import Reader
 from rag.relevance import Decision, covered, decide
+from rag.text import numbers_in
 from rag.tokens import count_tokens
 from rag.types import CITATION_MARKER, Answer, Passage
 from rag.validation import check_question
@@ -205,7 +207,10 @@ class Answerer:
         """A follow-up ("and who signed it?") as (standalone question, topic).
 
         The model rewrites it as a standalone question when it can (topic ""); otherwise the
-        question stays as asked and the conversation's last question is its topic."""
+        question stays as asked and its topic is the conversation's last question, and, when it
+        names nothing itself, the ones before that back to the last that does: after "Which
+        countries did not sign the 2008 treaty?" and "And who did sign it?", "When was it
+        adopted?" is still about the 2008 treaty."""
         if use_llm:
             transcript = "\n".join(f"{m['role']}: {m['content']}" for m in history)
             prompt = render("condense", history=transcript, question=question)
@@ -217,7 +222,10 @@ class Answerer:
             except (LLMUnavailable, LLMError):
                 pass  # the answer step reports the problem; retrieval uses the fallback below
         previous = [m["content"] for m in history if m["role"] == "user"]
-        return question, previous[-1] if previous else ""
+        start = len(previous) - 1
+        if not _names_something(question):  # a question that does ("What about the Ottawa treaty?") changes topic
+            start = next((i for i in range(start, -1, -1) if _names_something(previous[i])), start)
+        return question, " ".join(previous[max(start, 0):])
 
     def _not_found(self, lang: str, passages: list[Passage], decision: Decision | None = None) -> str:
         """Not found, what the articles lack when the decision says ("None of them mentions: 2024."), and the
@@ -259,3 +267,8 @@ def _bounded(history: History, turns: int) -> list[dict]:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _names_something(question: str) -> bool:
+    """The question gives a name or a number of its own: what it is about."""
+    return bool(names_in(question) or numbers_in(question))

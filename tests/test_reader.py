@@ -474,6 +474,11 @@ def test_a_follow_up_keeps_the_topic_but_asks_its_own_question(sample_rag):
     assert "Rusland en Oekraïne zelf" in first.text
     assert "Duitsland, Frankrijk, Nederland" in follow_up.text
     assert "staan echter buiten het verdrag" not in follow_up.text
+    # a second follow-up that names nothing is still about the treaty; one that names another changes topic
+    assert "in mei 2008 in Dublin aangenomen" in chat.ask("When was it adopted?").text
+    ottawa = chat.ask("What about the Ottawa treaty?")
+    assert ottawa.citations and "Ottawa" in ottawa.text
+    assert "December 1997" in chat.ask("When was it signed?").text
 
 
 def test_answers_and_refusals_hold_their_measured_level(sample_index):
