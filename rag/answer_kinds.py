@@ -314,7 +314,7 @@ def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> l
     people = []
     for name in names_in(sentence):
         before, _, after = sentence.partition(name)
-        first, _, rest = name.partition(" ")
+        rest = name.partition(" ")[2]
         if (not set(name.split()) & places and (" " in name or _PERSON.search(f"{before[-30:]} {after[:20]}"))
                 and not (is_country and (is_country(name)
                                          # a sentence's first word before a country: "Mocht Oekraïne ermee schieten"

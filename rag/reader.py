@@ -17,8 +17,9 @@ part of a month, one that names only other parts ("eind augustus" is not "Earlie
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
 starts by referring back ("Ze", "He", "Daartoe", "Dat meldt Maljar."), with the sentence after it when the question
-asks why and it gives no reason (the explanation follows the statement), and so is the
-runner-up of the same passage when it scores nearly as well: never a sentence from another article.
+asks why and it gives no reason (the explanation follows the statement), and after it the
+runner-up of the same passage when it scores nearly as well (not one that tells what another
+country did than the one the question asks about): never a sentence from another article.
 """
 from __future__ import annotations
 
