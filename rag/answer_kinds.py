@@ -168,6 +168,14 @@ def defined(question: str) -> str:
     return rest if rest in names_in(question) else ""
 
 
+def introduces(name: str, sentence: str) -> bool:
+    """The sentence says who or what `name` is: "Jake Sullivan, Biden's national security adviser,", "Medvedev is
+    ...", "(OPCW)", or a title before it: "leader Kim Jong Un", "premier Mette Frederiksen"."""
+    at = re.escape(name)
+    return bool(re.search(rf"\b{at}\s*,|\b{at}\s+(?:is|was|are|were|zijn|waren)\b|\(\s*{at}\s*\)", sentence)
+                or any(m.group(1) not in STOPWORDS for m in re.finditer(rf"\b([a-zà-ÿ]+)\s+{at}\b", sentence)))
+
+
 def said_about(question: str) -> str:
     """What a question about someone's words asks they said it about ("What did Kim Jong Un say about the
     cluster munitions?": "the cluster munitions"); "" for other questions."""

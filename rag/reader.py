@@ -30,8 +30,8 @@ from typing import Callable
 import numpy as np
 
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
-                              counted_in_context, counts_back, holds_answer, intent, measured, subject, times_in,
-                              years_in)
+                              counted_in_context, counts_back, defined, holds_answer, intent, introduces, measured,
+                              subject, times_in, years_in)
 from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -219,12 +219,16 @@ class Reader:
         # never a sentence about another time (year, part of a month) than the one asked about, while one
         # about it (or none) is left
         allowed = [i for i, s in enumerate(found) if not s.other_time] or range(len(found))
+        named = defined(question)
+        if named:  # "Who is Jake Sullivan?": the sentence that says who he is, where one does
+            allowed = [i for i in allowed if introduces(named, found[i].text)] or allowed
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
         doer = subject(question, lang)
         doer = doer if doer and is_country(doer) else ""
         reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=lambda x: bool(
-            doer and self.matcher.country_instead(doer, x.shown, x.text, question)))
+            doer and self.matcher.country_instead(doer, x.shown, x.text, question)
+            or named and self.matcher.coverage([named], [x.shown], translations=False)[0] < 1.0))
         return reading
 
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:

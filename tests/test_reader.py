@@ -14,7 +14,7 @@ from rag.names import NameMatcher, is_country, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, defined,
-                              holds_answer, intent, said_about, speaker, subject, times_in, years_in)
+                              holds_answer, intent, introduces, said_about, speaker, subject, times_in, years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -421,6 +421,12 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
     # too short a question for its cosine to any sentence to pass for on-topic, but the articles name him
     answer = sample_rag.ask("Who is Jake Sullivan?", use_llm=False)
     assert answer.citations and "national security adviser" in answer.text, answer.text
+    # the sentence that says who he is, not the first that names him
+    assert introduces("Medvedev", "Medvedev is plaatsvervangend voorzitter van de Veiligheidsraad.")
+    assert introduces("Kim Jong Un", "He met leader Kim Jong Un.") and introduces("OPCW", "De organisatie (OPCW) ...")
+    assert not introduces("Medvedev", "Dmitri Medvedev heeft op 30 juli gezegd dat ...")
+    answer = sample_rag.ask("Wie is Medvedev?", use_llm=False)
+    assert answer.text.splitlines()[2].startswith('- "Medvedev is tegenwoordig plaatsvervangend'), answer.text
 
 
 @pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?", "Wie schilderde De Nachtwacht?",
