@@ -17,7 +17,8 @@ Then, once the reader has found the passage it would quote (`covered`):
   question's content words must be in it or its title, in either language (word vectors:
   "summit" ~ "top", "signature" ~ "ondertekening"). A near-topic question whose fact is absent
   ("Where will NATO hold its summit in 2024?" finds a passage about F-16 deliveries in 2024)
-  leaves most of its words unmatched;
+  leaves most of its words unmatched; and of two or more words beside its names, one must be
+  there ("What is Joe Biden's favourite food?" finds passages on Biden, not on food);
 - for a "how many" question, does the sentence it would quote count the thing asked about?
   ("How many Patriot systems...?" is not answered by "a package of 2.7 billion euros", nor
   "Hoeveel burgers kwamen om?" by "33 million tonnes of grain"); for a measure, does it give
@@ -33,6 +34,7 @@ Then, once the reader has found the passage it would quote (`covered`):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +48,7 @@ from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
+_POSSESSIVE = re.compile(r"['’]s$")
 MIN_COVERAGE = 0.5  # share of the question's content words in the passage the reader quotes (dev: 0.4-0.5 alike)
 
 
@@ -89,6 +92,15 @@ def coverage(question: str, passage: Passage, embedder) -> float:
     return float(np.mean(alike(asked, content_words(f"{passage.article.title} {passage.text}"), embedder)))
 
 
+def _holds_own_words(question: str, names: list[str], passage: Passage, embedder) -> bool:
+    """The passage holds one of the question's words beside its names, where it has two or more: names alone do
+    not make it about the question ("What is Joe Biden's favourite food?" is not answered by a passage on Biden).
+    One word alone may be a verb in another form than the passage's ("leverde", "levert")."""
+    of_names = {w for n in names for w in content_words(n)}
+    own = [w for w in content_words(question) if _POSSESSIVE.sub("", w) not in of_names]
+    return len(own) < 2 or bool(alike(own, content_words(f"{passage.article.title} {passage.text}"), embedder).any())
+
+
 def covered(question: str, reading: Reading, embedder) -> Decision:
     """Whether the passage the reader would quote from speaks to what `question` asks about."""
     if reading.best is None:
@@ -98,7 +110,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     asked = names_in(question)
     if asked and matcher.coverage(asked, [passage.text])[0] < MIN_NAMES:
         return Decision(False, "names")
-    if coverage(question, passage, embedder) < MIN_COVERAGE:
+    if coverage(question, passage, embedder) < MIN_COVERAGE or not _holds_own_words(question, asked, passage, embedder):
         return Decision(False, "words")
     if reading.needs_kind and not reading.best.has_answer:
         return Decision(False, "kind")

@@ -431,7 +431,7 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
 
 @pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?", "Wie schilderde De Nachtwacht?",
                                       "What is the capital of Australia?", "Wat is het recept voor appeltaart?",
-                                      "Who is Taylor Swift?"])
+                                      "Who is Taylor Swift?", "What is Joe Biden's favourite food?"])
 def test_questions_the_articles_do_not_answer_are_refused(sample_rag, question):
     answer = sample_rag.ask(question, use_llm=False)
     assert not answer.citations
