@@ -96,9 +96,9 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
 # "Who" asks for a person ("Which country..." asks for a name of any kind).
 _WHO = re.compile(r"\s*(?:who|whom|wie)\b", re.I)
-_PERSON = re.compile(r"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|minister|president|premier|"
-                     r"woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|directeur|"
-                     r"coordinator|leider|leader|generaal|general)\b", re.I)
+_TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
+           r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
+_PERSON = re.compile(rf"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|{_TITLES})\b", re.I)
 # A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk") is a place.
 _AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond)\s+(?:[a-z]\w*\s+){0,2}?"
                        r"([A-Z][\w-]+)")
@@ -170,10 +170,11 @@ def defined(question: str) -> str:
 
 def introduces(name: str, sentence: str) -> bool:
     """The sentence says who or what `name` is: "Jake Sullivan, Biden's national security adviser,", "Medvedev is
-    ...", "(OPCW)", or a title before it: "leader Kim Jong Un", "premier Mette Frederiksen"."""
+    ...", "(OPCW)", or a title before it: "leader Kim Jong Un", "Bondskanselier Olaf Scholz", "Minister van
+    Defensie Kajsa Ollongren"."""
     at = re.escape(name)
     return bool(re.search(rf"\b{at}\s*,|\b{at}\s+(?:is|was|are|were|zijn|waren)\b|\(\s*{at}\s*\)", sentence)
-                or any(m.group(1) not in STOPWORDS for m in re.finditer(rf"\b([a-zà-ÿ]+)\s+{at}\b", sentence)))
+                or re.search(rf"(?i:{_TITLES})\s+(?:[\w-]+\s+){{0,2}}?{at}\b", sentence))
 
 
 def said_about(question: str) -> str:

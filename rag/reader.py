@@ -228,7 +228,7 @@ class Reader:
         doer = doer if doer and is_country(doer) else ""
         reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=lambda x: bool(
             doer and self.matcher.country_instead(doer, x.shown, x.text, question)
-            or named and self.matcher.coverage([named], [x.shown], translations=False)[0] < 1.0))
+            or named and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0))
         return reading
 
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:

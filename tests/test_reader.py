@@ -425,6 +425,8 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
     assert introduces("Medvedev", "Medvedev is plaatsvervangend voorzitter van de Veiligheidsraad.")
     assert introduces("Kim Jong Un", "He met leader Kim Jong Un.") and introduces("OPCW", "De organisatie (OPCW) ...")
     assert not introduces("Medvedev", "Dmitri Medvedev heeft op 30 juli gezegd dat ...")
+    assert introduces("Olaf Scholz", "Bondskanselier Olaf Scholz maakte bekend dat ...")
+    assert not introduces("Zelensky", "Later the same day Zelensky travelled to Aachen.")
     answer = sample_rag.ask("Wie is Medvedev?", use_llm=False)
     assert answer.text.splitlines()[2].startswith('- "Medvedev is tegenwoordig plaatsvervangend'), answer.text
 
