@@ -34,7 +34,6 @@ Then, once the reader has found the passage it would quote (`covered`):
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +47,6 @@ from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
-_POSSESSIVE = re.compile(r"['’]s$")
 MIN_COVERAGE = 0.5  # share of the question's content words in the passage the reader quotes (dev: 0.4-0.5 alike)
 
 
@@ -86,19 +84,26 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
 
 def coverage(question: str, passage: Passage, embedder) -> float:
     """The share of the question's content words that the passage or its title holds, in either language."""
-    asked = content_words(question)
-    if not asked:
-        return 1.0
-    return float(np.mean(alike(asked, content_words(f"{passage.article.title} {passage.text}"), embedder)))
+    return _share(content_words(question), _words_of(passage), embedder)
 
 
-def _holds_own_words(question: str, names: list[str], passage: Passage, embedder) -> bool:
-    """The passage holds one of the question's words beside its names, where it has two or more: names alone do
-    not make it about the question ("What is Joe Biden's favourite food?" is not answered by a passage on Biden).
-    One word alone may be a verb in another form than the passage's ("leverde", "levert")."""
-    of_names = {w for n in names for w in content_words(n)}
-    own = [w for w in content_words(question) if _POSSESSIVE.sub("", w) not in of_names]
-    return len(own) < 2 or bool(alike(own, content_words(f"{passage.article.title} {passage.text}"), embedder).any())
+def _words_of(passage: Passage) -> list[str]:
+    return content_words(f"{passage.article.title} {passage.text}")
+
+
+def _share(asked: list[str], held: list[str], embedder) -> float:
+    return float(np.mean(alike(asked, held, embedder))) if asked else 1.0
+
+
+def _holds_own_words(question: str, names: list[str], held: list[str], embedder) -> bool:
+    """The passage's words (`held`) hold one of the question's words beside its names, where it has two or more:
+    names alone do not make it about the question ("What is Joe Biden's favourite food?" is not answered by a
+    passage on Biden). One word alone may be a verb in another form than the passage's ("leverde", "levert")."""
+    beside = question
+    for name in names:
+        beside = beside.replace(name, " ")
+    own = content_words(beside)
+    return len(own) < 2 or bool(alike(own, held, embedder).any())
 
 
 def covered(question: str, reading: Reading, embedder) -> Decision:
@@ -110,7 +115,9 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     asked = names_in(question)
     if asked and matcher.coverage(asked, [passage.text])[0] < MIN_NAMES:
         return Decision(False, "names")
-    if coverage(question, passage, embedder) < MIN_COVERAGE or not _holds_own_words(question, asked, passage, embedder):
+    held = _words_of(passage)
+    if (_share(content_words(question), held, embedder) < MIN_COVERAGE
+            or not _holds_own_words(question, asked, held, embedder)):
         return Decision(False, "words")
     if reading.needs_kind and not reading.best.has_answer:
         return Decision(False, "kind")
