@@ -126,6 +126,7 @@ class Reading:
     # the question asks for a count of a thing, a measure in its unit or a sum of money: a sentence without
     # one is no answer
     needs_kind: bool = False
+    country: str = ""  # the question's subject, when a country: what it did is asked ("How many tanks did Poland..?")
     quoted: list[Sentence] = field(default_factory=list)
     best: Sentence | None = None
     sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
@@ -225,10 +226,15 @@ class Reader:
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
         doer = subject(question, lang)
-        doer = doer if doer and is_country(doer) else ""
-        reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=lambda x: bool(
-            doer and self.matcher.country_instead(doer, x.shown, x.text, question)
-            or named and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0))
+        reading.country = doer if doer and is_country(doer) else ""
+
+        def passed_over(x: Sentence) -> bool:
+            """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out."""
+            if reading.country and self.matcher.country_instead(reading.country, x.shown, x.text, question):
+                return True
+            return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
+
+        reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=passed_over)
         return reading
 
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import defined, said_about, speaker, subject
-from rag.names import NameMatcher, is_country, names_in
+from rag.answer_kinds import defined, said_about, speaker
+from rag.names import NameMatcher, names_in
 from rag.reader import Reading, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
@@ -127,9 +127,11 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     topic = said_about(question)
     if topic and not _says_about(said_by, content_words(topic), reading, matcher, embedder):
         return Decision(False, "topic", {"who": said_by, "what": topic})
-    doer, other = _other_country(question, reading, matcher)
+    # what a country did is not told by a quote that names another in its place ("Duitsland levert veertien ...")
+    best = reading.best
+    other = reading.country and matcher.country_instead(reading.country, best.context, best.text, question)
     if other:
-        return Decision(False, "country", {"who": doer, "other": other})
+        return Decision(False, "country", {"who": reading.country, "other": other})
     return Decision(True)
 
 
@@ -140,13 +142,3 @@ def _says_about(said_by: str, topic: list[str], reading: Reading, matcher: NameM
     naming = matcher.coverage([said_by], [s.shown for s in ours])
     return any(share >= 1.0 and np.mean(alike(topic, content_words(s.context), embedder)) >= MIN_COVERAGE
                for s, share in zip(ours, naming))
-
-
-def _other_country(question: str, reading: Reading, matcher: NameMatcher) -> tuple[str, str]:
-    """The country the question asks about ("How many Leopard tanks did Poland send?"), and the other one the
-    sentence the reader would quote (with the one before it) names instead ("Duitsland levert veertien ..."),
-    or "" when it names the question's or no other."""
-    doer = subject(question, reading.lang)
-    if not doer or not is_country(doer):
-        return doer, ""
-    return doer, matcher.country_instead(doer, reading.best.context, reading.best.text, question)
