@@ -12,7 +12,8 @@ Without a language model this is the answer people see, so it reads the question
 
 A sentence that names only other years than the question's is never quoted while another is
 left: "who got the prize in 1997" is not answered by the 2013 laureate; nor, for a question about a
-part of a month, one that names only other parts ("eind augustus" is not "Earlier in August").
+part of a month, one that names only other parts ("eind augustus" is not "Earlier in August"). Nor, for
+"what did X say", another's words while a sentence gives X's (by name, surname, pronoun, or "Dat heeft X gezegd").
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
@@ -31,7 +32,7 @@ import numpy as np
 
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
                               counted_in_context, counts_back, defined, holds_answer, intent, introduces, measured,
-                              subject, times_in, years_in)
+                              speaker, subject, times_in, years_in)
 from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -74,10 +75,13 @@ NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|withou
 # ("het", "die", "this" are mostly articles and determiners, so they do not count.)
 # "Dat meldt Maljar." and "That is what the ministry says." attribute the sentence before.
 _ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|hij|daar\w*|hun|ook"
+                      r"|volgens (?:hem|haar|hen)|according to (?:him|her|them)"
                       r"|dat (?:zegt|zei|vindt|vond|meldt|meldde|schrijft|schreef|stelt|stelde|concludeert|concludeerde"
                       r"|verklaart|verklaarde|bevestigt|bevestigde|beweert|beweerde)"
                       r"|(?:that|this) (?:is|was) what)\b", re.I)
 
+# A sentence starting so tells whose words the one before it gives ("Dat heeft president Vladimir Poetin gezegd ...")
+_ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus|according)\b", re.I)
 
 # A pronoun that says something, after a few opening words, refers back as well: "Op 12 juli zei hij ...",
 # "On 12 July she said ..." (Dutch puts the subject after the verb when something else opens the sentence)
@@ -223,6 +227,9 @@ class Reader:
         named = defined(question)
         if named:  # "Who is Jake Sullivan?": the sentence that says who he is, where one does
             allowed = [i for i in allowed if introduces(named, found[i].text)] or allowed
+        said_by = speaker(question)
+        if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
+            allowed = [i for i in allowed if self._quotes(said_by, found, i)] or allowed
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
         doer = subject(question, lang)
@@ -232,10 +239,28 @@ class Reader:
             """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out."""
             if reading.country and self.matcher.country_instead(reading.country, x.shown, x.text, question):
                 return True
+            if said_by and not self._quotes(said_by, found, found.index(x)):
+                return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
 
         reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=passed_over)
         return reading
+
+    def _quotes(self, said_by: str, sentences: list[Sentence], i: int) -> bool:
+        """Sentence i gives `said_by`'s words: it names them (or the one it refers back to does), or the next sentence
+        says whose they were ("Rusland zal niet aarzelen ... Dat heeft president Vladimir Poetin gezegd")."""
+        def attributes(j: int) -> bool:  # sentence j says whose words the one before it gives
+            return self._with_previous(sentences, j) != sentences[j].text and bool(_ATTRIBUTES.match(sentences[j].text))
+
+        if attributes(i) and not self.refers_back(sentences, i):
+            return False  # the words are the sentence before's
+        said = [sentences[i].shown]
+        if i + 1 < len(sentences) and attributes(i + 1):
+            said.append(sentences[i + 1].text)
+        # news names a person in full once, then by surname ("at the G7 summit in Hiroshima, Sullivan told reporters")
+        surname = said_by.split()[-1]
+        return max(self.matcher.coverage([said_by], said)) >= 1.0 or (
+            surname != said_by and max(self.matcher.coverage([surname], said, translations=False)) >= 1.0)
 
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:
         """Whether the text names a country (`countries`), or a word meaning one of `kind_words`."""

@@ -10,7 +10,7 @@ half of index/answers.jsonl (README, "Refusals"):
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
   article mentions 2024).
 Then, once the reader has found the passage it would quote (`covered`):
-- does that passage itself mention half of the question's names? ("Wanneer keurde de Bondsdag
+- does that passage (or its article's title) mention half of the question's names? ("Wanneer keurde de Bondsdag
   de Taurus-raketten goed?" finds a passage on Taurus, but the reader's best is about another
   delivery);
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
@@ -95,14 +95,18 @@ def _share(asked: list[str], held: list[str], embedder) -> float:
     return float(np.mean(alike(asked, held, embedder))) if asked else 1.0
 
 
+def _beside_names(text: str, names: list[str] | None = None) -> list[str]:
+    """The content words of `text` once its names (`names`, or those it gives) are taken out."""
+    for name in names_in(text) if names is None else names:
+        text = text.replace(name, " ")
+    return content_words(text)
+
+
 def _holds_own_words(question: str, names: list[str], held: list[str], embedder) -> bool:
     """The passage's words (`held`) hold one of the question's words beside its names, where it has two or more:
     names alone do not make it about the question ("What is Joe Biden's favourite food?" is not answered by a
     passage on Biden). One word alone may be a verb in another form than the passage's ("leverde", "levert")."""
-    beside = question
-    for name in names:
-        beside = beside.replace(name, " ")
-    own = content_words(beside)
+    own = _beside_names(question, names)
     return len(own) < 2 or bool(alike(own, held, embedder).any())
 
 
@@ -113,7 +117,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     passage = reading.passages[reading.best.passage]
     matcher = NameMatcher(embedder)
     asked = names_in(question)
-    if asked and matcher.coverage(asked, [passage.text])[0] < MIN_NAMES:
+    if asked and matcher.coverage(asked, [f"{passage.article.title} {passage.text}"])[0] < MIN_NAMES:
         return Decision(False, "names")
     held = _words_of(passage)
     if (_share(content_words(question), held, embedder) < MIN_COVERAGE
@@ -125,7 +129,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
     topic = said_about(question)
-    if topic and not _says_about(said_by, content_words(topic), reading, matcher, embedder):
+    if topic and not _says_about(said_by, _beside_names(topic) or content_words(topic), reading, matcher, embedder):
         return Decision(False, "topic", {"who": said_by, "what": topic})
     # what a country did is not told by a quote that names another in its place ("Duitsland levert veertien ...")
     best = reading.best
@@ -137,7 +141,11 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
 
 def _says_about(said_by: str, topic: list[str], reading: Reading, matcher: NameMatcher, embedder) -> bool:
     """A sentence of the passage the reader quotes names `said_by` (or refers back to them: "Op 12 juli zei
-    hij") and, with the sentence before it, holds half the `topic`'s words."""
+    hij") and, with the sentence before it, holds half the `topic`'s words, and the passage or its title holds them
+    all ("What did Boris Pistorius say about cluster munitions?" is not answered from a passage on German aid
+    that never names them, where he speaks of "weapons")."""
+    if not alike(topic, _words_of(reading.passages[reading.best.passage]), embedder).all():
+        return False
     ours = [s for s in reading.sentences if s.passage == reading.best.passage]
     naming = matcher.coverage([said_by], [s.shown for s in ours])
     return any(share >= 1.0 and np.mean(alike(topic, content_words(s.context), embedder)) >= MIN_COVERAGE
