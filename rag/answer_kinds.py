@@ -72,7 +72,8 @@ _SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zeg
                      r"waarschuwde)\b", re.I)
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+{_NAME_RUN}")
-_DEFINED = re.compile(r"\s*(?:who|what|wie|wat)\s+(?:is|was|are|were|zijn|waren)\s+(?:the\s+|de\s+|het\s+)?"
+_BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
+_DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
                       r"([^?]+?)\s*\??\s*$", re.I)
 _ABOUT = re.compile(r"\b(?:about|over)\s+([^?]*)", re.I)
 # a name after "is" or "was" with "the" before it describes a thing ("was the US aid package"), not who acts
@@ -173,7 +174,7 @@ def introduces(name: str, sentence: str) -> bool:
     ...", "(OPCW)", or a title before it: "leader Kim Jong Un", "Bondskanselier Olaf Scholz", "Minister van
     Defensie Kajsa Ollongren"."""
     at = re.escape(name)
-    return bool(re.search(rf"\b{at}\s*,|\b{at}\s+(?:is|was|are|were|zijn|waren)\b|\(\s*{at}\s*\)", sentence)
+    return bool(re.search(rf"\b{at}\s*,|\b{at}\s+{_BE}\b|\(\s*{at}\s*\)", sentence)
                 or re.search(rf"(?i:{_TITLES})\s+(?:[\w-]+\s+){{0,2}}?{at}\b", sentence))
 
 
