@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag.engine import RAG  # noqa: E402
-from rag.evaluation import is_gold, load_questions  # noqa: E402
+from rag.evaluation import is_gold, load_questions, stories  # noqa: E402
 from rag.retrieval import CANDIDATES, Retriever, Weights, article_meta  # noqa: E402
 from rag.types import Passage  # noqa: E402
 
@@ -34,6 +34,7 @@ SIGNALS = [f.name for f in fields(Weights)]  # chunk, sentence, names, numbers, 
 def candidate_table(engine: RAG, questions) -> list[tuple]:
     """Per answerable question: (split, lang, question, its candidates, their signals, gold per candidate)."""
     retriever = Retriever(engine.kb)
+    copies = stories(engine.kb.articles())
     table = []
     for q in questions:
         if not q.answerable:
@@ -41,7 +42,7 @@ def candidate_table(engine: RAG, questions) -> list[tuple]:
         vector = engine.kb.embedder.embed([q.question])[0]
         found = retriever.candidates(q.question, vector, CANDIDATES)
         x = np.array([[c.cosine, c.sentence, c.names, c.numbers, float(c.same_language), c.overlap] for c in found])
-        gold = np.array([is_gold(Passage(rank=0, score=0.0, text=c.text, article=article_meta(c.meta)), q)
+        gold = np.array([is_gold(Passage(rank=0, score=0.0, text=c.text, article=article_meta(c.meta)), q, copies)
                          for c in found])
         table.append((q.split, q.lang, q, found, x, gold))
     return table
@@ -50,11 +51,12 @@ def candidate_table(engine: RAG, questions) -> list[tuple]:
 def ranks(engine: RAG, table, w: np.ndarray, split: str) -> dict[str, list[int | None]]:
     """The gold passage's rank in the top 5 (None: not there) per question language, ranked as search ranks."""
     retriever = Retriever(engine.kb, Weights(*w))
+    copies = stories(engine.kb.articles())
     out: dict[str, list[int | None]] = {}
     for s, lang, q, found, _, _ in table:
         if s == split:
             shown = retriever.rank(found, 5)
-            out.setdefault(lang, []).append(next((p.rank for p in shown if is_gold(p, q)), None))
+            out.setdefault(lang, []).append(next((p.rank for p in shown if is_gold(p, q, copies)), None))
     return out
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from rag.errors import RagError
 from rag.types import Answer, Passage
+
+if TYPE_CHECKING:
+    from rag.manifest import ArticleRecord
 
 KS = (1, 3, 5)
 
@@ -60,10 +63,23 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def is_gold(passage: Passage, question: Question) -> bool:
-    """The passage comes from the answering article and holds the answer text."""
-    source = passage.article.source.replace("\\", "/")
-    return source.rsplit("/", 1)[-1] == question.source and _squash(question.passage) in _squash(passage.text)
+def is_gold(passage: Passage, question: Question, stories: Mapping[str, str] | None = None) -> bool:
+    """The passage comes from the answering article, or a near-duplicate copy of it (`stories`: each article's file
+    name to its group's, as ingest groups them; search shows one copy of a story), and holds the answer text."""
+    source = _file_name(passage.article.source)
+    same = source == question.source or (stories is not None and source in stories
+                                         and stories[source] == stories.get(question.source))
+    return same and _squash(question.passage) in _squash(passage.text)
+
+
+def _file_name(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def stories(articles: Iterable[ArticleRecord]) -> dict[str, str]:
+    """Each article's file name to that of the article its near-duplicate group is named by."""
+    names = {a.id: _file_name(a.source) for a in articles}
+    return {names[a.id]: names.get(a.dup_of or a.id, names[a.id]) for a in articles}
 
 
 def _squash(text: str) -> str:
@@ -119,12 +135,13 @@ class Scores:
 
 
 def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question],
-             ask: Callable[[str], "Answer"] | None = None) -> dict:
+             ask: Callable[[str], "Answer"] | None = None, copies: Mapping[str, str] | None = None) -> dict:
     """Scores overall and per question language, each question's gold rank (None: not in the top 5),
     and the misses for inspection.
 
     With `ask` (an extractive answer for a question, its passages retrieved with k=5), the
-    answers are scored too and the ranks come from the passages each answer was given."""
+    answers are scored too and the ranks come from the passages each answer was given. With `copies`
+    (`stories` of the articles searched), a near-duplicate copy of the answering article counts as it."""
     groups: dict[str, Scores] = {"all": Scores()}
     misses, ranks = [], []
     for q in questions:
@@ -144,7 +161,7 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
             continue
         results = answer.passages if answer is not None else search(q.question, max(KS))
         # (an answer may add the passage its reader quotes from, ranked past the k it was asked for)
-        rank = next((p.rank for p in results if is_gold(p, q) and p.rank <= max(KS)), None)
+        rank = next((p.rank for p in results if is_gold(p, q, copies) and p.rank <= max(KS)), None)
         ranks.append(rank)
         for s in scores:
             s.add(rank)

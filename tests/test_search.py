@@ -72,6 +72,19 @@ def test_a_refusal_is_never_a_right_answer():
     assert [(s["answers_right"], s["answerable_refused"]) for s in scores] == [(0.0, 1.0), (1.0, 0.0)]
 
 
+def test_a_near_duplicate_copy_of_the_answering_article_counts_as_it(sample_index, tmp_path):
+    """Search shows one copy of a story (the bundled articles hold two reports of the first ATACMS strikes): the
+    copy shown, holding the answering passage, is a hit whichever of the two the question names."""
+    questions = tmp_path / "copies.jsonl"
+    questions.write_text("".join(json.dumps({
+        "question": "Waar werden de ATACMS-raketten ingezet?", "lang": "nl", "source": source,
+        "passage": "vliegvelden bij Berdjansk en Loehansk getroffen"}) + "\n"
+        for source in ("13_atacms-eerste-inzet.txt", "14_atacms-raketten-vliegvelden.txt")), encoding="utf-8")
+    result = run_rag("eval", str(questions), "--json", "--index", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["scores"]["all"]["recall@5"] == 1.0
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles live in ../shared/seeds beside the checkout")
 def test_seed_articles_answer_their_questions(tmp_path):
     index = str(tmp_path / "seeds")
