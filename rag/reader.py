@@ -236,7 +236,8 @@ class Reader:
         reading.country = doer if doer and is_country(doer) else ""
 
         def passed_over(x: Sentence) -> bool:
-            """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out."""
+            """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out, nor, for
+            what X said, another's words."""
             if reading.country and self.matcher.country_instead(reading.country, x.shown, x.text, question):
                 return True
             if said_by and not self._quotes(said_by, found, found.index(x)):
