@@ -13,6 +13,7 @@ from conftest import ROOT
 from rag import loaders
 from rag.chunking import chunk_article
 from rag.loaders import Article, LoadError, find_files, load_file
+from rag.sentences import split_sentences
 
 BODY = ("The Black Sea grain corridor carried more than 30 million tonnes of Ukrainian wheat, maize and barley. "
         "Turkey and the United Nations had brokered the deal a year earlier in Istanbul.")
@@ -224,6 +225,10 @@ def test_a_title_is_not_repeated_as_the_first_sentence(tmp_path):
         assert article.text.startswith(BODY[:40]), name
     (sample,), _ = loaded(write(tmp_path, "sample.txt", f"date 2023-07 {BODY}"))
     assert (sample.title, sample.text) == (BODY.split(". ")[0] + ".", BODY)
+    # a headline on a line of its own, repeated as the first sentence: the headline once, as a sentence of its own
+    (headline,), _ = loaded(write(tmp_path, "headline.txt", f"date 2023-07 {title}\n{title}. {BODY}"))
+    assert headline.title == title and headline.text == f"{title}\n\n{BODY}"
+    assert split_sentences(headline.text)[:2] == [title, BODY.split(". ")[0] + "."]
     (longer,), _ = loaded(write(tmp_path, "longer.md", f"---\ntitle: {title}\n---\n{title} in July. {BODY}"))
     assert longer.text.startswith(f"{title} in July")
 
