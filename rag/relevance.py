@@ -40,7 +40,7 @@ import numpy as np
 
 from rag.answer_kinds import defined, said_about, speaker
 from rag.names import NameMatcher, names_in
-from rag.reader import Reading, numbers_held
+from rag.reader import Reading, Sentence, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
 from rag.types import Passage
@@ -129,7 +129,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
     topic = said_about(question)
-    if topic and not _says_about(said_by, _beside_names(topic) or content_words(topic), reading, matcher, embedder):
+    if topic and not _says_about(said_by, topic, reading, matcher, embedder):
         return Decision(False, "topic", {"who": said_by, "what": topic})
     # what a country did is not told by a quote that names another in its place ("Duitsland levert veertien ...")
     best = reading.best
@@ -139,14 +139,23 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     return Decision(True)
 
 
-def _says_about(said_by: str, topic: list[str], reading: Reading, matcher: NameMatcher, embedder) -> bool:
+def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher, embedder) -> bool:
     """A sentence of the passage the reader quotes names `said_by` (or refers back to them: "Op 12 juli zei
-    hij") and, with the sentence before it, holds half the `topic`'s words, and the passage or its title holds them
-    all ("What did Boris Pistorius say about cluster munitions?" is not answered from a passage on German aid
-    that never names them, where he speaks of "weapons")."""
-    if not alike(topic, _words_of(reading.passages[reading.best.passage]), embedder).all():
+    hij") and, with the sentence before it, holds half the `topic`'s words beside its names, and the passage or its
+    title holds them all ("What did Boris Pistorius say about cluster munitions?" is not answered from a passage on
+    German aid that never names them, where he speaks of "weapons"). A topic that is only names ("over de F-16's")
+    is held by a sentence that, with the one before it or the article's title, names half of them."""
+    passage = reading.passages[reading.best.passage]
+    words = _beside_names(topic) or content_words(topic)
+    if words and not alike(words, _words_of(passage), embedder).all():
         return False
+    names = names_in(topic)
+
+    def holds(s: Sentence) -> bool:
+        if words:
+            return float(np.mean(alike(words, content_words(s.context), embedder))) >= MIN_COVERAGE
+        return matcher.coverage(names, [f"{passage.article.title} {s.context}"])[0] >= MIN_COVERAGE
+
     ours = [s for s in reading.sentences if s.passage == reading.best.passage]
     naming = matcher.coverage([said_by], [s.shown for s in ours])
-    return any(share >= 1.0 and np.mean(alike(topic, content_words(s.context), embedder)) >= MIN_COVERAGE
-               for s, share in zip(ours, naming))
+    return any(share >= 1.0 and holds(s) for s, share in zip(ours, naming))
