@@ -68,8 +68,15 @@ INTENTS = [
 ]
 _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
 # "What did X say / predict", "Wat zei X", "Hoe noemde X": X is the speaker
-_SAYING = re.compile(r"\b(?:say|said|says|call|called|predict|warn|claim|zei|zegt|zeggen|noemde|noemt|voorspelde|"
-                     r"waarschuwde)\b", re.I)
+_SAY = r"say|said|says|call|called|predict|warn|claim|zei|zegt|zeggen|noemde|noemt|voorspelde|waarschuwde"
+_SAYING = re.compile(rf"\b(?:{_SAY})\b", re.I)
+# and a sentence with one of these, or another form of saying, gives someone's words ("Hij deed dat samen met
+# president Volodymyr Zelensky" names him, but gives none)
+GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|tell|tells|told|write|writes|wrote|warn\w*|calls|claim\w*|predict\w*"
+                         r"|stated?|added|argued|confirm\w*|acknowledg\w*|announc\w*|insist\w*|according|describ\w*"
+                         r"|accus\w*|threat\w*|zeiden|gezegd|noem\w*|genoemd|verklaar\w*|schreef|schrijft|waarschuw\w*"
+                         r"|voorspel\w*|benadruk\w*|bevestig\w*|meld\w*|vindt|vond|aldus|volgens|beschuldig\w*|kondigde"
+                         r"|bekendgemaakt|bekend|dreig\w*)\b", re.I)
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+{_NAME_RUN}")
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch

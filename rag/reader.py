@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from rag.answer_kinds import (about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
+from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
                               counted_in_context, counts_back, defined, holds_answer, intent, introduces, measured,
                               speaker, subject, times_in, years_in)
 from rag.names import NameMatcher, is_country, names_in
@@ -82,7 +82,6 @@ _ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|h
 
 # A sentence starting so tells whose words the one before it gives ("Dat heeft president Vladimir Poetin gezegd ...")
 _ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus|according)\b", re.I)
-
 # A pronoun that says something, after a few opening words, refers back as well: "Op 12 juli zei hij ...",
 # "On 12 July she said ..." (Dutch puts the subject after the verb when something else opens the sentence)
 _SAYS = r"(?:zei|zegt|zeiden|verklaarde|schreef|noemde|waarschuwde|benadrukte|said|told|wrote|warned|called)"
@@ -256,8 +255,12 @@ class Reader:
         if attributes(i) and not self.refers_back(sentences, i):
             return False  # the words are the sentence before's
         said = [sentences[i].shown]
+        saying = [sentences[i].text]  # the sentence it refers back to may say what someone else said
         if i + 1 < len(sentences) and attributes(i + 1):
             said.append(sentences[i + 1].text)
+            saying.append(sentences[i + 1].text)
+        if not any(GIVES_WORDS.search(text) for text in saying):
+            return False
         # news names a person in full once, then by surname ("at the G7 summit in Hiroshima, Sullivan told reporters")
         surname = said_by.split()[-1]
         return max(self.matcher.coverage([said_by], said)) >= 1.0 or (

@@ -278,12 +278,27 @@ def test_what_someone_said_is_quoted_from_their_words_not_another_s(use_embedder
                         "Berg. De tanks komen op tijd in Oekraïne aan. Dat heeft premier Lena Vos gezegd tegen de "
                         "NOS.", lang="nl", asked_in="nl")
     assert reading.quoted[0].text == "De tanks komen op tijd in Oekraïne aan."
+    # named beside someone else's words is no words of her own
+    reading = read_text(use_embedder, question, "Minister Tom Berg maakte maandag de levering van de tanks bekend. Hij "
+                        "deed dat samen met premier Lena Vos. Vos noemde het besluit een teken van trouw aan "
+                        "Oekraïne.", lang="nl", asked_in="nl")
+    assert [s.text for s in reading.quoted] == ["Vos noemde het besluit een teken van trouw aan Oekraïne."]
 
 
 def test_what_someone_said_about_a_thing_needs_a_passage_about_it(use_embedder):
     question = "What did Lena Vos say about cluster munitions for Ukraine?"
     reading = read_text(use_embedder, question, "Defence minister Lena Vos said the weapons for Ukraine would arrive "
                         "in May. The package is the largest the country has sent so far.")
+    assert covered(question, reading, use_embedder).reason == "topic"
+
+
+def test_what_someone_said_about_a_thing_named_only_by_its_name(use_embedder):
+    question = "Wat zei Lena Vos over de F-16's?"
+    reading = read_text(use_embedder, question, "Premier Lena Vos zei maandag dat de F-16's voor de winter in Oekraïne "
+                        "zijn. Het kabinet vergadert dinsdag over de begroting.", lang="nl", asked_in="nl")
+    assert covered(question, reading, use_embedder).answerable
+    reading = read_text(use_embedder, question, "Premier Lena Vos zei maandag dat het kabinet dinsdag over de begroting "
+                        "vergadert. Minister Tom Berg opende een kazerne.", lang="nl", asked_in="nl")
     assert covered(question, reading, use_embedder).reason == "topic"
 
 
