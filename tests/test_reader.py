@@ -297,8 +297,8 @@ def test_what_someone_said_about_a_thing_named_only_by_its_name(use_embedder):
     reading = read_text(use_embedder, question, "Premier Lena Vos zei maandag dat de F-16's voor de winter in Oekraïne "
                         "zijn. Het kabinet vergadert dinsdag over de begroting.", lang="nl", asked_in="nl")
     assert covered(question, reading, use_embedder).answerable
-    reading = read_text(use_embedder, question, "Premier Lena Vos zei maandag dat het kabinet dinsdag over de begroting "
-                        "vergadert. Minister Tom Berg opende een kazerne.", lang="nl", asked_in="nl")
+    reading = read_text(use_embedder, question, "Premier Lena Vos zei maandag dat het kabinet dinsdag over de "
+                        "begroting vergadert. Minister Tom Berg opende een kazerne.", lang="nl", asked_in="nl")
     assert covered(question, reading, use_embedder).reason == "topic"
 
 
