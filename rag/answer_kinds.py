@@ -107,8 +107,8 @@ _WHO = re.compile(r"\s*(?:who|whom|wie)\b", re.I)
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _PERSON = re.compile(rf"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|{_TITLES})\b", re.I)
-# A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk") is a place.
-_AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond)\s+(?:[a-z]\w*\s+){0,2}?"
+# A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk", "op de vliegbasis X") is a place.
+_AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond|op)\s+(?:[a-z]\w*\s+){0,2}?"
                        r"([A-Z][\w-]+)")
 # "from" and "uit" say where something comes from, which answers only a question that asks so ("raketten uit de VS"
 # do not say where they were fired)

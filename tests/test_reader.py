@@ -118,6 +118,9 @@ def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Waar werden de raketten ingezet?"
     assert not holds_answer("place", "Kyiv heeft de raketten uit de VS nu ook gebruikt.", question, is_country)
     assert holds_answer("place", "Raketten uit de VS troffen vliegvelden bij Berdjansk.", question, is_country)
+    # "op" says where in Dutch ("op de vliegbasis Eindhoven", "op Telegram")
+    assert holds_answer("place", "Rutte maakte het besluit bekend op de vliegbasis Eindhoven.",
+                        "Waar maakte Rutte het besluit bekend?", is_country)
 
 
 def read_text(embedder, question: str, text: str, *, lang: str = "en", asked_in: str = "en"):
