@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from rag.names import names_in, spelling
+from rag.names import NOT_NAMES, names_in, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
 
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
@@ -107,8 +107,8 @@ _WHO = re.compile(r"\s*(?:who|whom|wie)\b", re.I)
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _PERSON = re.compile(rf"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|{_TITLES})\b", re.I)
-# A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk", "op de vliegbasis X") is a place.
-_AT_PLACE = re.compile(r"\b(?i:in|at|near|outside|from|bij|te|nabij|naar|uit|buiten|rond|op)\s+(?:[a-z]\w*\s+){0,2}?"
+# A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk", "on Telegram") is a place.
+_AT_PLACE = re.compile(r"\b(?i:in|at|on|near|outside|from|bij|te|nabij|naar|uit|buiten|rond|op)\s+(?:[a-z]\w*\s+){0,2}?"
                        r"([A-Z][\w-]+)")
 # "from" and "uit" say where something comes from, which answers only a question that asks so ("raketten uit de VS"
 # do not say where they were fired)
@@ -327,7 +327,7 @@ def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> l
     """The sentence's names that may be people: a first and last name ("Hanna Maliar"), or a name
     beside a title or a verb of saying ("volgens Maljar", "said Sullivan"); not a name after a
     preposition of place ("bij Koepjansk"), nor one `is_country` tells is a country ("New Zealand said")."""
-    places = {m.group(1) for m in _AT_PLACE.finditer(sentence)}
+    places = _places(sentence)
     people = []
     for name in names_in(sentence):
         before, _, after = sentence.partition(name)
@@ -338,6 +338,11 @@ def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> l
                                          or (not before.strip() and rest and is_country(rest))))):
             people.append(name)
     return people
+
+
+def _places(text: str) -> set[str]:
+    """The names after a preposition of place; not a day or a month ("on Monday", "in July")."""
+    return {m.group(1) for m in _AT_PLACE.finditer(text) if fold(m.group(1)) not in NOT_NAMES}
 
 
 def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[str], bool] | None = None) -> bool:
@@ -351,7 +356,7 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
             names = _people(sentence, is_country)
         elif kind == "place":
             where = sentence if _ASKS_ORIGIN.search(question) else _FROM_PLACE.sub(" ", sentence)
-            at_place = {m.group(1) for m in _AT_PLACE.finditer(where)}
+            at_place = _places(where)
             names = [n for n in names_in(sentence) if at_place & set(n.split())]  # whole: "uit de Verenigde Staten"
             names += sorted(at_place - {w for n in names for w in n.split()})
         else:

@@ -118,9 +118,13 @@ def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Waar werden de raketten ingezet?"
     assert not holds_answer("place", "Kyiv heeft de raketten uit de VS nu ook gebruikt.", question, is_country)
     assert holds_answer("place", "Raketten uit de VS troffen vliegvelden bij Berdjansk.", question, is_country)
-    # "op" says where in Dutch ("op de vliegbasis Eindhoven", "op Telegram")
+    # "op" and "on" say where ("op de vliegbasis Eindhoven", "on Telegram"); a day or a month is no place
     assert holds_answer("place", "Rutte maakte het besluit bekend op de vliegbasis Eindhoven.",
                         "Waar maakte Rutte het besluit bekend?", is_country)
+    question = "Where did the minister post his warning?"
+    assert holds_answer("place", "The minister wrote it on Telegram.", question, is_country)
+    assert not any(holds_answer("place", f"The minister wrote it {when}.", question, is_country)
+                   for when in ("in July", "on Monday"))
 
 
 def read_text(embedder, question: str, text: str, *, lang: str = "en", asked_in: str = "en"):
