@@ -247,8 +247,9 @@ class Reader:
         return reading
 
     def _quotes(self, said_by: str, sentences: list[Sentence], i: int) -> bool:
-        """Sentence i gives `said_by`'s words: it names them (or the one it refers back to does), or the next sentence
-        says whose they were ("Rusland zal niet aarzelen ... Dat heeft president Vladimir Poetin gezegd")."""
+        """Sentence i gives `said_by`'s words: it says something (GIVES_WORDS) and names them (or the one it refers
+        back to does), or the next sentence says whose words they were ("Rusland zal niet aarzelen ... Dat heeft
+        president Vladimir Poetin gezegd")."""
         def attributes(j: int) -> bool:  # sentence j says whose words the one before it gives
             return self._with_previous(sentences, j) != sentences[j].text and bool(_ATTRIBUTES.match(sentences[j].text))
 
