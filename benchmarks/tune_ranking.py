@@ -51,12 +51,12 @@ def candidate_table(engine: RAG, questions) -> list[tuple]:
 def ranks(engine: RAG, table, w: np.ndarray, split: str) -> dict[str, list[int | None]]:
     """The gold passage's rank in the top 5 (None: not there) per question language, ranked as search ranks."""
     retriever = Retriever(engine.kb, Weights(*w))
-    copies = stories(engine.kb.articles())
     out: dict[str, list[int | None]] = {}
-    for s, lang, q, found, _, _ in table:
+    for s, lang, _, found, _, gold in table:
         if s == split:
+            golden = {c.chunk_id for c, g in zip(found, gold) if g}  # the candidates' gold, as the table holds it
             shown = retriever.rank(found, 5)
-            out.setdefault(lang, []).append(next((p.rank for p in shown if is_gold(p, q, copies)), None))
+            out.setdefault(lang, []).append(next((p.rank for p in shown if p.chunk_id in golden), None))
     return out
 
 
