@@ -80,8 +80,10 @@ def make_article(path: Path, identity: str, title: str, date: str, source: str, 
         text = _drop_repeated_title(title, text)
     else:  # a headline on the first line, which the text may then repeat as its first sentence
         first, _, rest = text.strip().partition("\n")
-        if first.strip() and rest and _drop_repeated_title(first.strip(), rest) != rest:
-            text = f"{first}\n\n{_drop_repeated_title(first.strip(), rest)}"
+        headline = first.strip()
+        unrepeated = _drop_repeated_title(headline, rest) if headline and rest else rest
+        if unrepeated != rest:
+            text = f"{first}\n\n{unrepeated}"
     text = text.strip()
     if len(text) > MAX_TEXT_CHARS:
         end = text.rfind(" ", MAX_TEXT_CHARS - 1000, MAX_TEXT_CHARS)
