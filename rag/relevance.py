@@ -146,10 +146,10 @@ def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher
     German aid that never names them, where he speaks of "weapons"). A topic that is only names ("over de F-16's")
     is held by a sentence that, with the one before it or the article's title, names half of them."""
     passage = reading.passages[reading.best.passage]
-    words = _beside_names(topic) or content_words(topic)
+    names = names_in(topic)
+    words = _beside_names(topic, names) or content_words(topic)
     if words and not alike(words, _words_of(passage), embedder).all():
         return False
-    names = names_in(topic)
 
     def holds(s: Sentence) -> bool:
         if words:
