@@ -63,12 +63,12 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def is_gold(passage: Passage, question: Question, stories: Mapping[str, str] | None = None) -> bool:
-    """The passage comes from the answering article, or a near-duplicate copy of it (`stories`: each article's file
-    name to its group's, as ingest groups them; search shows one copy of a story), and holds the answer text."""
+def is_gold(passage: Passage, question: Question, copies: Mapping[str, str] | None = None) -> bool:
+    """The passage comes from the answering article, or a near-duplicate copy of it (`copies`: `stories` of the
+    articles searched; search shows one copy of a story), and holds the answer text."""
     source = _file_name(passage.article.source)
-    same = source == question.source or (stories is not None and source in stories
-                                         and stories[source] == stories.get(question.source))
+    same = source == question.source or (copies is not None and source in copies
+                                         and copies[source] == copies.get(question.source))
     return same and _squash(question.passage) in _squash(passage.text)
 
 
