@@ -228,7 +228,7 @@ class Reader:
             allowed = [i for i in allowed if introduces(named, found[i].text)] or allowed
         said_by = speaker(question)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
-            allowed = [i for i in allowed if self._quotes(said_by, found, i)] or allowed
+            allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
         best = max(allowed, key=lambda i: found[i].score)
         reading.best = found[best]
         doer = subject(question, lang)
@@ -239,33 +239,12 @@ class Reader:
             what X said, another's words."""
             if reading.country and self.matcher.country_instead(reading.country, x.shown, x.text, question):
                 return True
-            if said_by and not self._quotes(said_by, found, found.index(x)):
+            if said_by and not gives_words(self.matcher, said_by, found, found.index(x)):
                 return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
 
         reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=passed_over)
         return reading
-
-    def _quotes(self, said_by: str, sentences: list[Sentence], i: int) -> bool:
-        """Sentence i gives `said_by`'s words: it says something (GIVES_WORDS) and names them (or the one it refers
-        back to does), or the next sentence says whose words they were ("Rusland zal niet aarzelen ... Dat heeft
-        president Vladimir Poetin gezegd")."""
-        def attributes(j: int) -> bool:  # sentence j says whose words the one before it gives
-            return self._with_previous(sentences, j) != sentences[j].text and bool(_ATTRIBUTES.match(sentences[j].text))
-
-        if attributes(i) and not self.refers_back(sentences, i):
-            return False  # the words are the sentence before's
-        said = [sentences[i].shown]
-        saying = [sentences[i].text]  # the sentence it refers back to may say what someone else said
-        if i + 1 < len(sentences) and attributes(i + 1):
-            said.append(sentences[i + 1].text)
-            saying.append(sentences[i + 1].text)
-        if not any(GIVES_WORDS.search(text) for text in saying):
-            return False
-        # news names a person in full once, then by surname ("at the G7 summit in Hiroshima, Sullivan told reporters")
-        surname = said_by.split()[-1]
-        return max(self.matcher.coverage([said_by], said)) >= 1.0 or (
-            surname != said_by and max(self.matcher.coverage([surname], said, translations=False)) >= 1.0)
 
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:
         """Whether the text names a country (`countries`), or a word meaning one of `kind_words`."""
@@ -331,3 +310,25 @@ class Reader:
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)
         return chosen
+
+
+def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i: int) -> bool:
+    """Sentence i gives `said_by`'s words: it says something (GIVES_WORDS) and names them (or the one it refers
+    back to does), or the next sentence says whose words they were ("Rusland zal niet aarzelen ... Dat heeft
+    president Vladimir Poetin gezegd")."""
+    def attributes(j: int) -> bool:  # sentence j says whose words the one before it gives
+        return Reader._with_previous(sentences, j) != sentences[j].text and bool(_ATTRIBUTES.match(sentences[j].text))
+
+    if attributes(i) and not Reader.refers_back(sentences, i):
+        return False  # the words are the sentence before's
+    said = [sentences[i].shown]
+    saying = [sentences[i].text]  # the sentence it refers back to may say what someone else said
+    if i + 1 < len(sentences) and attributes(i + 1):
+        said.append(sentences[i + 1].text)
+        saying.append(sentences[i + 1].text)
+    if not any(GIVES_WORDS.search(text) for text in saying):
+        return False
+    # news names a person in full once, then by surname ("at the G7 summit in Hiroshima, Sullivan told reporters")
+    surname = said_by.split()[-1]
+    return max(matcher.coverage([said_by], said)) >= 1.0 or (
+        surname != said_by and max(matcher.coverage([surname], said, translations=False)) >= 1.0)

@@ -26,8 +26,8 @@ Then, once the reader has found the passage it would quote (`covered`):
   "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date);
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
-  does a sentence there name them and speak of it? ("Wat zei Mette Frederiksen over
-  clustermunitie?" is not answered by what she said about F-16s);
+  does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen
+  over clustermunitie?" is not answered by what she said about F-16s);
 - for a question about what a country did, does the sentence it would quote name that country,
   rather than another where a subject stands? ("How many Leopard tanks did Poland send?" is not
   answered by "Duitsland levert veertien Leopard 2A6-tanks").
@@ -40,7 +40,7 @@ import numpy as np
 
 from rag.answer_kinds import defined, said_about, speaker
 from rag.names import NameMatcher, names_in
-from rag.reader import Reading, Sentence, numbers_held
+from rag.reader import Reading, Sentence, gives_words, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
 from rag.types import Passage
@@ -141,10 +141,12 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
 
 def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher, embedder) -> bool:
     """A sentence of the passage the reader quotes names `said_by` (or refers back to them: "Op 12 juli zei
-    hij") and, with the sentence before it, holds half the `topic`'s words beside its names, and the passage or its
-    title holds them all ("What did Boris Pistorius say about cluster munitions?" is not answered from a passage on
-    German aid that never names them, where he speaks of "weapons"). A topic that is only names ("over de F-16's")
-    is held by a sentence that, with the one before it or the article's title, names half of them."""
+    hij"), says something ("leader Kim Jong Un showed him missiles" gives no words of his), and with the sentence
+    before it or the article's title holds half the `topic`'s words beside its names (an article on cluster munitions
+    may quote someone on "such weapons"); and the passage or its title holds them all ("What did Boris Pistorius say
+    about cluster munitions?" is not answered from a passage on German aid that never names them, where he speaks of
+    "weapons"). A topic that is only names ("over de F-16's") is held by a sentence that, with the one before it or
+    the article's title, names half of them."""
     passage = reading.passages[reading.best.passage]
     names = names_in(topic)
     words = _beside_names(topic, names) or content_words(topic)
@@ -152,10 +154,10 @@ def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher
         return False
 
     def holds(s: Sentence) -> bool:
+        context = f"{passage.article.title} {s.context}"
         if words:
-            return float(np.mean(alike(words, content_words(s.context), embedder))) >= MIN_COVERAGE
-        return matcher.coverage(names, [f"{passage.article.title} {s.context}"])[0] >= MIN_COVERAGE
+            return float(np.mean(alike(words, content_words(context), embedder))) >= MIN_COVERAGE
+        return matcher.coverage(names, [context])[0] >= MIN_COVERAGE
 
-    ours = [s for s in reading.sentences if s.passage == reading.best.passage]
-    naming = matcher.coverage([said_by], [s.shown for s in ours])
-    return any(share >= 1.0 and holds(s) for s, share in zip(ours, naming))
+    return any(s.passage == reading.best.passage and gives_words(matcher, said_by, reading.sentences, i) and holds(s)
+               for i, s in enumerate(reading.sentences))

@@ -354,6 +354,25 @@ def test_another_country_where_no_subject_stands_does_not_refuse(sample_rag):
     assert answer.citations and "dinsdagavond" in answer.text, answer.text
 
 
+def test_what_someone_said_about_a_thing_may_call_it_by_another_name(use_embedder):
+    # the article is about cluster munitions, as its title says; her words call them "these shells"
+    question = "Wat zei Annalena Baerbock over clustermunitie?"
+
+    def reading_of(text: str):
+        passage = Passage(1, 0.6, text, ArticleMeta("a", "Allies split over cluster munitions for Kyiv", "2023-07",
+                                                    "en", "a.txt"))
+        return Reader(use_embedder).read(question, [passage], lang="nl")
+
+    reading = reading_of("Berlin chose its words carefully. Foreign minister Annalena Baerbock said Germany would "
+                         "never deliver these shells, but would not stand in the way.")
+    assert covered(question, reading, use_embedder).answerable, reading.best
+    assert "would never deliver these shells" in reading.best.text
+    # a sentence that names her, but gives none of her words
+    reading = reading_of("Berlin chose its words carefully. Foreign minister Annalena Baerbock visited a field "
+                         "hospital in Kyiv on Monday.")
+    assert covered(question, reading, use_embedder).reason == "topic", reading.best
+
+
 def test_a_count_of_another_country_s_is_not_quoted_beside_the_answer(use_embedder):
     question = "How many F-16s did Denmark promise Ukraine?"
     reading = read_text(use_embedder, question, "Premier Mette Frederiksen maakte bekend dat Denemarken negentien "
