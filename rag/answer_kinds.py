@@ -25,7 +25,8 @@ _MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktob
            r"january|february|march|may|june|july|august|october")
 _DAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
          r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
-_UNITS = r"dollars?|euros?|pond|pounds?|roebel|roebels|miljoen|miljard|million|billion|procent|percent|%|\$|€|£"
+# a sum of money: "how much ... worth" is not answered by "95 percent" (a share asks for a number: "what rate")
+_UNITS = r"dollars?|euros?|pond|pounds?|roebel|roebels|miljoen|miljard|million|billion|\$|€|£"
 _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
                  r"hundred|dozens|hundreds|thousands|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"
                  r"\w+tien|twintig|dertig|veertig|vijftig|honderd|tientallen|honderden|duizenden")

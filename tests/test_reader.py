@@ -73,6 +73,9 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert holds_answer("number", "Een versie met een bereik van 165 kilometer.", "What is the range?")
     assert not holds_answer("number", "Raketten op twee luchtmachtbases.", "What is the range?")
     assert holds_answer("number", "The dud rate was below 2.35 percent.", "What dud rate did they give?")
+    # what something is worth is a sum of money, not a share
+    assert holds_answer("amount", "Het pakket is 800 miljoen dollar waard.", "How much was the package worth?")
+    assert not holds_answer("amount", "Burgers waren 95 procent van de slachtoffers.", "How much was the package worth?")
 
 
 @pytest.mark.parametrize("question, things, by_name", [
