@@ -14,6 +14,9 @@ A sentence that names only other years than the question's is never quoted while
 left: "who got the prize in 1997" is not answered by the 2013 laureate; nor, for a question about a
 part of a month, one that names only other parts ("eind augustus" is not "Earlier in August"). Nor, for
 "what did X say", another's words while a sentence gives X's (by name, surname, pronoun, or "Dat heeft X gezegd").
+For a count, a measure or a sum, when the best sentence gives none, the best of its passage that does is quoted
+instead: a follow-up's topic ("Stuurt Washington clustermunitie?" before "Hoeveel was het steunpakket waard?")
+lifts the sentences that repeat it over the one with the amount.
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
@@ -230,6 +233,9 @@ class Reader:
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
         best = max(allowed, key=lambda i: found[i].score)
+        if reading.needs_kind and not found[best].has_answer:  # its passage's sentence that gives the sum or count
+            best = max((i for i in allowed if found[i].has_answer and found[i].passage == found[best].passage),
+                       default=best, key=lambda i: found[i].score)
         reading.best = found[best]
         doer = subject(question, lang)
         reading.country = doer if doer and is_country(doer) else ""
