@@ -240,12 +240,13 @@ class Reader:
         doer = subject(question, lang)
         reading.country = doer if doer and is_country(doer) else ""
 
-        def passed_over(x: Sentence) -> bool:
+        def passed_over(i: int) -> bool:
             """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out, nor, for
             what X said, another's words."""
+            x = found[i]
             if reading.country and self.matcher.country_instead(reading.country, x.shown, x.text, question):
                 return True
-            if said_by and not gives_words(self.matcher, said_by, found, found.index(x)):
+            if said_by and not gives_words(self.matcher, said_by, found, i):
                 return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
 
@@ -301,7 +302,7 @@ class Reader:
 
     @staticmethod
     def _quote(sentences: list[Sentence], best: int, explain: bool = False,
-               passed_over: Callable[[Sentence], bool] = lambda s: False) -> list[Sentence]:
+               passed_over: Callable[[int], bool] = lambda i: False) -> list[Sentence]:
         """The best sentence (after the one before it when it refers back, and before the one after it
         when it should `explain` and gives no reason), then the runner-up from the same passage when it
         scores within SECOND_MARGIN: the answer comes first, even where the article tells the runner-up
@@ -310,8 +311,8 @@ class Reader:
         chosen = [sentences[best - 1], s] if Reader.refers_back(sentences, best) else [s]
         if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
-        others = [x for x in sentences if x.passage == s.passage and x not in chosen and not x.other_time
-                  and not passed_over(x)]
+        others = [x for i, x in enumerate(sentences) if x.passage == s.passage and x not in chosen and not x.other_time
+                  and not passed_over(i)]
         runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)
