@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import subprocess
@@ -262,6 +263,8 @@ def test_unsupported_citations_and_warnings_are_marked():
     assert "lokaal.txt</span>" in panel and "/home/me/news/lokaal.txt</span>" not in panel  # the file name only
     dutch = sources_section(Answer(question="V?", text="", language="nl", mode="llm"), 0)
     assert "Bronnen bij: <i>V?</i>" in dutch and "Geen bronnen aangehaald." in dutch
+    dutch = sources_section(dataclasses.replace(answer, language="nl"), 3)
+    assert "geen datum" in dutch and "no date" not in dutch and "ondersteunt mogelijk niet" in dutch
 
 
 def test_two_people_at_once(sample_app, ollama):

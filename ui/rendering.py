@@ -102,7 +102,7 @@ def _card(c: Citation, turn: int, lang: str) -> str:
                              f'<p>{_marked(c.text, c.quotes)}</p></details>')
     return (f'<div class="source{"" if c.supported else " unsupported"}" id="src-{turn}-{c.n}">'
             f'<div class="source-title"><b>[{c.n}] {html.escape(c.article.title)}</b>{badge}</div>'
-            f'<div class="meta">{_source_line(c)}</div><p class="excerpt">{excerpt}</p>{more}</div>')
+            f'<div class="meta">{_source_line(c, lang)}</div><p class="excerpt">{excerpt}</p>{more}</div>')
 
 
 def _excerpt(c: Citation) -> tuple[str, bool]:
@@ -130,14 +130,14 @@ def _marked(text: str, quotes: list[str]) -> str:
     return escaped.replace("\n", "<br>")
 
 
-def _source_line(c: Citation) -> str:
+def _source_line(c: Citation, lang: str) -> str:
     a = c.article
     if re.match(r"https?://", a.source):
         where = (f'<a href="{html.escape(a.source, quote=True)}" target="_blank" rel="noopener noreferrer">'
                  f'{html.escape(a.source)}</a>')
     else:
         where = f'<span title="{html.escape(a.source, quote=True)}">{html.escape(PurePath(a.source).name)}</span>'
-    return f'{html.escape(a.date or "no date")} · {html.escape(a.lang)} · {where}'
+    return f'{html.escape(a.date or label("no_date", lang))} · {html.escape(a.lang)} · {where}'
 
 
 def status_text(message: str) -> str:
