@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from rag.cli_parser import build_parser
 from rag.errors import RagError
+from rag.ui.labels import label
 
 if TYPE_CHECKING:
     from rag.types import Answer, AnswerStream
@@ -124,12 +125,13 @@ def _print_answer(stream: AnswerStream, out: TextIO | None = None) -> Answer:
     for warning in answer.warnings:
         _say(f"warning: {warning}", file=sys.stderr)
     if answer.citations:
-        out.write("\nSources:\n")
+        lang = answer.language
+        out.write(f"\n{label('sources', lang)}:\n")
         for c in answer.citations:
             a = c.article
-            flag = "" if c.supported else "  (may not support the claim)"
-            out.write(terminal_text(f"[{c.n}] {a.title} ({a.date or 'no date'}) {a.source}{flag}", one_line=True)
-                      + "\n")
+            flag = "" if c.supported else f"  ({label('unsupported', lang)})"
+            out.write(terminal_text(f"[{c.n}] {a.title} ({a.date or label('no_date', lang)}) {a.source}{flag}",
+                                    one_line=True) + "\n")
             out.write(textwrap.indent(textwrap.fill(terminal_text(f'"{c.quote or c.text}"'), 100), "    ") + "\n")
     out.flush()
     return answer

@@ -208,6 +208,11 @@ def test_cli_without_ollama_answers_extractively_with_sources(sample_index):
     assert "Traceback" not in result.stderr
 
 
+def test_cli_lists_the_sources_in_the_question_s_language(sample_index):
+    out = run_rag("ask", NL_EXAMPLE, "--no-llm", "--index", str(sample_index)).stdout
+    assert out.startswith("Extractief antwoord") and "\nBronnen:\n[1] " in out and "Sources:" not in out
+
+
 def test_cli_json_contract(sample_index, server):
     server.reply("Rusland, Oekraïne en de VS [1].")
     result = run_rag("ask", NL_EXAMPLE, "--json", "--index", str(sample_index), "--model", MODEL,

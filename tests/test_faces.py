@@ -53,7 +53,7 @@ def test_quick_start_then_editable_install_ask_the_same_index(tmp_path):
     assert f"Index {store}:" in built.stdout
     asked = _rag_from(checkout, "ask", "Welke landen tekenden het verdrag niet?", "--no-llm", cwd=checkout)
     assert asked.returncode == 0, asked.stderr  # the same index, after the test command's editable install
-    assert "Sources:\n[1] " in asked.stdout and not (checkout / "index" / "store").exists()
+    assert "Bronnen:\n[1] " in asked.stdout and not (checkout / "index" / "store").exists()
     code = "from rag.config import default_index; print(default_index())"
     defaults = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True,
                                env={**os.environ, "PYTHONPATH": str(layout)}).stdout.strip()

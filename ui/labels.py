@@ -1,4 +1,5 @@
-"""The web chat's words in Dutch and English; an answer's labels follow the question's language."""
+"""The faces' words in Dutch and English (the web chat's, and the command line's around an answer); an answer's
+labels follow the question's language."""
 from __future__ import annotations
 
 LABELS = {
