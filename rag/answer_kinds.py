@@ -87,6 +87,8 @@ _ABOUT = re.compile(r"\b(?:about|over)\s+([^?]*)", re.I)
 # a name after "is" or "was" with "the" before it describes a thing ("was the US aid package"), not who acts
 _COPULA = r"(?:is|are|was|were)"
 _SUBJECT = re.compile(rf"\b(?:(?!(?i:{_COPULA})\b)(?i:{_AUXILIARY})\s+(?:the\s+)?|(?i:{_COPULA})\s+){_NAME_RUN}")
+# and a name between "the" and a lowercase word describes the thing after it: "the US military aid package"
+_DESCRIBING = re.compile(rf"\b(?i:the|de|het)\s+{_NAME_RUN}\s+[a-zà-ÿ]")
 _AFTER_VERB = re.compile(rf"\b([a-zà-ÿ]+)\s+{_NAME_RUN}")
 # the words before a Dutch name that are no verb: articles, prepositions, conjunctions ("volgens het Pentagon")
 _NOT_VERBS = frozenset("de het een van voor volgens bij in op aan met naar uit over tegen door om te tot na sinds "
@@ -201,6 +203,13 @@ def subject(question: str, lang: str) -> str:
         found = next((m for m in _AFTER_VERB.finditer(question) if fold(m.group(1)) not in _NOT_VERBS), None)
     run = found.group(found.lastindex) if found else ""
     return next((name for name in names_in(question) if run.startswith(name)), "") if run else ""
+
+
+def describing(question: str) -> list[str]:
+    """The names that describe a thing the question asks about ("How much was the US military aid package worth?":
+    US), not who does something."""
+    runs = [m.group(1) for m in _DESCRIBING.finditer(question)]
+    return [name for name in names_in(question) if any(run.startswith(name) for run in runs)]
 
 
 def speaker(question: str) -> str:

@@ -16,7 +16,9 @@ part of a month, one that names only other parts ("eind augustus" is not "Earlie
 "what did X say", another's words while a sentence gives X's (by name, surname, pronoun, or "Dat heeft X gezegd").
 For a count, a measure or a sum, when the best sentence gives none, the best of its passage that does is quoted
 instead: a follow-up's topic ("Stuurt Washington clustermunitie?" before "Hoeveel was het steunpakket waard?")
-lifts the sentences that repeat it over the one with the amount.
+lifts the sentences that repeat it over the one with the amount. And for a count, a measure or a sum of a country
+that describes the thing asked about ("the US aid package"), a sentence that tells another country's in its
+place ("Nederland heeft 2,5 miljard euro gereserveerd") is not quoted while another is left.
 
 Each sentence scores its cosine to the question plus those signals (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
@@ -34,8 +36,8 @@ from typing import Callable
 import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
-                              counted_in_context, counts_back, defined, holds_answer, intent, introduces, measured,
-                              speaker, subject, times_in, years_in)
+                              counted_in_context, counts_back, defined, describing, holds_answer, intent, introduces,
+                              measured, speaker, subject, times_in, years_in)
 from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -232,19 +234,27 @@ class Reader:
         said_by = speaker(question)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
+        doer = subject(question, lang)
+        reading.country = doer if doer and is_country(doer) else ""
+        # the country whose count, measure or sum is asked for where it describes the thing ("the US aid package", not
+        # "the package for Ukraine"): a sentence telling another's in its place is passed over (where the country is
+        # the subject, such a quote is refused instead: relevance.covered)
+        described = next((n for n in describing(question) if is_country(n)), "") if reading.needs_kind else ""
+        owner = reading.country or described
+        if owner and not reading.country:
+            allowed = [i for i in allowed
+                       if not self.matcher.country_instead(owner, found[i].shown, found[i].text, question)] or allowed
         best = max(allowed, key=lambda i: found[i].score)
         if reading.needs_kind and not found[best].has_answer:  # its passage's sentence that gives the sum or count
             best = max((i for i in allowed if found[i].has_answer and found[i].passage == found[best].passage),
                        default=best, key=lambda i: found[i].score)
         reading.best = found[best]
-        doer = subject(question, lang)
-        reading.country = doer if doer and is_country(doer) else ""
 
         def passed_over(i: int) -> bool:
             """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out, nor, for
             what X said, another's words."""
             x = found[i]
-            if reading.country and self.matcher.country_instead(reading.country, x.shown, x.text, question):
+            if owner and self.matcher.country_instead(owner, x.shown, x.text, question):
                 return True
             if said_by and not gives_words(self.matcher, said_by, found, i):
                 return True

@@ -14,7 +14,8 @@ from rag.names import NameMatcher, is_country, names_in
 from rag.relevance import MIN_COVERAGE, coverage, covered
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, defined,
-                              holds_answer, intent, introduces, said_about, speaker, subject, times_in, years_in)
+                              describing, holds_answer, intent, introduces, said_about, speaker, subject, times_in,
+                              years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 
@@ -382,6 +383,17 @@ def test_a_follow_up_asking_for_a_sum_quotes_the_sum(sample_rag):
     chat.ask("Stuurt Washington clustermunitie naar Oekraïne?")
     answer = chat.ask("Hoeveel was het steunpakket waard?")
     assert answer.citations and "800 miljoen dollar" in answer.text.splitlines()[2], answer.text
+
+
+def test_a_sum_of_the_country_asked_about_is_quoted_not_another_s(use_embedder):
+    # the US describes the package; "Nederland" stands where the subject does in the sentence with the other sum
+    assert describing("How much was the US aid package for Ukraine worth?") == ["US"]  # Ukraine gets it
+    assert describing("How much was the aid package for Ukraine worth?") == []
+    question = "How much was the US aid package for Kyiv worth?"
+    text = ("Nederland reserveerde 2,5 miljard euro aan steun voor Kyiv. Het Pentagon maakte op 9 mei een pakket "
+            "van 1,2 miljard dollar bekend, vooral voor luchtverdediging.")
+    reading = read_text(use_embedder, question, text, lang="nl")
+    assert [s.text for s in reading.quoted] == [text.split(". ")[1]], reading.quoted
 
 
 def test_a_count_of_another_country_s_is_not_quoted_beside_the_answer(use_embedder):
