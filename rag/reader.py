@@ -239,11 +239,12 @@ class Reader:
         # the country whose count, measure or sum is asked for where it describes the thing ("the US aid package", not
         # "the package for Ukraine"): a sentence telling another's in its place is passed over (where the country is
         # the subject, such a quote is refused instead: relevance.covered)
-        described = next((n for n in describing(question) if is_country(n)), "") if reading.needs_kind else ""
+        described = (next((n for n in describing(question) if is_country(n)), "")
+                     if reading.needs_kind and not reading.country else "")
+        if described:
+            allowed = [i for i in allowed if not self.matcher.country_instead(
+                described, found[i].shown, found[i].text, question)] or allowed
         owner = reading.country or described
-        if owner and not reading.country:
-            allowed = [i for i in allowed
-                       if not self.matcher.country_instead(owner, found[i].shown, found[i].text, question)] or allowed
         best = max(allowed, key=lambda i: found[i].score)
         if reading.needs_kind and not found[best].has_answer:  # its passage's sentence that gives the sum or count
             best = max((i for i in allowed if found[i].has_answer and found[i].passage == found[best].passage),

@@ -95,9 +95,9 @@ def _share(asked: list[str], held: list[str], embedder) -> float:
     return float(np.mean(alike(asked, held, embedder))) if asked else 1.0
 
 
-def _beside_names(text: str, names: list[str] | None = None) -> list[str]:
-    """The content words of `text` once its names (`names`, or those it gives) are taken out."""
-    for name in names_in(text) if names is None else names:
+def _beside_names(text: str, names: list[str]) -> list[str]:
+    """The content words of `text` once its `names` are taken out."""
+    for name in names:
         text = text.replace(name, " ")
     return content_words(text)
 
@@ -145,8 +145,9 @@ def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher
     before it or the article's title holds half the `topic`'s words beside its names (an article on cluster munitions
     may quote someone on "such weapons"); and the passage or its title holds them all ("What did Boris Pistorius say
     about cluster munitions?" is not answered from a passage on German aid that never names them, where he speaks of
-    "weapons"). A topic that is only names ("over de F-16's") is held by a sentence that, with the one before it or
-    the article's title, names half of them."""
+    "weapons"). A topic that is only names is read by its words, the names' among them ("over de ATACMS"), and one
+    whose names give no word ("over de F-16's") by its names: a sentence that, with the one before it or the article's
+    title, names half of them."""
     passage = reading.passages[reading.best.passage]
     names = names_in(topic)
     words = _beside_names(topic, names) or content_words(topic)
