@@ -41,7 +41,7 @@ def sentence_table(engine: RAG, questions) -> list[tuple[str, np.ndarray, np.nda
             continue
         passages = engine.search(q.question, READ_PASSAGES)  # as many as an answer's reader reads
         reading = reader.read(q.question, passages, lang=detect_language(q.question))
-        kept = [s for s in reading.sentences if not s.other_time]  # the reader never quotes the others
+        kept = [s for s in reading.sentences if not s.about_other]  # the reader never quotes the others
         rows = [[s.cosine, *(s.signals[name] for name in SIGNALS)] for s in kept]
         right = [is_right(s.shown, q) for s in kept]
         if rows:

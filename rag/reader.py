@@ -12,7 +12,8 @@ Without a language model this is the answer people see, so it reads the question
 
 A sentence that names only other years than the question's is never quoted while another is
 left: "who got the prize in 1997" is not answered by the 2013 laureate; nor, for a question about a
-part of a month, one that names only other parts ("eind augustus" is not "Earlier in August"). Nor, for
+part of a month, one that names only other parts ("eind augustus" is not "Earlier in August"); nor, for a question
+about a treaty, one that names only others, or none under a title that does (rag.treaties). Nor, for
 "what did X say", another's words while a sentence gives X's (by name, surname, pronoun, or "Dat heeft X gezegd").
 For a count, a measure or a sum, when the best sentence gives none, the best of its passage that does is quoted
 instead: a follow-up's topic ("Stuurt Washington clustermunitie?" before "Hoeveel was het steunpakket waard?")
@@ -42,6 +43,7 @@ from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
 from rag.text import content_words, numbers_in, terms
+from rag.treaties import about_other_treaty, treaties_in
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
 
@@ -111,9 +113,9 @@ class Sentence:
     score: float = 0.0
     context: str = ""  # it, after the sentence before it in its passage
     shown: str = ""  # what quoting it shows: it, after the sentence before when it refers back
-    # it (or the sentence before) names years, none of them the question's, or it names months, never the part
-    # of one the question asks about ("eind augustus")
-    other_time: bool = False
+    # it (or the sentence before) names years, none of them the question's, or treaties, none of them the question's;
+    # or it names months, never the part of one the question asks about ("eind augustus")
+    about_other: bool = False
 
     @property
     def names(self) -> float:
@@ -189,6 +191,7 @@ class Reader:
         names = self.matcher.coverage(names_in(about), contexts)
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
+        asked_treaties = treaties_in(about, question=True)
         asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
         # "Had Russia used them?" is answered by "it has not", "What did Stoltenberg say?" by "no common position"
@@ -223,11 +226,12 @@ class Reader:
                 "typed": self._typed(s.shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
-            s.other_time = about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.text)
+            s.about_other = (about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.text)
+                             or about_other_treaty(asked_treaties, contexts[i], self.embedder, p.article.title))
         reading.sentences = found
-        # never a sentence about another time (year, part of a month) than the one asked about, while one
+        # never a sentence about another time (year, part of a month) or treaty than the one asked about, while one
         # about it (or none) is left
-        allowed = [i for i, s in enumerate(found) if not s.other_time] or range(len(found))
+        allowed = [i for i, s in enumerate(found) if not s.about_other] or range(len(found))
         named = defined(question)
         if named:  # "Who is Jake Sullivan?": the sentence that says who he is, where one does
             allowed = [i for i in allowed if introduces(named, found[i].text)] or allowed
@@ -322,7 +326,7 @@ class Reader:
         chosen = [sentences[best - 1], s] if Reader.refers_back(sentences, best) else [s]
         if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
-        others = [x for i, x in enumerate(sentences) if x.passage == s.passage and x not in chosen and not x.other_time
+        others = [x for i, x in enumerate(sentences) if x.passage == s.passage and x not in chosen and not x.about_other
                   and not passed_over(i)]
         runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:

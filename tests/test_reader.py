@@ -18,6 +18,7 @@ from rag.answer_kinds import (about_other_times, about_other_years, asked_type, 
                               years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
+from rag.treaties import about_other_treaty, same_treaty, treaties_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
 CONVENTION = "05_verdrag-clustermunitie-2008.txt"
@@ -480,6 +481,42 @@ def test_the_answer_is_about_the_year_asked_about(sample_rag, question, year):
     assert quotes and all(years_in(q) <= {year} for q in quotes), answer.text
     if year == "1997":
         assert "Jody Williams" in answer.text  # the 2013 laureate, in the same passage, is not the answer
+
+
+def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
+    assert treaties_in("Het Verdrag inzake chemische wapens werd in 1993 opengesteld.") == ["chemische wapens"]
+    assert treaties_in("The Convention on Cluster Munitions now has 112 states parties.") == ["cluster munitions"]
+    assert treaties_in("Tien jaar wapenhandelsverdrag en het Ottawa-verdrag") == ["wapenhandels", "ottawa"]
+    assert treaties_in("the Chemical Weapons Convention and the Treaty on the Non-Proliferation of Nuclear Weapons"
+                       ) == ["chemical weapons", "non-proliferation"]
+    assert treaties_in("Which countries did not sign the 2008 treaty?", question=True) == []  # a year is no treaty
+    assert treaties_in("an international treaty") == []  # what kind of treaty, not which
+    assert treaties_in("join the cluster munitions treaty", question=True) == ["cluster munitions"]
+    assert same_treaty("cluster munitions", "clustermunitie", use_embedder)
+    assert same_treaty("wapenhandels", "arms trade", use_embedder)
+    assert same_treaty("chemical weapons", "chemische wapens", use_embedder)
+    assert not same_treaty("cluster munitions", "chemische wapens", use_embedder)
+    assert not same_treaty("cluster munitions", "bepaalde conventionele wapens", use_embedder)
+    asked = treaties_in("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", question=True)
+    assert about_other_treaty(asked, "With 191 states parties, the Non-Proliferation Treaty is the widest.",
+                              use_embedder)
+    assert not about_other_treaty(asked, "The Convention on Cluster Munitions now has 112 states parties.",
+                                  use_embedder)
+    assert not about_other_treaty(asked, "It now has 112 states parties.", use_embedder)  # names none
+    # one that names none is about the treaty its article's title names
+    assert about_other_treaty(asked, "Ongeveer 126 landen zijn partij bij het CCW.", use_embedder,
+                              "Verdrag over bepaalde conventionele wapens uit 1980 bood geen uitweg")
+
+
+@pytest.mark.parametrize("question, other", [
+    ("In which city was the Convention on Cluster Munitions adopted?", "Genève"),  # where the 1980 CCW was
+    ("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", "191"),  # the NPT's parties
+])
+def test_the_answer_is_about_the_treaty_asked_about(sample_rag, question, other):
+    answer = sample_rag.ask(question, use_llm=False)
+    assert other not in answer.text and "126" not in answer.text, answer.text
+    if "city" in question:
+        assert "Dublin" in answer.text
 
 
 def test_the_reader_reads_past_the_passages_asked_for(sample_rag):
