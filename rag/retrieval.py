@@ -5,7 +5,9 @@ the signals measured to help (README, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
   "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
-  which sets a passage about the question's treaty, person or place above one that only shares its topic;
+  which sets a passage about the question's treaty, person or place above one that only shares its topic; a
+  treaty the question names by what it is on counts as one of its names, held by a chunk (or its title) that
+  names the same treaty in either language ("het wapenhandelsverdrag" = "Arms Trade Treaty"; rag.treaties);
 - the share of the question's numbers in the chunk, its article's title or its date ("the 2008
   treaty": an article whose title holds the year is about it);
 - whether the chunk is in the question's language: the encoder gives those higher cosines, so
@@ -28,6 +30,7 @@ from rag.language import detect_language
 from rag.names import NameMatcher, names_in
 from rag.sentences import sentences_at
 from rag.text import numbers_in, shared_rare, terms
+from rag.treaties import same_treaty, treaties_in
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
@@ -145,6 +148,12 @@ class Retriever:
             closest = closest[:TRANSLATED]
             for c, share in zip(closest, matcher.coverage(asked, [c.text for c in closest])):
                 c.names = share
+        treaties = treaties_in(question, question=True)
+        if treaties:  # one name more: the treaty, named by what it is on
+            for c in found:
+                named = treaties_in(f"{c.meta['title']} {c.text}")
+                held = any(same_treaty(a, b, kb.embedder) for a in treaties for b in named)
+                c.names = (c.names * len(asked) + held) / (len(asked) + 1)
         return found
 
     def rank(self, candidates: list[Candidate], k: int) -> list[Passage]:
