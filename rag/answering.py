@@ -58,16 +58,16 @@ class Answerer:
         passages = found[:k]
         timings = {"retrieval_ms": _ms(started)}
         # The reader finds the passage that answers before any model is asked; its reading is also
-        # the extractive answer. It reads a few passages past the k shown, and the one it quotes joins
-        # them (and the model's). Without the model's rewrite a follow-up keeps the conversation's
+        # the extractive answer. It reads a few passages past the k shown, and the one it quotes comes
+        # first among them (and the model's): the reader is the ranking's last stage. Without the model's rewrite a follow-up keeps the conversation's
         # topic (its names and numbers) but its own intent: "And who did sign it?" asks for signers.
         reading = None
         decision = decide(asked, passages, self.kb.embedder)
         if decision.answerable:
             reading = Reader(self.kb.embedder).read(standalone, found, topic=topic, lang=lang)
             decision = covered(standalone, reading, self.kb.embedder)
-            if reading.best is not None and reading.best.passage >= k:
-                passages = passages + [found[reading.best.passage]]
+            if reading.best is not None and decision.answerable:
+                passages = _first(found[reading.best.passage], passages)
         relevant = passages if decision.answerable else []
 
         def finish(text: str, mode: str, citations=()) -> Answer:
@@ -272,3 +272,9 @@ def _ms(started: float) -> float:
 def _names_something(question: str) -> bool:
     """The question gives a name or a number of its own: what it is about."""
     return bool(names_in(question) or numbers_in(question))
+
+
+def _first(passage: Passage, passages: list[Passage]) -> list[Passage]:
+    """`passages` with `passage` first, ranked again."""
+    ordered = [passage] + [p for p in passages if p.chunk_id != passage.chunk_id]
+    return [replace(p, rank=i) for i, p in enumerate(ordered, 1)]

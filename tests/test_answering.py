@@ -43,12 +43,13 @@ def prompt_passages(body: dict) -> dict[int, str]:
             for n, block in zip(blocks[1::2], blocks[2::2])}
 
 
-def test_the_model_gets_the_passage_the_reader_found_past_k(engine, server):
-    server.reply("De ICBL en Jody Williams [2].")
+def test_the_model_gets_the_passage_the_reader_found_past_k_first(engine, server):
+    server.reply("De ICBL en Jody Williams [1].")
     answer = engine.ask("Wie kreeg in 1997 de Nobelprijs voor de Vrede?", k=1)
     given = prompt_passages(answer_requests(server)[-1])
-    assert len(given) == 2 and "Jody Williams" in given[2] and "Jody Williams" not in given[1]
+    assert len(given) == 2 and "Jody Williams" in given[1] and "Jody Williams" not in given[2]
     assert answer.mode == "llm" and [c.n for c in answer.citations] == [1]
+    assert [p.rank for p in answer.passages] == [1, 2] and "Jody Williams" in answer.passages[0].text
 
 
 def test_citations_are_checked_renumbered_and_carry_their_passages(engine, server):
