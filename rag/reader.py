@@ -7,7 +7,8 @@ Without a language model this is the answer people see, so it reads the question
 - the names and numbers that pin down what it is about ("the 2008 treaty", "Medvedev"): a
   sentence is only a candidate when its passage holds every number of the question, and it
   gains for the question's names that it (or the sentence before it) mentions, in either
-  language (rag.names), and for its numbers (in the sentence before only when it refers back);
+  language (rag.names), a treaty named by what it is on among them (in its article's title too: rag.treaties),
+  and for its numbers (in the sentence before only when it refers back);
 - whether it asks about a negation ("did not sign") or not ("who did sign").
 
 A sentence that names only other years than the question's is never quoted while another is
@@ -43,7 +44,7 @@ from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
 from rag.text import content_words, numbers_in, terms
-from rag.treaties import about_other_treaty, treaties_in
+from rag.treaties import about_other_treaty, names_treaty, treaties_in
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
 
@@ -188,10 +189,15 @@ class Reader:
             return reading
         cosines = self._vectors(passages, found) @ cache_for(self.embedder).embed([about])[0]
         contexts = [self._with_previous(found, i) for i in range(len(found))]
-        names = self.matcher.coverage(names_in(about), contexts)
+        asked_names = names_in(about)
+        names = self.matcher.coverage(asked_names, contexts)
+        asked_treaties = treaties_in(about, question=True)
+        if asked_treaties:  # one name more: the treaty, named by what it is on (in the sentence, or its title)
+            names = [(share * len(asked_names) + names_treaty(asked_treaties, f"{passages[s.passage].article.title} "
+                                                                             f"{contexts[i]}", self.embedder))
+                     / (len(asked_names) + 1) for i, (s, share) in enumerate(zip(found, names))]
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
-        asked_treaties = treaties_in(about, question=True)
         asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
         # "Had Russia used them?" is answered by "it has not", "What did Stoltenberg say?" by "no common position"

@@ -10,7 +10,8 @@ half of index/answers.jsonl (README, "Refusals"):
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
   article mentions 2024).
 Then, once the reader has found the passage it would quote (`covered`):
-- does that passage (or its article's title) mention half of the question's names? ("Wanneer keurde de Bondsdag
+- does that passage (or its article's title) mention half of the question's names, a treaty it names by what it
+  is on among them? ("Wanneer keurde de Bondsdag
   de Taurus-raketten goed?" finds a passage on Taurus, but the reader's best is about another
   delivery);
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
@@ -43,6 +44,7 @@ from rag.names import NameMatcher, names_in
 from rag.reader import Reading, Sentence, gives_words, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
+from rag.treaties import names_treaty, treaties_in
 from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
@@ -117,7 +119,8 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     passage = reading.passages[reading.best.passage]
     matcher = NameMatcher(embedder)
     asked = names_in(question)
-    if asked and matcher.coverage(asked, [f"{passage.article.title} {passage.text}"])[0] < MIN_NAMES:
+    if asked and _names_share(question, asked, f"{passage.article.title} {passage.text}", matcher,
+                                embedder) < MIN_NAMES:
         return Decision(False, "names")
     held = _words_of(passage)
     if (_share(content_words(question), held, embedder) < MIN_COVERAGE
@@ -137,6 +140,16 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if other:
         return Decision(False, "country", {"who": reading.country, "other": other})
     return Decision(True)
+
+
+def _names_share(question: str, asked: list[str], text: str, matcher: NameMatcher, embedder) -> float:
+    """The share of the question's names (`asked`) that `text` mentions, a treaty it names by what it is on
+    ("het wapenhandelsverdrag") one of them."""
+    share = matcher.coverage(asked, [text])[0]
+    treaties = treaties_in(question, question=True)
+    if not treaties:
+        return share
+    return (share * len(asked) + names_treaty(treaties, text, embedder)) / (len(asked) + 1)
 
 
 def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher, embedder) -> bool:

@@ -54,6 +54,11 @@ def same_treaty(a: str, b: str, embedder) -> bool:
     return bool(cache_for(embedder).cosines([a], [b])[0, 0] >= SAME_MEANING)
 
 
+def names_treaty(asked: list[str], text: str, embedder) -> bool:
+    """The text names one of the `asked` treaties."""
+    return any(same_treaty(a, b, embedder) for a in asked for b in treaties_in(text))
+
+
 def about_other_treaty(asked: list[str], text: str, embedder, title: str = "") -> bool:
     """The text names treaties, and none is one of the `asked` (the question's `treaties_in`); or it names none,
     and its article's `title` names only others ("Ongeveer 126 landen zijn partij bij het CCW." under "Verdrag over

@@ -508,15 +508,16 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
                               "Verdrag over bepaalde conventionele wapens uit 1980 bood geen uitweg")
 
 
-@pytest.mark.parametrize("question, other", [
-    ("In which city was the Convention on Cluster Munitions adopted?", "Genève"),  # where the 1980 CCW was
-    ("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", "191"),  # the NPT's parties
+@pytest.mark.parametrize("question, said, other", [
+    ("In which city was the Convention on Cluster Munitions adopted?", "Dublin", "Genève"),  # where the 1980 CCW was
+    ("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", "", "191"),  # the NPT's parties
+    # the treaty is one of the question's names: a passage on it answers, though "Amerikaanse" is not in it
+    ("Welke Amerikaanse president trok de handtekening onder het wapenhandelsverdrag in?", "Trump", "Obama"),
 ])
-def test_the_answer_is_about_the_treaty_asked_about(sample_rag, question, other):
+def test_the_answer_is_about_the_treaty_asked_about(sample_rag, question, said, other):
     answer = sample_rag.ask(question, use_llm=False)
     assert other not in answer.text and "126" not in answer.text, answer.text
-    if "city" in question:
-        assert "Dublin" in answer.text
+    assert said in answer.text and (answer.citations or not said)
 
 
 def test_the_reader_reads_past_the_passages_asked_for(sample_rag):
