@@ -44,7 +44,7 @@ from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
 from rag.text import content_words, numbers_in, terms
-from rag.treaties import about_other_treaty, names_treaty, treaties_in
+from rag.treaties import about_other_treaty, treaties_in, with_treaties
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
 
@@ -189,13 +189,10 @@ class Reader:
             return reading
         cosines = self._vectors(passages, found) @ cache_for(self.embedder).embed([about])[0]
         contexts = [self._with_previous(found, i) for i in range(len(found))]
-        asked_names = names_in(about)
-        names = self.matcher.coverage(asked_names, contexts)
-        asked_treaties = treaties_in(about, question=True)
-        if asked_treaties:  # one name more: the treaty, named by what it is on (in the sentence, or its title)
-            names = [(share * len(asked_names) + names_treaty(asked_treaties, f"{passages[s.passage].article.title} "
-                                                                             f"{contexts[i]}", self.embedder))
-                     / (len(asked_names) + 1) for i, (s, share) in enumerate(zip(found, names))]
+        asked_names, asked_treaties = names_in(about), treaties_in(about, question=True)
+        names = with_treaties(self.matcher.coverage(asked_names, contexts), asked_names, asked_treaties,
+                              [f"{passages[s.passage].article.title} {contexts[i]}" for i, s in enumerate(found)],
+                              self.embedder)
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)

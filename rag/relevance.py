@@ -44,7 +44,7 @@ from rag.names import NameMatcher, names_in
 from rag.reader import Reading, Sentence, gives_words, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
-from rag.treaties import names_treaty, treaties_in
+from rag.treaties import treaties_in, with_treaties
 from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
@@ -119,8 +119,9 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     passage = reading.passages[reading.best.passage]
     matcher = NameMatcher(embedder)
     asked = names_in(question)
-    if asked and _names_share(question, asked, f"{passage.article.title} {passage.text}", matcher,
-                                embedder) < MIN_NAMES:
+    text = f"{passage.article.title} {passage.text}"
+    if asked and with_treaties(matcher.coverage(asked, [text]), asked, treaties_in(question, question=True), [text],
+                               embedder)[0] < MIN_NAMES:
         return Decision(False, "names")
     held = _words_of(passage)
     if (_share(content_words(question), held, embedder) < MIN_COVERAGE
@@ -140,16 +141,6 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if other:
         return Decision(False, "country", {"who": reading.country, "other": other})
     return Decision(True)
-
-
-def _names_share(question: str, asked: list[str], text: str, matcher: NameMatcher, embedder) -> float:
-    """The share of the question's names (`asked`) that `text` mentions, a treaty it names by what it is on
-    ("het wapenhandelsverdrag") one of them."""
-    share = matcher.coverage(asked, [text])[0]
-    treaties = treaties_in(question, question=True)
-    if not treaties:
-        return share
-    return (share * len(asked) + names_treaty(treaties, text, embedder)) / (len(asked) + 1)
 
 
 def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher, embedder) -> bool:

@@ -30,7 +30,7 @@ from rag.language import detect_language
 from rag.names import NameMatcher, names_in
 from rag.sentences import sentences_at
 from rag.text import numbers_in, shared_rare, terms
-from rag.treaties import same_treaty, treaties_in
+from rag.treaties import treaties_in, with_treaties
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
@@ -148,12 +148,10 @@ class Retriever:
             closest = closest[:TRANSLATED]
             for c, share in zip(closest, matcher.coverage(asked, [c.text for c in closest])):
                 c.names = share
-        treaties = treaties_in(question, question=True)
-        if treaties:  # one name more: the treaty, named by what it is on
-            for c in found:
-                named = treaties_in(f"{c.meta['title']} {c.text}")
-                held = any(same_treaty(a, b, kb.embedder) for a in treaties for b in named)
-                c.names = (c.names * len(asked) + held) / (len(asked) + 1)
+        # one name more: a treaty the question names by what it is on
+        for c, share in zip(found, with_treaties([c.names for c in found], asked, treaties_in(question, question=True),
+                                                 [f"{c.meta['title']} {c.text}" for c in found], kb.embedder)):
+            c.names = share
         return found
 
     def rank(self, candidates: list[Candidate], k: int) -> list[Passage]:

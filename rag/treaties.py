@@ -59,6 +59,16 @@ def names_treaty(asked: list[str], text: str, embedder) -> bool:
     return any(same_treaty(a, b, embedder) for a in asked for b in treaties_in(text))
 
 
+def with_treaties(shares: list[float], asked_names: list[str], asked: list[str], texts: list[str],
+                  embedder) -> list[float]:
+    """Each text's share of a question's names (`shares` of its `asked_names`), with the `asked` treaties (its
+    `treaties_in`) one name more, held by a text that names one."""
+    if not asked:
+        return shares
+    n = len(asked_names)
+    return [(share * n + names_treaty(asked, text, embedder)) / (n + 1) for share, text in zip(shares, texts)]
+
+
 def about_other_treaty(asked: list[str], text: str, embedder, title: str = "") -> bool:
     """The text names treaties, and none is one of the `asked` (the question's `treaties_in`); or it names none,
     and its article's `title` names only others ("Ongeveer 126 landen zijn partij bij het CCW." under "Verdrag over
