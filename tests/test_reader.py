@@ -629,12 +629,13 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        assert s["answers_right"] >= 0.65, s
-        # Dutch 0.10: five of 52, "Hoeveel was het steunpakket waard?" among them, each answered wrong before but
+        assert s["answers_right"] >= 0.75, s  # 0.87 English, 0.81 Dutch
+        # Dutch 0.08: four of 52, "Hoeveel was het steunpakket waard?" among them, each answered wrong before but
         # "Wanneer liep de graandeal af?", whose few words keep every sentence's cosine under the off-topic cut-off
         assert s["answerable_refused"] <= 0.1, s
         assert s["unanswerable_refused"] >= 0.6, s
-        assert s["recall@1"] >= 0.7 and s["recall@5"] >= 0.85, s
+        # the passage quoted first: 0.88 English, 0.89 Dutch
+        assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
