@@ -225,7 +225,10 @@ class Reader:
                                              is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
-                "negation": float(any_answer or bool(NEGATION.search(s.text)) == negated),
+                # a count of a plain question is one whatever else the sentence denies ("112 states parties, and 12
+                # more have signed it without ratifying")
+                "negation": float(any_answer or (not negated and reading.intent == "number")
+                                  or bool(NEGATION.search(s.text)) == negated),
                 "typed": self._typed(s.shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())

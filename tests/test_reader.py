@@ -220,6 +220,16 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
             for p in (range_, count)] == [True, False]
 
 
+def test_a_count_is_not_passed_over_for_a_negation_beside_it(use_embedder):
+    """A plain "how many" is answered by the count, whatever else its sentence denies; an earlier count is no
+    better for having no "zonder" in it."""
+    reading = read_text(use_embedder, "How many countries are party to the treaty?",
+                        "Toen het verdrag in 2010 in werking trad, waren dertig landen er partij bij. Het verdrag telt "
+                        "nu 112 verdragsstaten, en twaalf landen hebben het getekend zonder het te bekrachtigen.",
+                        lang="nl")
+    assert reading.best.text.startswith("Het verdrag telt nu 112 verdragsstaten")
+
+
 def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
     question = "Why were the reports from the front hard to confirm?"
     reading = read_text(use_embedder, question, "Beide legers meldden successen aan het front. Die berichten waren "
@@ -510,7 +520,7 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
 
 @pytest.mark.parametrize("question, said, other", [
     ("In which city was the Convention on Cluster Munitions adopted?", "Dublin", "Genève"),  # where the 1980 CCW was
-    ("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", "", "191"),  # the NPT's parties
+    ("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", "112", "191"),  # not the NPT's parties
     # the treaty is one of the question's names: a passage on it answers, though "Amerikaanse" is not in it
     ("Welke Amerikaanse president trok de handtekening onder het wapenhandelsverdrag in?", "Trump", "Obama"),
 ])
@@ -629,12 +639,12 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        assert s["answers_right"] >= 0.75, s  # 0.87 English, 0.81 Dutch
-        # Dutch 0.08: four of 52, "Hoeveel was het steunpakket waard?" among them, each answered wrong before but
-        # "Wanneer liep de graandeal af?", whose few words keep every sentence's cosine under the off-topic cut-off
+        assert s["answers_right"] >= 0.75, s  # 0.87 English, 0.83 Dutch
+        # Dutch 0.06: three of 52, "Wanneer liep de graandeal af?" and "Hoeveel was het steunpakket waard?", whose few
+        # words keep every sentence's cosine under the off-topic cut-off, and one whose premise is wrong (Sunak)
         assert s["answerable_refused"] <= 0.1, s
         assert s["unanswerable_refused"] >= 0.6, s
-        # the passage quoted first: 0.88 English, 0.89 Dutch
+        # the passage quoted first: 0.88 English, 0.90 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
