@@ -59,8 +59,9 @@ class Answerer:
         timings = {"retrieval_ms": _ms(started)}
         # The reader finds the passage that answers before any model is asked; its reading is also
         # the extractive answer. It reads a few passages past the k shown, and the one it quotes comes
-        # first among them (and the model's): the reader is the ranking's last stage. Without the model's rewrite a follow-up keeps the conversation's
-        # topic (its names and numbers) but its own intent: "And who did sign it?" asks for signers.
+        # first among them (and the model's): the reader is the ranking's last stage. Without the
+        # model's rewrite a follow-up keeps the conversation's topic (its names and numbers) but its
+        # own intent: "And who did sign it?" asks for signers.
         reading = None
         decision = decide(asked, passages, self.kb.embedder)
         if decision.answerable:
