@@ -73,7 +73,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    passages: list[Passage] = field(default_factory=list)  # everything retrieved, cited or not
+    # everything retrieved, cited or not; the passage the reader quotes from first
+    passages: list[Passage] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.text, "language": self.language,
