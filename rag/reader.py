@@ -7,7 +7,8 @@ Without a language model this is the answer people see, so it reads the question
 - the names and numbers that pin down what it is about ("the 2008 treaty", "Medvedev"): a
   sentence is only a candidate when its passage holds every number of the question, and it
   gains for the question's names that it (or the sentence before it) mentions, in either
-  language (rag.names), a treaty named by what it is on among them (in its article's title too: rag.treaties),
+  language (rag.names), a treaty named by what it is on among them (held by every sentence of an article whose
+  title or passages read name it: rag.treaties),
   and for its numbers (in the sentence before only when it refers back);
 - whether it asks about a negation ("did not sign") or not ("who did sign").
 
@@ -190,9 +191,12 @@ class Reader:
         cosines = self._vectors(passages, found) @ cache_for(self.embedder).embed([about])[0]
         contexts = [self._with_previous(found, i) for i in range(len(found))]
         asked_names, asked_treaties = names_in(about), treaties_in(about, question=True)
+        # a treaty named anywhere in the article's passages read is the treaty its sentences speak of
+        articles: dict[str, str] = {}
+        for p in passages:
+            articles[p.article.id] = f"{articles.get(p.article.id, p.article.title)} {p.text}"
         names = with_treaties(self.matcher.coverage(asked_names, contexts), asked_names, asked_treaties,
-                              [f"{passages[s.passage].article.title} {contexts[i]}" for i, s in enumerate(found)],
-                              self.embedder)
+                              [articles[passages[s.passage].article.id] for s in found], self.embedder)
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)

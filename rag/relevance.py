@@ -10,8 +10,8 @@ half of index/answers.jsonl (README, "Refusals"):
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
   article mentions 2024).
 Then, once the reader has found the passage it would quote (`covered`):
-- does that passage (or its article's title) mention half of the question's names, a treaty it names by what it
-  is on among them? ("Wanneer keurde de Bondsdag
+- does that passage (or its article's title, or its article's other passages read) mention half of the question's
+  names, a treaty it names by what it is on among them? ("Wanneer keurde de Bondsdag
   de Taurus-raketten goed?" finds a passage on Taurus, but the reader's best is about another
   delivery);
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
@@ -119,7 +119,8 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     passage = reading.passages[reading.best.passage]
     matcher = NameMatcher(embedder)
     asked = names_in(question)
-    text = f"{passage.article.title} {passage.text}"
+    # the article's other passages read say what this one is about too
+    text = " ".join([passage.article.title] + [p.text for p in reading.passages if p.article.id == passage.article.id])
     if asked and with_treaties(matcher.coverage(asked, [text]), asked, treaties_in(question, question=True), [text],
                                embedder)[0] < MIN_NAMES:
         return Decision(False, "names")

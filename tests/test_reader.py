@@ -523,6 +523,8 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
     ("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", "112", "191"),  # not the NPT's parties
     # the treaty is one of the question's names: a passage on it answers, though "Amerikaanse" is not in it
     ("Welke Amerikaanse president trok de handtekening onder het wapenhandelsverdrag in?", "Trump", "Obama"),
+    # the answer is in the article's second passage, which never names the treaty; its first does
+    ("Which countries have never signed the Chemical Weapons Convention?", "Noord-Korea", "Parijs"),
 ])
 def test_the_answer_is_about_the_treaty_asked_about(sample_rag, question, said, other):
     answer = sample_rag.ask(question, use_llm=False)
@@ -639,12 +641,12 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        assert s["answers_right"] >= 0.75, s  # 0.87 English, 0.83 Dutch
+        assert s["answers_right"] >= 0.75, s  # 0.88 English, 0.83 Dutch
         # Dutch 0.06: three of 52, "Wanneer liep de graandeal af?" and "Hoeveel was het steunpakket waard?", whose few
         # words keep every sentence's cosine under the off-topic cut-off, and one whose premise is wrong (Sunak)
         assert s["answerable_refused"] <= 0.1, s
         assert s["unanswerable_refused"] >= 0.6, s
-        # the passage quoted first: 0.88 English, 0.90 Dutch
+        # the passage quoted first: 0.89 English, 0.90 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
