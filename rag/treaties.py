@@ -23,7 +23,6 @@ _NAMED = [
 ]
 # in a question only: "the cluster munitions treaty" (in articles such words are as often "an international treaty")
 _DESCRIBED = re.compile(rf"\bthe\s+((?:[a-z][\w-]*\s+){{1,2}}){_HEAD}\b")
-_DETERMINERS = {"the", "a", "an", "de", "het", "een"}
 SAME_FUZZY = 80  # spelling ratio of two qualifiers taken as one ("cluster munitions" ~ "clustermunitie")
 SAME_MEANING = 0.6  # their vectors' cosine taken as one across languages ("wapenhandel" ~ "arms trade": 0.76)
 
@@ -36,7 +35,7 @@ def treaties_in(text: str, question: bool = False) -> list[str]:
         for match in pattern.finditer(text):
             words: list[str] = []
             for word in match.group(1).split():
-                if fold(word) in _DETERMINERS and not words:
+                if fold(word) in STOPWORDS and not words:  # "the", "which": "Which Geneva Convention"
                     continue
                 # a name ends where its capitals do ("Convention on Cluster Munitions now has")
                 if fold(word) in STOPWORDS or word.isdigit() or (words and words[0][:1].isupper() and word.islower()):

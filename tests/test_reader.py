@@ -501,6 +501,7 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
                        ) == ["chemical weapons", "non-proliferation"]
     assert treaties_in("Which countries did not sign the 2008 treaty?", question=True) == []  # a year is no treaty
     assert treaties_in("an international treaty") == []  # what kind of treaty, not which
+    assert treaties_in("Which Geneva Convention protects civilians?", question=True) == ["geneva"]
     assert treaties_in("join the cluster munitions treaty", question=True) == ["cluster munitions"]
     assert same_treaty("cluster munitions", "clustermunitie", use_embedder)
     assert same_treaty("wapenhandels", "arms trade", use_embedder)
