@@ -45,7 +45,7 @@ from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
 from rag.text import content_words, numbers_in, terms
-from rag.treaties import about_other_treaty, treaties_in, with_treaties
+from rag.treaties import AskedTreaties
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
 
@@ -190,13 +190,13 @@ class Reader:
             return reading
         cosines = self._vectors(passages, found) @ cache_for(self.embedder).embed([about])[0]
         contexts = [self._with_previous(found, i) for i in range(len(found))]
-        asked_names, asked_treaties = names_in(about), treaties_in(about, question=True)
+        asked_names, treaties = names_in(about), AskedTreaties(about, self.embedder)
         # a treaty named anywhere in the article's passages read is the treaty its sentences speak of
         articles: dict[str, str] = {}
         for p in passages:
             articles[p.article.id] = f"{articles.get(p.article.id, p.article.title)} {p.text}"
-        names = with_treaties(self.matcher.coverage(asked_names, contexts), asked_names, asked_treaties,
-                              [articles[passages[s.passage].article.id] for s in found], self.embedder)
+        names = treaties.with_names(self.matcher.coverage(asked_names, contexts), asked_names,
+                                    [articles[passages[s.passage].article.id] for s in found])
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)
@@ -237,7 +237,7 @@ class Reader:
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
             s.about_other = (about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.text)
-                             or about_other_treaty(asked_treaties, contexts[i], self.embedder, p.article.title))
+                             or treaties.other_in(contexts[i], p.article.title))
         reading.sentences = found
         # never a sentence about another time (year, part of a month) or treaty than the one asked about, while one
         # about it (or none) is left

@@ -44,7 +44,7 @@ from rag.names import NameMatcher, names_in
 from rag.reader import Reading, Sentence, gives_words, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
-from rag.treaties import treaties_in, with_treaties
+from rag.treaties import AskedTreaties
 from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
@@ -121,8 +121,8 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     asked = names_in(question)
     # the article's other passages read say what this one is about too
     text = " ".join([passage.article.title] + [p.text for p in reading.passages if p.article.id == passage.article.id])
-    if asked and with_treaties(matcher.coverage(asked, [text]), asked, treaties_in(question, question=True), [text],
-                               embedder)[0] < MIN_NAMES:
+    if asked and AskedTreaties(question, embedder).with_names(matcher.coverage(asked, [text]), asked,
+                                                              [text])[0] < MIN_NAMES:
         return Decision(False, "names")
     held = _words_of(passage)
     if (_share(content_words(question), held, embedder) < MIN_COVERAGE

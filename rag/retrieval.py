@@ -30,7 +30,7 @@ from rag.language import detect_language
 from rag.names import NameMatcher, names_in
 from rag.sentences import sentences_at
 from rag.text import numbers_in, shared_rare, terms
-from rag.treaties import treaties_in, with_treaties
+from rag.treaties import AskedTreaties
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
@@ -149,8 +149,9 @@ class Retriever:
             for c, share in zip(closest, matcher.coverage(asked, [c.text for c in closest])):
                 c.names = share
         # one name more: a treaty the question names by what it is on
-        for c, share in zip(found, with_treaties([c.names for c in found], asked, treaties_in(question, question=True),
-                                                 [f"{c.meta['title']} {c.text}" for c in found], kb.embedder)):
+        shares = AskedTreaties(question, kb.embedder).with_names([c.names for c in found], asked,
+                                                                 [f"{c.meta['title']} {c.text}" for c in found])
+        for c, share in zip(found, shares):
             c.names = share
         return found
 

@@ -6,6 +6,7 @@ reader quotes no sentence about another treaty than the one a question names (ra
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -30,6 +31,11 @@ SAME_MEANING = 0.6  # their vectors' cosine taken as one across languages ("wape
 def treaties_in(text: str, question: bool = False) -> list[str]:
     """What each treaty `text` names is on, lowercased: "cluster munitions", "chemische wapens", "ottawa".
     A treaty named by its year only ("the 2008 treaty") or by nothing ("het verdrag") is none."""
+    return list(_treaties_in(text, question))
+
+
+@lru_cache(maxsize=8192)  # the same sentences and passages are read for question after question
+def _treaties_in(text: str, question: bool) -> tuple[str, ...]:
     found = []
     for pattern in _NAMED + ([_DESCRIBED] if question else []):
         for match in pattern.finditer(text):
@@ -43,7 +49,7 @@ def treaties_in(text: str, question: bool = False) -> list[str]:
                 words.append(word)
             if words:
                 found.append(" ".join(words).lower())
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def same_treaty(a: str, b: str, embedder) -> bool:
@@ -53,26 +59,36 @@ def same_treaty(a: str, b: str, embedder) -> bool:
     return bool(cache_for(embedder).cosines([a], [b])[0, 0] >= SAME_MEANING)
 
 
-def names_treaty(asked: list[str], text: str, embedder) -> bool:
-    """The text names one of the `asked` treaties."""
-    return any(same_treaty(a, b, embedder) for a in asked for b in treaties_in(text))
+class AskedTreaties:
+    """The treaties a question names (`treaties_in`), and which texts name them; each name met is compared with
+    them once, as a question's reader asks of hundreds of sentences."""
 
+    def __init__(self, question: str, embedder):
+        self.asked = treaties_in(question, question=True)
+        self.embedder = embedder
+        self._same: dict[str, bool] = {}
 
-def with_treaties(shares: list[float], asked_names: list[str], asked: list[str], texts: list[str],
-                  embedder) -> list[float]:
-    """Each text's share of a question's names (`shares` of its `asked_names`), with the `asked` treaties (its
-    `treaties_in`) one name more, held by a text that names one."""
-    if not asked:
-        return shares
-    n = len(asked_names)
-    return [(share * n + names_treaty(asked, text, embedder)) / (n + 1) for share, text in zip(shares, texts)]
+    def _is_asked(self, name: str) -> bool:
+        if name not in self._same:
+            self._same[name] = any(same_treaty(a, name, self.embedder) for a in self.asked)
+        return self._same[name]
 
+    def named_in(self, text: str) -> bool:
+        """The text names one of the asked treaties."""
+        return any(self._is_asked(name) for name in _treaties_in(text, False))
 
-def about_other_treaty(asked: list[str], text: str, embedder, title: str = "") -> bool:
-    """The text names treaties, and none is one of the `asked` (the question's `treaties_in`); or it names none,
-    and its article's `title` names only others ("Ongeveer 126 landen zijn partij bij het CCW." under "Verdrag over
-    bepaalde conventionele wapens uit 1980 ...")."""
-    if not asked:
-        return False
-    named = treaties_in(text) or treaties_in(title)
-    return bool(named) and not any(same_treaty(a, b, embedder) for a in asked for b in named)
+    def with_names(self, shares: list[float], asked_names: list[str], texts: list[str]) -> list[float]:
+        """Each text's share of the question's names (`shares` of its `asked_names`), with the asked treaties one
+        name more, held by a text that names one."""
+        if not self.asked:
+            return shares
+        n = len(asked_names)
+        return [(share * n + self.named_in(text)) / (n + 1) for share, text in zip(shares, texts)]
+
+    def other_in(self, text: str, title: str = "") -> bool:
+        """The text names treaties, none of them asked; or it names none, and its article's `title` names only others
+        ("Ongeveer 126 landen zijn partij bij het CCW." under "Verdrag over bepaalde conventionele wapens uit 1980")."""
+        if not self.asked:
+            return False
+        named = _treaties_in(text, False) or _treaties_in(title, False)
+        return bool(named) and not any(self._is_asked(name) for name in named)

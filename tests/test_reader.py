@@ -18,7 +18,7 @@ from rag.answer_kinds import (about_other_times, about_other_years, asked_type, 
                               years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
-from rag.treaties import about_other_treaty, same_treaty, treaties_in
+from rag.treaties import AskedTreaties, same_treaty, treaties_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
 CONVENTION = "05_verdrag-clustermunitie-2008.txt"
@@ -508,15 +508,16 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
     assert same_treaty("chemical weapons", "chemische wapens", use_embedder)
     assert not same_treaty("cluster munitions", "chemische wapens", use_embedder)
     assert not same_treaty("cluster munitions", "bepaalde conventionele wapens", use_embedder)
-    asked = treaties_in("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", question=True)
-    assert about_other_treaty(asked, "With 191 states parties, the Non-Proliferation Treaty is the widest.",
-                              use_embedder)
-    assert not about_other_treaty(asked, "The Convention on Cluster Munitions now has 112 states parties.",
-                                  use_embedder)
-    assert not about_other_treaty(asked, "It now has 112 states parties.", use_embedder)  # names none
+    asked = AskedTreaties("Hoeveel landen zijn partij bij het verdrag tegen clustermunitie?", use_embedder)
+    assert asked.other_in("With 191 states parties, the Non-Proliferation Treaty is the widest.")
+    assert not asked.other_in("The Convention on Cluster Munitions now has 112 states parties.")
+    assert asked.named_in("The Convention on Cluster Munitions now has 112 states parties.")
+    assert not asked.other_in("It now has 112 states parties.")  # names none
     # one that names none is about the treaty its article's title names
-    assert about_other_treaty(asked, "Ongeveer 126 landen zijn partij bij het CCW.", use_embedder,
-                              "Verdrag over bepaalde conventionele wapens uit 1980 bood geen uitweg")
+    assert asked.other_in("Ongeveer 126 landen zijn partij bij het CCW.",
+                          "Verdrag over bepaalde conventionele wapens uit 1980 bood geen uitweg")
+    assert not AskedTreaties("Which countries did not sign the 2008 treaty?", use_embedder).other_in(
+        "The Non-Proliferation Treaty has 191 parties.")  # a question naming no treaty rules none out
 
 
 @pytest.mark.parametrize("question, said, other", [
