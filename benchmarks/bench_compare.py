@@ -65,7 +65,10 @@ EXAMPLE = "Which countries did not sign the 2008 treaty?"
 NOISE = 0.03  # per-dimension std of the noise added to copied vectors
 QUESTIONS = ["Which countries did not sign the 2008 treaty?", "Welke landen hebben het verdrag niet ondertekend?",
              "What did Putin say about cluster munitions?", "Hoeveel was het steunpakket waard?",
-             "Where is fighting on the eastern front?", "Waarom is clustermunitie omstreden?"]
+             "Where is fighting on the eastern front?", "Waarom is clustermunitie omstreden?",
+             # a treaty named by what it is on: the reader and the refusal compare every passage's treaties with it
+             "Sinds wanneer is het verdrag tegen clustermunitie van kracht?",
+             "When did the Chemical Weapons Convention enter into force?"]
 
 
 @dataclass
@@ -506,7 +509,7 @@ def sec_latency(ctx: Context, s: Section) -> None:
            "the original; the copy keeps the text and sentence vectors, under a new article id). The baseline gets "
            "exactly the same vectors and texts as TextNodes with `embedding` set.")
     s.line(f"warm; {profile.latency_rounds} searches per system and size, k=5, the two systems alternating, over "
-           "6 questions (en/nl) with a counter appended so no two queries are the same.")
+           f"{len(QUESTIONS)} questions (en/nl) with a counter appended so no two queries are the same.")
     rows, parts, grow_rows = [], [], []
     added = 0
     result = {}
