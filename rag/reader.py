@@ -98,6 +98,14 @@ _SAID_BY_PRONOUN = re.compile(rf"^(?:\S+\s+){{1,4}}?(?:{_SAYS}\s+(?:hij|zij|ze)|
                               re.I)
 
 
+def article_texts(passages: list[Passage]) -> dict[str, str]:
+    """By article id, its title and the texts of its passages among `passages`: what the article says there."""
+    texts: dict[str, str] = {}
+    for p in passages:
+        texts[p.article.id] = f"{texts.get(p.article.id, p.article.title)} {p.text}"
+    return texts
+
+
 def numbers_held(passage: Passage) -> set[str]:
     """The numbers of a passage's text and of its article's date."""
     return numbers_in(f"{passage.text} {passage.article.date}")
@@ -192,17 +200,16 @@ class Reader:
         contexts = [self._with_previous(found, i) for i in range(len(found))]
         asked_names, treaties = names_in(about), AskedTreaties(about, self.embedder)
         # a treaty named anywhere in the article's passages read is the treaty its sentences speak of
-        articles: dict[str, str] = {}
-        for p in passages:
-            articles[p.article.id] = f"{articles.get(p.article.id, p.article.title)} {p.text}"
+        articles = article_texts(passages)
         names = treaties.with_names(self.matcher.coverage(asked_names, contexts), asked_names,
                                     [articles[passages[s.passage].article.id] for s in found])
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
-        # "Had Russia used them?" is answered by "it has not", "What did Stoltenberg say?" by "no common position"
-        any_answer = asks_yes_or_no(question) or not reading.intent
+        # "Had Russia used them?" is answered by "it has not", "What did Stoltenberg say?" by "no common position",
+        # and a plain count whatever else its sentence denies ("112 states parties; 12 more signed without ratifying")
+        any_answer = asks_yes_or_no(question) or not reading.intent or (not negated and reading.intent == "number")
         things, by_name = counted(question) if reading.intent == "number" else ([], False)
         reading.needs_kind = (bool(things) or (reading.intent == "number" and measured(question))
                               or reading.intent == "amount")
@@ -229,10 +236,7 @@ class Reader:
                                              is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
-                # a count of a plain question is one whatever else the sentence denies ("112 states parties, and 12
-                # more have signed it without ratifying")
-                "negation": float(any_answer or (not negated and reading.intent == "number")
-                                  or bool(NEGATION.search(s.text)) == negated),
+                "negation": float(any_answer or bool(NEGATION.search(s.text)) == negated),
                 "typed": self._typed(s.shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())

@@ -41,7 +41,7 @@ import numpy as np
 
 from rag.answer_kinds import defined, said_about, speaker
 from rag.names import NameMatcher, names_in
-from rag.reader import Reading, Sentence, gives_words, numbers_held
+from rag.reader import Reading, Sentence, article_texts, gives_words, numbers_held
 from rag.same_words import alike
 from rag.text import content_words, numbers_in
 from rag.treaties import AskedTreaties
@@ -120,7 +120,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     matcher = NameMatcher(embedder)
     asked = names_in(question)
     # the article's other passages read say what this one is about too
-    text = " ".join([passage.article.title] + [p.text for p in reading.passages if p.article.id == passage.article.id])
+    text = article_texts(reading.passages)[passage.article.id]
     if asked and AskedTreaties(question, embedder).with_names(matcher.coverage(asked, [text]), asked,
                                                               [text])[0] < MIN_NAMES:
         return Decision(False, "names")
