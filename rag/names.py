@@ -5,7 +5,8 @@ Treaty" do) pins down what it is about: a passage that never mentions it rarely 
 are matched three ways, cheapest first:
 - spelling, with case, accents and Dutch transliteration aside ("Poetin" = "Putin",
   "Sjojgoe" = "Shoigu", "ATACMS" in "ATACMS-raketten");
-- a short table of institutions whose Dutch abbreviation differs (NAVO = NATO);
+- a short table of institutions whose Dutch abbreviation differs (NAVO = NATO), and a country's names in English
+  and Dutch, short forms among them ("VS" = "United States" = "Amerika", ISO 3166 by pycountry);
 - the multilingual encoder for translations ("Duitsland" ~ "Germany", "Witte Huis" ~ "White
   House", "Arms Trade Treaty" ~ "wapenhandelsverdrag"); vectors are cached per name. A word of
   a name of several words may also be a plain word there ("Chemical Weapons Convention" in
@@ -31,8 +32,7 @@ SHORT = 3  # a name this short is an abbreviation, found only as a word of its o
 # "Zelensky bevestigde dinsdagavond ... en bedankte de Verenigde Staten voor de levering"
 SUBJECT_WORDS = 8
 PLAIN_SPAN = 2  # a name written plainly: its words among this many more neighbouring words ("verdrag inzake ...")
-ALIASES = [{"navo", "nato"}, {"vs", "us", "usa", "vsa"}, {"vn", "un"}, {"eu", "eu"}, {"vk", "uk"},
-           {"hrw", "human rights watch"}]
+ALIASES = [{"navo", "nato"}, {"vn", "un"}, {"hrw", "human rights watch"}]
 _TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k"), ("c", "k"), ("w", "v")]
 _TOKEN = re.compile(r"[\w’'-]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Ukraine's" names Ukraine
@@ -53,13 +53,21 @@ def spelling(name: str) -> str:
 
 
 # compared as spelled: "hrw" is "hrv" once transliterated
-_ALIAS_SPELLINGS = [frozenset(spelling(a) for a in alias) for alias in ALIASES]
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, frozenset[str]]:
+    """For each spelling of an alias (ALIASES, a country's names), all of that name's spellings."""
+    found = {}
+    for alias in [*ALIASES, *_country_names().values()]:
+        spelled = frozenset(spelling(a) for a in alias)
+        found.update(dict.fromkeys(spelled, spelled))
+    return found
 
 
 def same_name(word: str) -> str:
-    """One key for the spellings and aliases of a name: "Koepjansk" and "Kupiansk", "NAVO" and "NATO"."""
+    """One key for the spellings and aliases of a name: "Koepjansk" and "Kupiansk", "NAVO" and "NATO", "VS" and
+    "United States"."""
     key = spelling(word)
-    return next((min(alias) for alias in _ALIAS_SPELLINGS if key in alias), key)
+    return min(_aliases().get(key, [key]))
 
 
 def names_in(text: str) -> list[str]:
@@ -132,8 +140,7 @@ def _by_spelling(name: str, text: str) -> bool:
     tail = r"(?!\w)" if len(key) <= SHORT else ""
     if len(key) > 1 and re.search(rf"(?<!\w){re.escape(key)}{tail}", folded):
         return True
-    if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded) for alias in _ALIAS_SPELLINGS if key in alias
-           for o in alias - {key}):
+    if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded) for o in _aliases().get(key, {key}) - {key}):
         return True
     near = [other for other in spelled if abs(len(other) - len(key)) <= 3]
     return process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=100 * SAME_SPELLING) is not None
@@ -144,8 +151,8 @@ def _found(name: str, text: str, translated: frozenset[str]) -> bool:
 
 
 # Countries as people write them, besides their ISO 3166 names in English and Dutch
-SHORT_FORMS = ["Russia", "Britain", "Great Britain", "Groot-Brittannië", "America", "Amerika", "Turkey", "Holland",
-               "US", "USA", "UK", "VS"]
+SHORT_FORMS = {"RU": ["Russia"], "GB": ["Britain", "Great Britain", "Groot-Brittannië", "UK", "VK"],
+               "US": ["America", "Amerika", "US", "USA", "VS", "VSA"], "TR": ["Turkey"], "NL": ["Holland"]}
 
 
 def is_country(name: str) -> bool:
@@ -155,19 +162,27 @@ def is_country(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    """Every country's names, spelled as `spelling` folds them: ISO 3166's (pycountry) in English and Dutch."""
+def _country_names() -> dict[str, frozenset[str]]:
+    """By ISO 3166 code, a country's names in English and Dutch (pycountry) and SHORT_FORMS."""
     import gettext
 
     import pycountry
 
     dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"], fallback=True)
-    names = set(SHORT_FORMS)
+    names = {}
     for country in pycountry.countries:
-        for name in {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")} - {""}:
-            for form in (name, dutch.gettext(name)):
-                names |= {form, form.split(",")[0]}  # "Korea, Republic of": "Korea"
-    return frozenset(spelling(n) for n in names)
+        forms = {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")} - {""}
+        names[country.alpha_2] = frozenset(forms | {dutch.gettext(f) for f in forms}
+                                           | set(SHORT_FORMS.get(country.alpha_2, [])))
+    return names
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Every country's names, spelled as `spelling` folds them, and their part before a comma ("Korea, Republic
+    of": "Korea", which names no one country)."""
+    return frozenset(spelling(f) for forms in _country_names().values() for name in forms
+                     for f in (name, name.split(",")[0]))
 
 
 class NameMatcher:

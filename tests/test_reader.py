@@ -438,6 +438,9 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     # an abbreviation is no other abbreviation, though it may be the name written out
     assert matcher.coverage(["OPCW"], ["Ongeveer 126 landen zijn partij bij het CCW."]) == [0.0]
     assert matcher.coverage(["US"], ["De Verenigde Staten sturen clustermunitie."]) == [1.0]
+    # a country's names in either language, its short forms among them, are one name by spelling alone
+    assert matcher.coverage(["VS", "Rusland"], ["limits for the United States and Russia", "the United Kingdom"],
+                            translations=False) == [1.0, 0.0]
     assert matcher.coverage(["Germany"], ["Frankrijk stuurt tanks."], translations=False) == [0.0]
     # a name of several words may be plain words in the other language; a one-word name may not
     assert matcher.coverage(["Biological Weapons Convention"],
