@@ -279,6 +279,11 @@ def counted_in_context(sentence: str, context: str) -> list[str]:
     return counted_in(context) if counts_back(sentence) else counted_in(sentence)
 
 
+# the year that names a treaty: "het clustermunitieverdrag van 2008", "the 2008 convention", "het 2008-verdrag"
+_TREATY_YEAR = re.compile(r"\b\w*(?:verdrag|akkoord|conventie|treaty|convention)\w*\s+(?:van|of)\s+\d{4}\b"
+                          r"|\b\d{4}[\s-](?:\w*verdrag|treaty|convention|conventie|akkoord|accord|agreement)\b", re.I)
+
+
 def years_in(text: str) -> set[str]:
     """The years (1800-2099) written in `text`."""
     return set(_YEAR.findall(text))
@@ -378,8 +383,8 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         return bool(ANSWER_SHAPES["reason"].search(sentence))
     new_numbers = bool(numbers_in(sentence) - numbers_in(question))
     if kind == "date":
-        # a year, a month or a day: "165 kilometer" is no date
-        return bool(years_in(sentence) - years_in(question)) or any(
+        # a year, a month or a day: "165 kilometer" is no date, nor the year that names a treaty ("het verdrag van 2008")
+        return bool(years_in(_TREATY_YEAR.sub(" ", sentence)) - years_in(question)) or any(
             m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
         return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))

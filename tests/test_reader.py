@@ -132,6 +132,14 @@ def test_which_city_is_answered_by_a_city_not_a_country():
                    for when in ("in July", "on Monday"))
 
 
+def test_the_year_that_names_a_treaty_is_no_answer_to_when():
+    question = "When did the United States ratify the Convention on Cluster Munitions?"
+    assert not any(holds_answer("date", sentence, question) for sentence in (
+        "Anders dan bij het clustermunitieverdrag van 2008 horen daar ook de Verenigde Staten bij.",
+        "The United States stayed outside the 2008 convention."))
+    assert holds_answer("date", "Het verdrag werd in 2008 in Dublin aangenomen.", question)
+
+
 def read_text(embedder, question: str, text: str, *, lang: str = "en", asked_in: str = "en"):
     """The reader's reading of one passage of `text` (an article in `lang`) for a question asked in `asked_in`."""
     passage = Passage(1, 0.6, text, ArticleMeta("a", "Sample", "2024-05", lang, "a.txt"))
