@@ -29,9 +29,10 @@ Then, once the reader has found the passage it would quote (`covered`):
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
   does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen
   over clustermunitie?" is not answered by what she said about F-16s);
-- for a question about what a country did, does the sentence it would quote name that country,
-  rather than another where a subject stands? ("How many Leopard tanks did Poland send?" is not
-  answered by "Duitsland levert veertien Leopard 2A6-tanks").
+- for a question about what a country did, does the sentence it would quote (with the sentence before it, or its
+  article's title) name that country, and not another where a subject stands? ("How many Leopard tanks did Poland
+  send?" is not answered by "Duitsland levert veertien Leopard 2A6-tanks", nor "What dud rate did US officials give
+  for the cluster munitions Russia has been firing?" by a sentence that gives a dud rate of no country's).
 """
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ MIN_COVERAGE = 0.5  # share of the question's content words in the passage the r
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country"
+    # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country", "unnamed"
     reason: str = ""
     # what the articles lack, as the question puts it, for the message that says so (prompts/messages.toml,
     # "not_found_" and the reason): {"what": "2024"}, {"who": "Poland", "other": "Duitsland"}
@@ -136,11 +137,15 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     topic = said_about(question)
     if topic and not _says_about(said_by, topic, reading, matcher, embedder):
         return Decision(False, "topic", {"who": said_by, "what": topic})
-    # what a country did is not told by a quote that names another in its place ("Duitsland levert veertien ...")
+    # what a country did is told by a quote that names it, not one that names another in its place ("Duitsland levert
+    # veertien ...") or none
     best = reading.best
-    other = reading.country and matcher.country_instead(reading.country, best.context, best.text, question)
-    if other:
-        return Decision(False, "country", {"who": reading.country, "other": other})
+    if reading.country:
+        other = matcher.country_instead(reading.country, best.context, best.text, question)
+        if other:
+            return Decision(False, "country", {"who": reading.country, "other": other})
+        if matcher.coverage([reading.country], [f"{passage.article.title} {best.context}"])[0] < 1.0:
+            return Decision(False, "unnamed", {"who": reading.country})
     return Decision(True)
 
 

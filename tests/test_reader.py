@@ -377,6 +377,14 @@ def test_another_country_where_no_subject_stands_does_not_refuse(sample_rag):
     assert answer.citations and "dinsdagavond" in answer.text, answer.text
 
 
+def test_what_a_country_did_is_told_by_a_quote_that_names_it(use_embedder):
+    question = "How many tanks did Poland send to Ukraine?"
+    decisions = [covered(question, read_text(use_embedder, question, text, lang="nl"), use_embedder)
+                 for text in ("Polen stuurde veertien tanks naar Oekraïne.", "Er gingen veertien tanks naar Oekraïne.")]
+    assert [d.reason for d in decisions] == ["", "unnamed"]
+    assert decisions[1].detail == {"who": "Poland"}
+
+
 def test_what_someone_said_about_a_thing_may_call_it_by_another_name(use_embedder):
     # the article is about cluster munitions, as its title says; her words call them "these shells"
     question = "Wat zei Annalena Baerbock over clustermunitie?"
