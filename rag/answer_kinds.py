@@ -383,7 +383,7 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         return bool(ANSWER_SHAPES["reason"].search(sentence))
     new_numbers = bool(numbers_in(sentence) - numbers_in(question))
     if kind == "date":
-        # a year, a month or a day: "165 kilometer" is no date, nor the year that names a treaty ("het verdrag van 2008")
+        # a year, a month or a day: "165 kilometer" is no date, nor a year naming a treaty ("het verdrag van 2008")
         return bool(years_in(_TREATY_YEAR.sub(" ", sentence)) - years_in(question)) or any(
             m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
