@@ -35,7 +35,7 @@ ANSWER_SHAPES = {
                        rf"yesterday|today)\b", re.I),
     "number": re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I),  # besides digits, which numbers_in finds
     "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
-    "reason": re.compile(r"\b(?:because|since|due to|as a result|so that|in order to|omdat|want|doordat|"
+    "reason": re.compile(r"\b(?:because|due to|as a result|so that|in order to|omdat|want|doordat|"
                          r"vanwege|wegens|zodat|daardoor|om\b.*\bte)\b", re.I),
 }
 # A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").

@@ -248,6 +248,13 @@ def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
     assert "Het weer was slecht." not in quoted
 
 
+def test_since_in_time_gives_no_reason():
+    question = "Why did Russia let the grain deal lapse?"
+    assert not any(holds_answer("reason", sentence, question) for sentence in (
+        "The ministry has since accused Ukraine of firing the shells.", "Grain prices have risen since July."))
+    assert holds_answer("reason", "Russia let it lapse because its own exports were held up.", question)
+
+
 def test_a_sentence_that_only_says_who_said_it_is_quoted_with_what_was_said(use_embedder):
     question = "Who reported heavy fighting near Kupiansk?"
     reading = read_text(use_embedder, question, "Het weer aan het front was slecht. Rond Koepjansk wordt hevig "
