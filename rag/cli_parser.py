@@ -109,6 +109,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("eval", "score retrieval (recall@1/3/5, MRR) and, where the set gives answers, the extractive "
                 "answers and refusals, by question language", "rag eval index/answers.jsonl --split test")
     p.add_argument("questions", metavar="QUESTIONS.jsonl", type=Path)
-    p.add_argument("--split", default="", metavar="NAME", help="only the questions of this split (dev, test)")
+    p.add_argument("--split", default="", metavar="NAME", help="only the questions of this split (dev, test, blind)")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser

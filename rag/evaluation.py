@@ -33,7 +33,7 @@ class Question:
     answers: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     answerable: bool = True
-    split: str = ""  # "dev" (tuned on) or "test" (held out)
+    split: str = ""  # "dev" (tuned on), "test" (held out, its failures read) or "blind" (written without the code)
     kind: str = ""  # of an unanswerable question: "off-topic", "near-topic", ...
 
 
