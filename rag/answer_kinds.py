@@ -68,8 +68,9 @@ INTENTS = [
     ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} (?!{_AUXILIARY}\b)\w+)\b", re.I)),
 ]
 _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
-# "What did X say / predict", "Wat zei X", "Hoe noemde X": X is the speaker
-_SAY = r"say|said|says|call|called|predict|warn|claim|zei|zegt|zeggen|noemde|noemt|voorspelde|waarschuwde"
+# "What did X say / predict", "How did X describe", "Wat zei X", "Hoe noemde X", "Hoe beschreef X": X is the speaker
+_SAY = (r"say|said|says|call|called|describe|predict|warn|claim|zei|zegt|zeggen|noemde|noemden|noemt|voorspelde|"
+        r"waarschuwde|beschreef|beschreven|omschreef|omschreven|bestempelde|bestempelden")
 _SAYING = re.compile(rf"\b(?:{_SAY})\b", re.I)
 # and a sentence with one of these, or another form of saying, gives someone's words ("Hij deed dat samen met
 # president Volodymyr Zelensky" names him, but gives none)
@@ -79,7 +80,8 @@ GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|tell|tells|told|write|writes|wrote|warn\
                          r"|voorspel\w*|benadruk\w*|bevestig\w*|meld\w*|vindt|vond|aldus|volgens|beschuldig\w*|kondigde"
                          r"|bekendgemaakt|bekend|dreig\w*)\b", re.I)
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
-_SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemt|voorspelde|waarschuwde)\s+{_NAME_RUN}")
+_SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven"
+                      rf"|omschreef|omschreven|bestempelde|bestempelden)\s+{_NAME_RUN}")
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
                       r"([^?]+?)\s*\??\s*$", re.I)

@@ -90,7 +90,7 @@ _ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|h
                       r"|(?:that|this) (?:is|was) what)\b", re.I)
 
 # A sentence starting so tells whose words the one before it gives ("Dat heeft president Vladimir Poetin gezegd ...")
-_ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus|according)\b", re.I)
+_ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus)\b", re.I)
 # A pronoun that says something, after a few opening words, refers back as well: "Op 12 juli zei hij ...",
 # "On 12 July she said ..." (Dutch puts the subject after the verb when something else opens the sentence)
 _SAYS = r"(?:zei|zegt|zeiden|verklaarde|schreef|noemde|waarschuwde|benadrukte|said|told|wrote|warned|called)"

@@ -273,8 +273,9 @@ def test_the_quoted_passage_must_mention_the_question_s_names(use_embedder):
 
 def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedder):
     assert [speaker(q) for q in ("What did Jens Hansen say about the tanks?", "Hoe noemde Poetin de levering?",
+                                 "How did Lena Vos describe the tanks?", "Hoe beschreef Lena Vos de tanks?",
                                  "Who said the tanks would come?", "When did the tanks arrive?")] == \
-        ["Jens Hansen", "Poetin", "", ""]
+        ["Jens Hansen", "Poetin", "Lena Vos", "Lena Vos", "", ""]
     question = "What did Hansen say about the Leopard tanks?"
     meta = ArticleMeta("a", "Leopard-tanks voor Oekraïne", "2023-01", "nl", "a.txt")
     said = {name: Passage(1, 0.6, f"Minister {name} zei dat de Leopard-tanks binnen twee maanden komen.", meta)
@@ -283,6 +284,13 @@ def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedde
                  for name, p in said.items()}
     assert decisions["Hansen"].answerable
     assert decisions["De Vries"].reason == "speaker"
+
+
+def test_how_someone_described_a_thing_is_answered_by_their_words(use_embedder):
+    question = "Hoe beschreef Lena Vos het gebruik van de tanks?"
+    reading = read_text(use_embedder, question, "On 20 July, spokeswoman Lena Vos confirmed that the army had started "
+                        "using the tanks. According to Vos, the soldiers were using them carefully and effectively.")
+    assert [s.text for s in reading.quoted][-1].startswith("According to Vos,"), reading.quoted
 
 
 def test_what_someone_said_about_a_thing_is_answered_only_by_their_words_about_it(use_embedder):
