@@ -71,9 +71,11 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     texts = [p.text for p in passages]
     matcher = NameMatcher(embedder)
     # a question that only names what it asks about ("Who is Jake Sullivan?") is too short for its cosine to tell
-    named = defined(question)
+    # a question whose names a passage spells out is about the articles, whatever its cosine: a short question ("Who is
+    # Jake Sullivan?", "Where was Skripal poisoned?") is too short for its cosine to tell
+    named = [defined(question)] if defined(question) else asked
     if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
-            named and max(matcher.coverage([named], texts, translations=False)) >= 1.0):
+            named and max(matcher.coverage(named, texts, translations=False)) >= 1.0):
         return Decision(False, "off-topic")
     if asked and max(matcher.coverage(asked, texts)) < MIN_NAMES:
         unmentioned = [name for name in asked if max(matcher.coverage([name], texts)) < 1.0]

@@ -11,7 +11,7 @@ from ollama_server import OllamaTestServer
 from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, is_country, names_in
-from rag.relevance import MIN_COVERAGE, coverage, covered
+from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, defined,
                               describing, holds_answer, intent, introduces, said_about, speaker, subject, times_in,
@@ -633,6 +633,15 @@ def test_a_refusal_says_what_the_articles_lack(sample_rag, question, lacking):
     assert not answer.citations
     assert answer.text.splitlines()[0].endswith(f"deze vraag niet. {lacking}" if answer.language == "nl"
                                                 else f"this question. {lacking}")
+
+
+def test_a_short_question_whose_names_a_passage_spells_out_is_not_off_topic(use_embedder):
+    # a short question's cosine to every sentence may be as low as an off-topic one's
+    passage = Passage(1, 0.4, "De Russische dubbelspion Sergej Skripal werd in 2018 in Salisbury vergiftigd.",
+                      ArticleMeta("a", "Chemische wapens", "2023-07", "nl", "a.txt"), best_sentence=MIN_SENTENCE - 0.05)
+    assert decide("Where was Skripal poisoned?", [passage], use_embedder).answerable
+    assert decide("Where was Navalny poisoned?", [passage], use_embedder).reason == "off-topic"
+    assert decide("Where was the spy poisoned?", [passage], use_embedder).reason == "off-topic"
 
 
 def test_a_passage_that_does_not_speak_to_the_question_is_no_answer(use_embedder):
