@@ -252,8 +252,10 @@ def counted(question: str) -> tuple[list[str], bool]:
     designations = _designations(run)
     if designations:
         return designations, True
-    named = [t for t in run if t[:1].isupper() and not _NATIONAL.search(t)]
-    things = content_words(" ".join(named or run))
+    national = [t for t in run if t[:1].isupper() and _NATIONAL.search(t)]
+    named = [t for t in run if t[:1].isupper() and t not in national]
+    # a nationality describes what is counted, it is not what is counted ("Ukrainian civilians", "Oekraïense burgers")
+    things = content_words(" ".join(named or [t for t in run if t not in national] or run))
     return things, bool(named and things)
 
 
@@ -266,8 +268,13 @@ def counted_in(sentence: str) -> list[str]:
     """The content words (and types named by their number) that follow the sentence's numbers closely: what they
     count."""
     tokens = _TOKEN.findall(sentence)
-    following = [w for i, t in enumerate(tokens) if _COUNT.match(t) for w in tokens[i + 1:i + 1 + COUNTED_WORDS]]
+    following = [w for i, t in enumerate(tokens) if _counts(tokens, i) for w in tokens[i + 1:i + 1 + COUNTED_WORDS]]
     return content_words(" ".join(following)) + _designations(following)
+
+
+def _counts(tokens: list[str], i: int) -> bool:
+    """Token i is a number that counts something: not a day before its month ("On 20 July, spokesman John Kirby")."""
+    return bool(_COUNT.match(tokens[i])) and (i + 1 == len(tokens) or fold(tokens[i + 1]) not in _MONTH_NUMBERS)
 
 
 def counts_back(sentence: str) -> bool:

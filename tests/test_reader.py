@@ -84,11 +84,11 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     ("Hoeveel burgers kwamen om bij de aanvallen op Odesa?", ["burgers"], False),
     ("Hoeveel strategische kernkoppen mogen de VS inzetten?", ["strategische", "kernkoppen"], False),
     ("How many cluster shells were in the first delivery?", ["cluster", "shells"], False),
-    ("How many Ukrainian soldiers died?", ["ukrainian", "soldiers"], False),  # a nation's adjective names no kind
+    ("How many Ukrainian soldiers died?", ["soldiers"], False),  # a nation's adjective names no kind, nor what is counted
     ("How many Patriot systems has Germany sent to Ukraine?", ["patriot"], True),
     ("Hoeveel Leopard 1A5-tanks zaten in het pakket?", ["leopard"], True),
     ("How many Storm Shadow missiles did Britain send?", ["storm", "shadow"], True),
-    ("How many Russian soldiers died?", ["russian", "soldiers"], False),
+    ("Hoeveel Oekraïense burgers kwamen om?", ["burgers"], False),
     ("Hoeveel F-16's levert Denemarken?", ["f16"], True),  # a type by its number, in one spelling: not "Denemarken"
     ("How many F-16s did Denmark promise?", ["f16"], True),
     ("How much was the package worth?", [], False),
@@ -202,6 +202,7 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
 
     assert {"challenger", "tanks"} <= set(counted_in("Sunak zegde veertien Challenger 2-tanks toe."))
     assert counted_in("Ukraine accounted for 916 of them.") == []  # "of them" names nothing counted
+    assert counted_in("On 20 July, National Security Council spokesman John Kirby confirmed it.") == []  # a day
     question = "How many Patriot systems has Germany sent to Ukraine?"
     money = passage("Duitsland stuurde Oekraïne Patriot-systemen. Het pakket van Duitsland was 2,7 miljard euro waard.")
     systems = passage("Duitsland heeft Oekraïne drie Patriot-systemen gestuurd, met munitie.")
