@@ -84,7 +84,7 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     ("Hoeveel burgers kwamen om bij de aanvallen op Odesa?", ["burgers"], False),
     ("Hoeveel strategische kernkoppen mogen de VS inzetten?", ["strategische", "kernkoppen"], False),
     ("How many cluster shells were in the first delivery?", ["cluster", "shells"], False),
-    ("How many Ukrainian soldiers died?", ["soldiers"], False),  # a nation's adjective names no kind, nor what is counted
+    ("How many Ukrainian soldiers died?", ["soldiers"], False),  # a nation names no kind, nor what is counted
     ("How many Patriot systems has Germany sent to Ukraine?", ["patriot"], True),
     ("Hoeveel Leopard 1A5-tanks zaten in het pakket?", ["leopard"], True),
     ("How many Storm Shadow missiles did Britain send?", ["storm", "shadow"], True),
