@@ -24,7 +24,8 @@ Then, once the reader has found the passage it would quote (`covered`):
   ("How many Patriot systems...?" is not answered by "a package of 2.7 billion euros", nor
   "Hoeveel burgers kwamen om?" by "33 million tonnes of grain"); for a measure, does it give
   one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage); for
-  "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date);
+  "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date); for "when", a
+  date? ("Wanneer werd Hanna Maljar ontheven?" is not answered by "Dat meldt Hanna Maljar, onderminister ...");
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
   does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen
@@ -131,7 +132,8 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if (_share(content_words(question), held, embedder) < MIN_COVERAGE
             or not _holds_own_words(question, asked, held, embedder)):
         return Decision(False, "words")
-    if reading.needs_kind and not reading.best.has_answer:
+    # a count, a measure, a sum or a date, where the sentence quoted gives none, is not answered
+    if (reading.needs_kind or reading.intent == "date") and not reading.best.has_answer:
         return Decision(False, "kind")
     said_by = speaker(question)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:

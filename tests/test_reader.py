@@ -221,6 +221,12 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
                   passage("De tanks voor Oekraïne werden op 3 maart besteld."))
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).answerable
             for p in (sum_, date)] == [True, False]
+    # "when" is answered by a date, not by what the person asked about did on another day
+    question = "Wanneer werd Anna Jansen ontslagen als minister?"
+    said, dated = (passage("Dat meldt Anna Jansen, minister van Defensie, via Telegram."),
+                   passage("Anna Jansen werd op 3 maart ontslagen als minister."))
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="nl"), use_embedder).reason
+            for p in (dated, said)] == ["", "kind"]
     # a measure is answered in its unit: "the range" by kilometres, not by a count of missiles
     question = "What is the range of the missiles Ukraine received?"
     count = passage("Oekraïne ontving twintig raketten; over het bereik van de raketten zweeg het leger.")
