@@ -46,6 +46,11 @@ _MEASURES = [
      re.compile(r"\d\s*(?:mm|millimet\w*|inch\w*)\b|\d-millimet", re.I)),
     (re.compile(r"\b(?:percentage|rate|share|percent|procent|aandeel)\b", re.I),
      re.compile(r"\d\s*(?:%|procent|percent|per cent)", re.I)),
+    # how long something takes, or is: "Hoe lang duurt de opleiding?" by weeks, not by "twee bataljons"
+    (re.compile(r"\b(?:how long|hoe lang)\b", re.I),
+     re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a|an|een|enkele|several|few))\s*(?:seconds?|seconden|minutes?|minuten|"
+                r"hours?|uur|uren|days?|dagen|dag|weeks?|weken|months?|maanden|maand|years?|jaar|jaren|km|kilomet\w*|"
+                r"met(?:er|re)s?)\b", re.I)),
 ]
 # The question words of each intent, Dutch and English. The question word that comes first
 # decides ("Who interviewed Putin when he threatened..." asks for a person).

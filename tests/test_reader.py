@@ -233,6 +233,12 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
     range_ = passage("Oekraïne ontving raketten met een bereik van 165 kilometer.")
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).answerable
             for p in (range_, count)] == [True, False]
+    # how long, in time or length: "Hoe lang duurt de opleiding?" by weeks, not by a count of battalions
+    question = "Hoe lang duurt de opleiding van de tankbemanningen?"
+    weeks, units = (passage("De opleiding van de tankbemanningen duurt zes weken."),
+                    passage("De tankbemanningen moeten samen twee bataljons vormen na de opleiding."))
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="nl"), use_embedder).answerable
+            for p in (weeks, units)] == [True, False]
 
 
 def test_a_count_is_not_passed_over_for_a_negation_beside_it(use_embedder):
