@@ -224,7 +224,9 @@ def speaker(question: str) -> str:
     if not _SAYING.search(question):
         return ""
     found = _SPEAKER.search(question)
-    return found.group(1).strip() if found else ""
+    said_by = found.group(1).strip() if found else ""
+    # "How did Russia's defence ministry describe ...?": someone of theirs speaks, not Russia
+    return "" if re.search(r"['’]s$", said_by) else said_by
 
 
 def _units(question: str) -> list[re.Pattern]:

@@ -65,6 +65,9 @@ class AskedTreaties:
 
     def __init__(self, question: str, embedder):
         self.asked = treaties_in(question, question=True)
+        # a treaty asked by its abbreviation ("the CCW treaty") is the one a text names so as a word
+        self.abbreviations = [re.compile(rf"\b{re.escape(a.upper())}\b") for a in self.asked
+                              if re.search(rf"\b{re.escape(a.upper())}\b", question) and " " not in a]
         self.embedder = embedder
         self._same: dict[str, bool] = {}
 
@@ -75,7 +78,10 @@ class AskedTreaties:
 
     def named_in(self, text: str) -> bool:
         """The text names one of the asked treaties."""
-        return any(self._is_asked(name) for name in _treaties_in(text, False))
+        return any(self._is_asked(name) for name in _treaties_in(text, False)) or self._abbreviated(text)
+
+    def _abbreviated(self, text: str) -> bool:
+        return any(a.search(text) for a in self.abbreviations)
 
     def with_names(self, shares: list[float], asked_names: list[str], texts: list[str]) -> list[float]:
         """Each text's share of the question's names (`shares` of its `asked_names`), with the asked treaties one
@@ -85,10 +91,14 @@ class AskedTreaties:
         n = len(asked_names)
         return [(share * n + self.named_in(text)) / (n + 1) for share, text in zip(shares, texts)]
 
-    def other_in(self, text: str, title: str = "") -> bool:
+    def other_in(self, text: str, title: str = "", article: str = "") -> bool:
         """The text names treaties, none of them asked; or it names none, and its article's `title` names only others
-        ("Ongeveer 126 landen zijn partij bij het CCW." under "Verdrag over bepaalde conventionele wapens uit 1980")."""
-        if not self.asked:
+        ("Ongeveer 126 landen zijn partij bij het CCW." under "Verdrag over bepaalde conventionele wapens uit 1980"),
+        unless the `article` (what is read of it) names the asked one by its abbreviation ("... kortweg CCW genoemd")."""
+        if not self.asked or self._abbreviated(text):
             return False
-        named = _treaties_in(text, False) or _treaties_in(title, False)
+        named = _treaties_in(text, False)
+        if not named and self._abbreviated(article):
+            return False
+        named = named or _treaties_in(title, False)
         return bool(named) and not any(self._is_asked(name) for name in named)

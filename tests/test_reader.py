@@ -287,8 +287,9 @@ def test_the_quoted_passage_must_mention_the_question_s_names(use_embedder):
 def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedder):
     assert [speaker(q) for q in ("What did Jens Hansen say about the tanks?", "Hoe noemde Poetin de levering?",
                                  "How did Lena Vos describe the tanks?", "Hoe beschreef Lena Vos de tanks?",
+                                 "How did Russia's defence ministry describe the tanks?",  # someone of Russia's
                                  "Who said the tanks would come?", "When did the tanks arrive?")] == \
-        ["Jens Hansen", "Poetin", "Lena Vos", "Lena Vos", "", ""]
+        ["Jens Hansen", "Poetin", "Lena Vos", "Lena Vos", "", "", ""]
     question = "What did Hansen say about the Leopard tanks?"
     meta = ArticleMeta("a", "Leopard-tanks voor Oekraïne", "2023-01", "nl", "a.txt")
     said = {name: Passage(1, 0.6, f"Minister {name} zei dat de Leopard-tanks binnen twee maanden komen.", meta)
@@ -565,6 +566,14 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
                           "Verdrag over bepaalde conventionele wapens uit 1980 bood geen uitweg")
     assert not AskedTreaties("Which countries did not sign the 2008 treaty?", use_embedder).other_in(
         "The Non-Proliferation Treaty has 191 parties.")  # a question naming no treaty rules none out
+    # a treaty asked by its abbreviation is the one a text names so, or whose article does
+    asked = AskedTreaties("What did the diplomat say about the CCW treaty?", use_embedder)
+    title = "Verdrag over bepaalde conventionele wapens uit 1980 bood geen uitweg"
+    assert asked.named_in("Ongeveer 126 landen zijn partij bij het CCW.")
+    assert not asked.other_in("Ongeveer 126 landen zijn partij bij het CCW.", title)
+    assert not asked.other_in("De regels staan in vijf protocollen.", title, f"{title} Het verdrag, kortweg CCW, ...")
+    assert asked.other_in("De regels staan in vijf protocollen.", title, f"{title} De regels staan ...")
+    assert asked.other_in("The Ottawa treaty bans landmines.", title, f"{title} kortweg CCW genoemd")
 
 
 @pytest.mark.parametrize("question, said, other", [
