@@ -708,17 +708,18 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        assert s["answers_right"] >= 0.75, s  # 0.84 English, 0.77 Dutch (on the blind questions alone 0.57, 0.50)
-        # Dutch 0.04: three of 66, "Wanneer liep de graandeal af?" and "Hoeveel was het steunpakket waard?", whose few
-        # words keep every sentence's cosine under the off-topic cut-off, and one whose premise is wrong (Sunak)
+        assert s["answers_right"] >= 0.7, s  # 0.84 English, 0.76 Dutch (on the blind questions alone 0.64, 0.50)
+        # Dutch 0.05: four of 80, two on "de graandeal", a Dutch compound the English article never writes, "Hoeveel
+        # was het steunpakket waard?", whose few words keep every sentence under the off-topic cut-off, and one whose
+        # premise is wrong (Sunak)
         assert s["answerable_refused"] <= 0.1, s
-        assert s["unanswerable_refused"] >= 0.6, s  # 0.66 English, 0.81 Dutch
-        # the passage quoted first: 0.89 English, 0.91 Dutch
+        assert s["unanswerable_refused"] >= 0.6, s  # 0.71 English, 0.82 Dutch
+        # the passage quoted first: 0.88 English, 0.91 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
-    # refusals by kind of unanswerable question: every off-topic one is refused, 60 % of the near-topic ones (28 of 45)
+    # refusals by kind of unanswerable question: every off-topic one is refused, 60 % of the near-topic ones (37 of 55)
     off, near = scores["all"]["off-topic_refused"], scores["all"]["near-topic_refused"]
     assert off["questions"] + near["questions"] == scores["all"]["unanswerable"]
     assert off["refused"] >= 0.9 * off["questions"], off
