@@ -708,7 +708,7 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        assert s["answers_right"] >= 0.7, s  # 0.84 English, 0.76 Dutch (on the blind questions alone 0.64, 0.50)
+        assert s["answers_right"] >= 0.75, s  # 0.84 English, 0.76 Dutch (on the blind questions alone 0.64, 0.50)
         # Dutch 0.05: four of 80, two on "de graandeal", a Dutch compound the English article never writes, "Hoeveel
         # was het steunpakket waard?", whose few words keep every sentence under the off-topic cut-off, and one whose
         # premise is wrong (Sunak)
