@@ -45,14 +45,12 @@ def _identifier():
 def _cache_path() -> Path:
     import py3langid
 
-    from rag.config import load_settings
+    from rag.config import Settings, load_settings
 
     try:
         folder = load_settings().cache_dir
     except Exception:  # an invalid configuration is reported by the command itself
-        from rag.config import _default_cache as default
-
-        folder = default()
+        folder = Settings().cache_dir
     return folder / f"py3langid-{py3langid.__version__}-{'-'.join(LANGUAGES)}.pickle"
 
 

@@ -71,7 +71,6 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     asked = names_in(question)
     texts = [p.text for p in passages]
     matcher = NameMatcher(embedder)
-    # a question that only names what it asks about ("Who is Jake Sullivan?") is too short for its cosine to tell
     # a question whose names a passage spells out is about the articles, whatever its cosine: a short question ("Who is
     # Jake Sullivan?", "Where was Skripal poisoned?") is too short for its cosine to tell
     named = [defined(question)] if defined(question) else asked
