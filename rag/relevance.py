@@ -73,7 +73,8 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     matcher = NameMatcher(embedder)
     # a question whose names a passage spells out is about the articles, whatever its cosine: a short question ("Who is
     # Jake Sullivan?", "Where was Skripal poisoned?") is too short for its cosine to tell
-    named = [defined(question)] if defined(question) else asked
+    one = defined(question)
+    named = [one] if one else asked
     if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
             named and max(matcher.coverage(named, texts, translations=False)) >= 1.0):
         return Decision(False, "off-topic")

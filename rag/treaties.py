@@ -66,8 +66,8 @@ class AskedTreaties:
     def __init__(self, question: str, embedder):
         self.asked = treaties_in(question, question=True)
         # a treaty asked by its abbreviation ("the CCW treaty") is the one a text names so as a word
-        self.abbreviations = [re.compile(rf"\b{re.escape(a.upper())}\b") for a in self.asked
-                              if re.search(rf"\b{re.escape(a.upper())}\b", question) and " " not in a]
+        written = [re.compile(rf"\b{re.escape(a.upper())}\b") for a in self.asked if " " not in a]
+        self.abbreviations = [pattern for pattern in written if pattern.search(question)]
         self.embedder = embedder
         self._same: dict[str, bool] = {}
 
@@ -94,7 +94,7 @@ class AskedTreaties:
     def other_in(self, text: str, title: str = "", article: str = "") -> bool:
         """The text names treaties, none of them asked; or it names none, and its article's `title` names only others
         ("Ongeveer 126 landen zijn partij bij het CCW." under "Verdrag over bepaalde conventionele wapens uit 1980"),
-        unless the `article` (what is read of it) names the asked one by its abbreviation ("... kortweg CCW genoemd")."""
+        unless the `article` (what is read of it) names the asked one by its abbreviation ("kortweg CCW genoemd")."""
         if not self.asked or self._abbreviated(text):
             return False
         named = _treaties_in(text, False)
