@@ -48,13 +48,14 @@ _MEASURES = [
      re.compile(r"\d\s*(?:%|procent|percent|per cent)", re.I)),
     # how long something takes, or is: "Hoe lang duurt de opleiding?" by weeks, not by "twee bataljons"
     (re.compile(r"\b(?:how long|hoe lang)\b", re.I),
-     re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a|an|een|enkele|several|few))\s*(?:seconds?|seconden|minutes?|minuten|"
-                r"hours?|uur|uren|days?|dagen|dag|weeks?|weken|months?|maanden|maand|years?|jaar|jaren|km|kilomet\w*|"
-                r"met(?:er|re)s?)\b", re.I)),
+     re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a|an|een|enkele|several|few|halve?))\s*(?:seconds?|seconden|minutes?|"
+                r"minuten|hours?|uur|uren|days?|dagen|dag|weeks?|weken|months?|maanden|maand|years?|jaar|jaren|"
+                r"decades?|decennia|decennium|century|centuries|eeuw|eeuwen|km|kilomet\w*|met(?:er|re)s?)\b", re.I)),
 ]
 # The question words of each intent, Dutch and English. The question word that comes first
 # decides ("Who interviewed Putin when he threatened..." asks for a person).
 _WHICH = r"(?:which|what|welke|welk|wat voor)"
+_ASKS_NAME = r"hoe he(?:et|ette|ten|tten)|(?:what|wat) (?:is|was|were|are|waren) (?:the|de) (?:names?|naam|namen)"
 _AUXILIARY = (r"(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|must|heeft|hebben|hadden|"
               r"zijn|waren|kan|kon|kunnen|zal|zullen|zou|zouden|wil|wilde|moet|moest)")
 INTENTS = [
@@ -70,7 +71,7 @@ INTENTS = [
                          rf"village|villages|place|places|country|region|stad|steden|dorp|dorpen|plaats|plaatsen|"
                          rf"land|regio))\b", re.I)),
     # "which country" asks for a name, "what did he say" for anything
-    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_WHICH} (?!{_AUXILIARY}\b)\w+)\b", re.I)),
+    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_ASKS_NAME}|{_WHICH} (?!{_AUXILIARY}\b)\w+)\b", re.I)),
 ]
 _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
 # "What did X say / predict", "How did X describe", "Wat zei X", "Hoe noemde X", "Hoe beschreef X": X is the speaker
@@ -106,16 +107,25 @@ _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
 _OF_THEM = re.compile(rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}))\s+"
                       rf"(?:of (?:them|those|these|whom)|daarvan|van hen|van wie)\b", re.I)
 COUNTED_WORDS = 3  # a number counts what the next few words name ("30 Leopard 1A5 tanks")
+# the words after which a number from 1800 to 2099 is a year (as is one after a month)
+_BEFORE_YEAR = frozenset("in of since until by before after during from van sinds tot voor na tijdens vanaf uit"
+                         .split())
 # "Which bridge", "welk dorp": the kind of thing asked for, in the next few lowercase words
 _WHICH_THING = re.compile(r"\b(?:which|welke|welk)\s+(.*)", re.I)
 TYPE_WORDS = 2
-_COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|staat|staten|lidstaten|nations?)$",
+_COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|staat|staten|lidstaten|nations?|powers?|"
+                        r"mogendhede?n|grootmachte?n)$",
                         re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
-# "Who" asks for a person ("Which country..." asks for a name of any kind).
-_WHO = re.compile(r"\s*(?:who|whom|wie)\b", re.I)
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
+# "Who" asks for a person ("Which country..." asks for a name of any kind), and so does the name of someone described
+# by what they are: "What was the name of the Ukrainian general who...?", "Hoe heet de Nederlandse diplomaat ...?"
+_SOMEONE = (rf"{_TITLES}|diplomat|diplomaat|official|officials|functionaris|ambassador|ambassadeur|commander|"
+            r"commandant|officer|officier|spokesperson|soldier|soldaat|pilot|piloot|journalist|politician|politicus|"
+            r"man|woman|vrouw|person|persoon")
+_WHO = re.compile(rf"\s*(?:(?:who|whom|wie)\b|(?:{_ASKS_NAME})\s+(?:(?:of|van)\s+)?(?:the|de|het)?\s*"
+                  rf"(?:[\w-]+\s+){{0,2}}?(?:{_SOMEONE})\b)", re.I)
 _PERSON = re.compile(rf"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|{_TITLES})\b", re.I)
 # A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk", "on Telegram") is a place.
 _AT_PLACE = re.compile(r"\b(?i:in|at|on|near|outside|from|bij|te|nabij|naar|uit|buiten|rond|op)\s+(?:[a-z]\w*\s+){0,2}?"
@@ -174,6 +184,11 @@ def intent(question: str) -> str:
     found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
     return min(found)[2] if found else ""
+
+
+def asks_person(question: str) -> bool:
+    """The question asks who someone is by name: "Who...?", "Hoe heet de Nederlandse diplomaat ...?"."""
+    return bool(_WHO.match(question))
 
 
 def defined(question: str) -> str:
@@ -280,8 +295,12 @@ def counted_in(sentence: str) -> list[str]:
 
 
 def _counts(tokens: list[str], i: int) -> bool:
-    """Token i is a number that counts something: not a day before its month ("On 20 July, spokesman John Kirby")."""
-    return bool(_COUNT.match(tokens[i])) and (i + 1 == len(tokens) or fold(tokens[i + 1]) not in _MONTH_NUMBERS)
+    """Token i is a number that counts something: not a day before its month ("On 20 July, spokesman John Kirby"),
+    nor a year after its month or a word of time ("In October 2023 the Duma", "het verdrag van 1996")."""
+    if not _COUNT.match(tokens[i]) or (i + 1 < len(tokens) and fold(tokens[i + 1]) in _MONTH_NUMBERS):
+        return False
+    before = fold(tokens[i - 1]) if i else ""
+    return not (_YEAR.fullmatch(tokens[i]) and (before in _BEFORE_YEAR or before in _MONTH_NUMBERS))
 
 
 def counts_back(sentence: str) -> bool:
@@ -383,7 +402,7 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         return True
     if kind in ("name", "place"):
         asked = {spelling(w) for n in names_in(question) for w in re.split(r"[\s-]+", n)}
-        if _WHO.match(question):
+        if asks_person(question):
             names = _people(sentence, is_country)
         elif kind == "place":
             where = sentence if _ASKS_ORIGIN.search(question) else _FROM_PLACE.sub(" ", sentence)

@@ -25,7 +25,9 @@ Then, once the reader has found the passage it would quote (`covered`):
   "Hoeveel burgers kwamen om?" by "33 million tonnes of grain"); for a measure, does it give
   one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage); for
   "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date); for "when", a
-  date? ("Wanneer werd Hanna Maljar ontheven?" is not answered by "Dat meldt Hanna Maljar, onderminister ...");
+  date? ("Wanneer werd Hanna Maljar ontheven?" is not answered by "Dat meldt Hanna Maljar, onderminister ..."); for
+  the name of someone described, a person's name? ("Hoe heet de Nederlandse diplomaat in Genève ...?" is not
+  answered by the sentence that quotes an unnamed diplomat);
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
   does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import defined, said_about, speaker
+from rag.answer_kinds import asks_person, defined, said_about, speaker
 from rag.names import NameMatcher, names_in
 from rag.reader import Reading, Sentence, article_texts, gives_words, numbers_held
 from rag.same_words import alike
@@ -132,8 +134,10 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if (_share(content_words(question), held, embedder) < MIN_COVERAGE
             or not _holds_own_words(question, asked, held, embedder)):
         return Decision(False, "words")
-    # a count, a measure, a sum or a date, where the sentence quoted gives none, is not answered
-    if (reading.needs_kind or reading.intent == "date") and not reading.best.has_answer:
+    # a count, a measure, a sum, a date or someone's name ("Who is X?" aside), where the sentence quoted gives none, is
+    # not answered
+    if ((reading.needs_kind or reading.intent == "date" or (asks_person(question) and not defined(question)))
+            and not reading.best.has_answer):
         return Decision(False, "kind")
     said_by = speaker(question)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:

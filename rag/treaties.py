@@ -13,10 +13,11 @@ from rapidfuzz import fuzz
 from rag.text import STOPWORDS, fold
 from rag.vector_cache import cache_for
 
-_HEAD = r"(?:treaty|treaties|convention|verdrag|verdragen|conventie)"
+# one treaty: a plural names a kind of them ("ontwapeningsverdragen", "arms control treaties")
+_HEAD = r"(?:treaty|convention|verdrag|conventie)"
 _NAMED = [
     # "clustermunitieverdrag", "wapenhandelsverdrag", "Ottawa-verdrag"
-    re.compile(r"\b([\w-]{3,}?)-?verdrag(?:en)?\b", re.I),
+    re.compile(r"\b([\w-]{3,}?)-?verdrag\b", re.I),
     # "Chemical Weapons Convention", "the Ottawa treaty", "Comprehensive Nuclear-Test-Ban Treaty"
     re.compile(rf"((?:\b[A-Z][\w-]*\s+){{1,4}})(?i:{_HEAD})\b"),
     # "Convention on Cluster Munitions", "verdrag tegen clustermunitie", "Verdrag inzake chemische wapens"

@@ -42,6 +42,8 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("Near which cities were Russian airfields hit?", "place"),
     ("Waar sprak Human Rights Watch met getuigen?", "place"),
     ("Which countries did not sign the 2008 treaty?", "name"),
+    ("Hoe heet de diplomaat die dat zei?", "name"),
+    ("What was the name of the general who confirmed it?", "name"),
     ("Did Putin say Russia has cluster munitions?", ""),
     ("What did the minister say about the tanks?", ""),  # "what" and a verb asks for anything, not a name
     ("What must member states do with their stockpiles?", ""),
@@ -113,6 +115,22 @@ def test_who_is_answered_by_a_person_not_a_country():
                             "Who said Moscow would strike back?", is_country)
 
 
+def test_the_name_of_someone_described_is_a_person_s_name(use_embedder):
+    question = "Hoe heet de Nederlandse diplomaat in Genève die zei dat het verdrag traag werkt?"
+    unnamed = "Een Nederlandse diplomaat in Genève zegt dat het verdrag traag werkt, maar dat Moskou meepraat."
+    named = "De Nederlandse diplomaat Anna Jansen zei in Genève dat het verdrag traag werkt."
+    assert not holds_answer("name", unnamed, question, is_country)
+    assert holds_answer("name", named, question, is_country)
+    passages = [Passage(1, 0.6, text, ArticleMeta("a", "Het CCW in Genève", "2023-07", "nl", "a.txt"))
+                for text in (unnamed, named)]
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="nl"), use_embedder).reason
+            for p in passages] == ["kind", ""]
+    # "Who is X?" is answered by what X is, which names no one else
+    question = "Who is Anna Jansen?"
+    reading = Reader(use_embedder).read(question, [passages[1]], lang="en")
+    assert covered(question, reading, use_embedder).answerable
+
+
 def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Near which cities were the airfields hit?"
     assert not holds_answer("place", "Raketten uit de Verenigde Staten troffen twee vliegvelden.", question, is_country)
@@ -149,6 +167,7 @@ def read_text(embedder, question: str, text: str, *, lang: str = "en", asked_in:
 def test_which_bridge_is_answered_by_the_sentence_that_names_a_bridge(use_embedder):
     assert asked_type("Welk dorp heroverde Oekraïne?") == (["dorp", "heroverde"], False)
     assert asked_type("Welke Europese NAVO-landen tekenden niet?") == ([], True)
+    assert asked_type("Which major powers abstained?") == ([], True)  # powers are countries too
     question = "Which bridge was hit on the day the Danube ceasefire ended?"
     reading = read_text(use_embedder, question, "The Danube ceasefire between the two armies ended on 4 May, the "
                         "Romanian government said. That morning a drone strike damaged the Isaccea bridge, though "
@@ -203,6 +222,9 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
     assert {"challenger", "tanks"} <= set(counted_in("Sunak zegde veertien Challenger 2-tanks toe."))
     assert counted_in("Ukraine accounted for 916 of them.") == []  # "of them" names nothing counted
     assert counted_in("On 20 July, National Security Council spokesman John Kirby confirmed it.") == []  # a day
+    # a year counts nothing either: "In October 2023 the Duma ..." does not answer how many Duma deputies voted
+    assert counted_in("In October 2023 the Duma voted to leave the treaty of 1996.") == []
+    assert counted_in("In 2022 some 2000 soldiers died.") == ["soldiers", "died"]
     question = "How many Patriot systems has Germany sent to Ukraine?"
     money = passage("Duitsland stuurde Oekraïne Patriot-systemen. Het pakket van Duitsland was 2,7 miljard euro waard.")
     systems = passage("Duitsland heeft Oekraïne drie Patriot-systemen gestuurd, met munitie.")
@@ -239,6 +261,8 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
                     passage("De tankbemanningen moeten samen twee bataljons vormen na de opleiding."))
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="nl"), use_embedder).answerable
             for p in (weeks, units)] == [True, False]
+    assert holds_answer("number", "Cambodia still clears bomblets dropped half a century ago.", "Hoe lang geleden?")
+    assert holds_answer("number", "Al een halve eeuw ligt de munitie er.", "How long has it been there?")
 
 
 def test_a_count_is_not_passed_over_for_a_negation_beside_it(use_embedder):
@@ -549,6 +573,9 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
                        ) == ["chemical weapons", "non-proliferation"]
     assert treaties_in("Which countries did not sign the 2008 treaty?", question=True) == []  # a year is no treaty
     assert treaties_in("an international treaty") == []  # what kind of treaty, not which
+    # nor does a plural: the Chemical Weapons Convention is one of the "ontwapeningsverdragen"
+    assert treaties_in("Met 193 verdragsstaten hoort het bij de breedst gedragen ontwapeningsverdragen.") == []
+    assert treaties_in("It is one of the arms control treaties.") == []
     assert treaties_in("Which Geneva Convention protects civilians?", question=True) == ["geneva"]
     assert treaties_in("join the cluster munitions treaty", question=True) == ["cluster munitions"]
     assert same_treaty("cluster munitions", "clustermunitie", use_embedder)
