@@ -1,8 +1,9 @@
 """The languages the project knows, and language detection for articles and questions (py3langid)."""
 from __future__ import annotations
 
+import json
 import os
-import pickle
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -24,15 +25,16 @@ def language_name(lang: str, default: str = "English") -> str:
 @lru_cache(maxsize=1)
 def _identifier():
     """py3langid's identifier for LANGUAGES. Building it decompresses the packaged model, about 0.6 s of every start,
-    so it is kept, built, in the cache folder after the first start (as the encoder's weights are) and loaded from there
-    in about 0.1 s; rebuilt when the cache is missing, unreadable or another version's."""
-    path = _cache_path()
-    try:
-        return pickle.loads(path.read_bytes())
-    except Exception:  # no cache yet, or written by another version
-        pass
+    so its arrays for these languages are kept in the cache folder after the first start (as the encoder's weights
+    are) and memory-mapped from there, in milliseconds; rebuilt when the cache is missing, unreadable or another
+    version's."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+    path = _cache_path()
+    try:
+        return _load(LanguageIdentifier, path)
+    except Exception:  # no cache yet, or written by another version
+        pass
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
     identifier.set_languages(LANGUAGES)
     try:
@@ -51,19 +53,38 @@ def _cache_path() -> Path:
         folder = load_settings().cache_dir
     except Exception:  # an invalid configuration is reported by the command itself
         folder = Settings().cache_dir
-    return folder / f"py3langid-{py3langid.__version__}-{'-'.join(LANGUAGES)}.pickle"
+    return folder / f"py3langid-{py3langid.__version__}-{'-'.join(LANGUAGES)}"
+
+
+# what the identifier is made of (the arguments of its constructor), and its labels in classes.json
+_ARRAYS = ("nb_ptc", "nb_pc", "tk_nextmove", "tk_output", "tk_row")
 
 
 def _save(identifier, path: Path) -> None:
+    import numpy as np
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
     try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(identifier, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # atomic: a half-written cache is never read
+        for name in _ARRAYS:
+            np.save(tmp / f"{name}.npy", np.asarray(getattr(identifier, name)), allow_pickle=False)
+        (tmp / "classes.json").write_text(json.dumps(list(identifier.nb_classes)))
+        shutil.rmtree(path, ignore_errors=True)  # a broken one
+        os.rename(tmp, path)  # atomic: a half-written cache is never read
+        for old in path.parent.glob("py3langid-*.pickle"):  # the identifier as earlier versions kept it, 71 MB
+            old.unlink(missing_ok=True)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _load(cls, path: Path):
+    import numpy as np
+
+    arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+    classes = json.loads((path / "classes.json").read_text())
+    return cls(arrays["nb_ptc"], arrays["nb_pc"], classes, arrays["tk_nextmove"], arrays["tk_output"],
+               tk_row=arrays["tk_row"].tolist())
 
 
 def detect_language(text: str, default: str = "en") -> str:

