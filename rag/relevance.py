@@ -26,8 +26,8 @@ Then, once the reader has found the passage it would quote (`covered`):
   one in its unit? ("What dud rate...?" is not answered by a sentence with no percentage); for
   "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date); for "when", a
   date? ("Wanneer werd Hanna Maljar ontheven?" is not answered by "Dat meldt Hanna Maljar, onderminister ..."); for
-  the name of someone described, a person's name? ("Hoe heet de Nederlandse diplomaat in Genève ...?" is not
-  answered by the sentence that quotes an unnamed diplomat);
+  "who" or the name of someone described, a person's name? ("Hoe heet de Nederlandse diplomaat in Genève ...?" is
+  not answered by the sentence that quotes an unnamed diplomat; "Who is X?" is, by what X is);
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
   does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen
