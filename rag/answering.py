@@ -71,15 +71,15 @@ class Answerer:
                 passages = _first(found[reading.best.passage], passages)
         relevant = passages if decision.answerable else []
 
-        def finish(text: str, mode: str, citations=()) -> Answer:
+        def finish(text: str, mode: str, citations=(), refusal: str = "") -> Answer:
             timings["total_ms"] = _ms(started)
             return Answer(question=question, text=text, language=lang, mode=mode, citations=list(citations),
-                          warnings=warnings, timings=timings, passages=passages)
+                          warnings=warnings, timings=timings, passages=passages, refusal=refusal)
 
         if not relevant:
             text = self._not_found(lang, passages, decision)
             yield text
-            return finish(text, "extractive")
+            return finish(text, "extractive", refusal=decision.reason)
         if use_llm:
             try:
                 try:
@@ -95,7 +95,7 @@ class Answerer:
                 if text is None:
                     text = self._not_found(lang, relevant)
                     yield text
-                    return finish(text, "llm")
+                    return finish(text, "llm", refusal="model")
                 citations = build_citations(text, given, mapping, embed=self.kb.embedder.embed, lang=lang)
                 warnings.extend(message("unsupported", lang, n=c.n) for c in citations if not c.supported)
                 return finish(text, "llm", citations)

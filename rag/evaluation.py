@@ -111,6 +111,11 @@ class Scores:
     unanswerable: int = 0
     refused: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [refused, unanswerable]
+    # the check that refused (Answer.refusal) -> [answerable questions, unanswerable ones] it refused
+    by_reason: dict[str, list[int]] = field(default_factory=dict)
+
+    def refused_by(self, reason: str, answerable: bool) -> None:
+        self.by_reason.setdefault(reason or "?", [0, 0])[0 if answerable else 1] += 1
 
     def add(self, rank: int | None) -> None:
         self.n += 1
@@ -131,6 +136,8 @@ class Scores:
             out["unanswerable_refused"] = round(self.refused / max(self.unanswerable, 1), 3)
             out.update({f"{kind}_refused": {"refused": refused, "questions": n}
                         for kind, (refused, n) in sorted(self.by_kind.items())})
+            out["refused_by"] = {reason: {"answerable": a, "unanswerable": u}
+                                 for reason, (a, u) in sorted(self.by_reason.items())}
         return out
 
 
@@ -152,6 +159,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
             for s in scores:
                 s.unanswerable += 1
                 s.refused += refused
+                if refused:
+                    s.refused_by(answer.refusal, answerable=False)
                 if q.kind:
                     counts = s.by_kind.setdefault(q.kind, [0, 0])
                     counts[0] += refused
@@ -172,6 +181,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                 s.with_answers += 1
                 s.right += right
                 s.wrongly_refused += refused
+                if refused:
+                    s.refused_by(answer.refusal, answerable=True)
             if not right:
                 misses.append({"question": q.question, "kind": "refused" if refused else "wrong", "rank": rank,
                                "answer": answer.text[-300:]})
@@ -196,9 +207,14 @@ def format_scores(report: dict) -> str:
         rows.append(row)
     if answers:
         kinds = [f"{key.removesuffix('_refused')} {value['refused']}/{value['questions']}"
-                 for key, value in report["scores"]["all"].items() if isinstance(value, dict)]
+                 for key, value in report["scores"]["all"].items()
+                 if key.endswith("_refused") and isinstance(value, dict)]
         if kinds:
             rows.append("unanswerable refused by kind: " + ", ".join(kinds))
+        reasons = [f"{reason} {n['answerable']}/{n['unanswerable']}"
+                   for reason, n in report["scores"]["all"].get("refused_by", {}).items()]
+        if reasons:
+            rows.append("refusals by the check that refused (answerable/unanswerable): " + ", ".join(reasons))
         rows.append("right: answers holding the fact asked for; refused: answerable questions refused; "
                     "unans.: unanswerable questions, and the share refused")
     return "\n".join(rows)

@@ -75,10 +75,14 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     # everything retrieved, cited or not; the passage the reader quotes from first
     passages: list[Passage] = field(default_factory=list)
+    # why the articles were found not to answer ("" when they do): the check that refused (rag.relevance.Decision's
+    # reason: "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country", "unnamed", "nothing"),
+    # or "model" when the model found no answer in the passages it was given
+    refusal: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.text, "language": self.language,
-                "mode": self.mode, "citations": [c.to_dict() for c in self.citations],
+                "mode": self.mode, "refusal": self.refusal, "citations": [c.to_dict() for c in self.citations],
                 "warnings": list(self.warnings)}
 
 

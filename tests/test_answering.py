@@ -101,6 +101,10 @@ def test_not_in_the_articles_is_said_plainly_in_the_question_language(engine, se
     server.reply("NOT_IN_ARTICLES")
     english = engine.ask("What is the population of Kupiansk?")
     assert english.text.startswith("The articles don't contain the answer to this question.")
+    server.reply("NOT_IN_ARTICLES")
+    passed = engine.ask(EXAMPLE)  # past every check, the model finds no answer in the passages
+    assert (passed.mode, passed.refusal, passed.citations) == ("llm", "model", [])
+    assert passed.text.startswith("The articles don't contain the answer to this question.")
 
 
 def test_unsupported_claim_is_flagged(engine, server):
@@ -220,7 +224,7 @@ def test_cli_json_contract(sample_index, server):
                      env={"OLLAMA_HOST": server.url})
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["question", "answer", "language", "mode", "citations", "warnings"]
+    assert list(data) == ["question", "answer", "language", "mode", "refusal", "citations", "warnings"]
     assert (data["question"], data["answer"], data["language"], data["mode"]) == \
         (NL_EXAMPLE, "Rusland, Oekraïne en de VS [1].", "nl", "llm")
     citation = data["citations"][0]
@@ -269,6 +273,7 @@ def test_python_api_refuses_empty_question(engine):
 def test_off_topic_question_gets_a_plain_not_found_without_the_model(engine, server, question, opening):
     answer = engine.ask(question)
     assert answer.text.startswith(opening) and answer.citations == []
+    assert answer.refusal == "off-topic"
     assert answer.text.count("\n- ") >= 1  # names the nearest articles it did find
     assert answer_requests(server) == []  # nothing relevant: the model is not asked to invent
 

@@ -199,6 +199,9 @@ def test_the_query_engine_with_no_model_reachable_gives_the_extractive_answer(sa
     assert "[1]" in response.response and response.source_nodes
     retrieved = {p.chunk_id for p in sample_rag.search(EXAMPLE)}
     assert set(node_ids(response.source_nodes)) <= retrieved
+    assert response.metadata["refusal"] == ""
+    refused = sample_rag.as_query_engine().query("Who won the 2022 football World Cup?")
+    assert refused.metadata["refusal"] == "names" and not refused.source_nodes
 
 
 def test_async_query_and_chat(scripted):

@@ -668,20 +668,24 @@ def test_questions_the_articles_do_not_answer_are_refused(sample_rag, question):
     assert answer.text.startswith(("The articles don't contain", "De artikelen bevatten"))
 
 
-@pytest.mark.parametrize("question, lacking", [
-    ("How many Leopard tanks did Poland send to Ukraine?", "The closest passage tells what Duitsland did, not Poland."),
+@pytest.mark.parametrize("question, lacking, refusal", [
+    ("How many Leopard tanks did Poland send to Ukraine?", "The closest passage tells what Duitsland did, not Poland.",
+     "country"),
     ("Wat zei Mette Frederiksen over clustermunitie?",
-     "De passage die er het dichtst bij komt, citeert Mette Frederiksen niet over clustermunitie."),
+     "De passage die er het dichtst bij komt, citeert Mette Frederiksen niet over clustermunitie.", "topic"),
     ("What did Boris Pistorius say about cluster munitions for Ukraine?",
-     "The closest passage does not quote Boris Pistorius on cluster munitions for Ukraine."),
-    ("Where will NATO hold its summit in 2030?", "None of them mentions: 2030."),
-    ("Hoeveel Leopard-tanks leverden Zwitserland en Oostenrijk?", "Geen ervan noemt: Zwitserland, Oostenrijk."),
+     "The closest passage does not quote Boris Pistorius on cluster munitions for Ukraine.", "topic"),
+    ("Where will NATO hold its summit in 2030?", "None of them mentions: 2030.", "numbers"),
+    ("Hoeveel Leopard-tanks leverden Zwitserland en Oostenrijk?", "Geen ervan noemt: Zwitserland, Oostenrijk.",
+     "names"),
 ])
-def test_a_refusal_says_what_the_articles_lack(sample_rag, question, lacking):
+def test_a_refusal_says_what_the_articles_lack(sample_rag, question, lacking, refusal):
     answer = sample_rag.ask(question, use_llm=False)
     assert not answer.citations
     assert answer.text.splitlines()[0].endswith(f"deze vraag niet. {lacking}" if answer.language == "nl"
                                                 else f"this question. {lacking}")
+    assert answer.refusal == refusal  # the check that refused, for a program to act on
+    assert sample_rag.ask(EXAMPLE, use_llm=False).refusal == ""
 
 
 def test_a_short_question_whose_names_a_passage_spells_out_is_not_off_topic(use_embedder):
@@ -754,3 +758,10 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     assert near["refused"] >= 0.55 * near["questions"], near
     assert (f"unanswerable refused by kind: near-topic {near['refused']}/{near['questions']}, "
             f"off-topic {off['refused']}/{off['questions']}") in format_scores(report)
+    # and by the check that refused them, answerable and unanswerable questions apart
+    by = scores["all"]["refused_by"]
+    assert sum(n["unanswerable"] for n in by.values()) == off["refused"] + near["refused"]
+    assert sum(n["answerable"] for n in by.values()) == round(
+        scores["all"]["answerable_refused"] * scores["all"]["questions"])
+    assert set(by) <= {"off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country", "unnamed"}
+    assert "refusals by the check that refused (answerable/unanswerable): " in format_scores(report)

@@ -44,9 +44,10 @@ def cited_nodes(answer: Answer) -> list[NodeWithScore]:
 
 def answer_metadata(answer: Answer) -> dict[str, Any]:
     """What a llama-index response carries besides its text and sources: mode ("llm" or
-    "extractive"), warnings, language, timings and the citations (n, supported, quote, article)
-    in the order of its source nodes."""
-    return {"mode": answer.mode, "warnings": list(answer.warnings), "language": answer.language,
+    "extractive"), refusal (why the articles were found not to answer, "" when they do), warnings,
+    language, timings and the citations (n, supported, quote, article) in the order of its source nodes."""
+    return {"mode": answer.mode, "refusal": answer.refusal, "warnings": list(answer.warnings),
+            "language": answer.language,
             "timings": dict(answer.timings),
             "citations": [{k: v for k, v in c.to_dict().items() if k != "text"}
                           for c in sorted(answer.citations, key=lambda c: c.n)]}
