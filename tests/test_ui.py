@@ -92,8 +92,9 @@ def test_chat_endpoint_streams_a_cited_answer(sample_app, ollama):
     partial = [u["answer"] for u in updates if set(u) == {"answer"}]
     assert len(partial) > 3 and all(final["answer"].startswith(p) for p in partial)
     assert final["answer"] == "The United States, Russia and Ukraine stayed out of the convention [1]."
-    assert set(final) == {"question", "answer", "language", "mode", "citations", "warnings"}
+    assert set(final) == {"question", "answer", "language", "mode", "refusal", "citations", "warnings"}
     assert final["mode"] == "llm" and final["language"] == "en" and final["question"] == EXAMPLE
+    assert final["refusal"] == ""
     citation = final["citations"][0]
     assert citation["n"] == 1 and "Rusland" in citation["text"] and citation["article"]["title"]
     assert citation["article"]["date"] and citation["article"]["source"].endswith(".txt")
