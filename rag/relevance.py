@@ -53,7 +53,7 @@ from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
-MIN_COVERAGE = 0.5  # share of the question's content words in the passage the reader quotes (dev: 0.4-0.5 alike)
+MIN_COVERAGE = 0.4  # share of the question's content words in the passage the reader quotes (README, "Refusals")
 
 
 @dataclass(frozen=True)

@@ -705,6 +705,14 @@ def test_a_passage_that_does_not_speak_to_the_question_is_no_answer(use_embedder
     summit = passage("Bondgenoten in Vilnius", "De volgende NAVO-top wordt in 2024 in Washington gehouden.", "nl")
     jets = passage("Denemarken levert F-16's", "Zes toestellen rond de jaarwisseling, acht in 2024.", "nl")
     assert coverage(question, summit, use_embedder) >= MIN_COVERAGE > coverage(question, jets, use_embedder)
+    # a passage that answers in other words holds fewer of the question's: four of nine here, which half refused
+    question = "What do civil society organisations see as the main weakness of the Arms Trade Treaty?"
+    critics = passage("Tien jaar wapenhandelsverdrag", "Maatschappelijke organisaties zijn kritisch over het "
+                      "wapenhandelsverdrag. Volgens hen is de grootste zwakte dat er geen handhaving is.", "nl")
+    reports = passage("Tien jaar wapenhandelsverdrag", "Tien jaar na de ondertekening leveren de meeste landen hun "
+                      "jaarrapporten over wapenexport op tijd in.", "nl")
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
+            for p in (critics, reports)] == ["", "words"]
 
 
 def test_a_refusal_does_not_call_the_model(sample_index):
@@ -739,19 +747,20 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        # 0.76 English, 0.69 Dutch; on the 84 blind questions alone 0.52 and 0.57, which is what a new user meets
+        # 0.76 English, 0.70 Dutch; on the 112 blind questions alone 0.57 and 0.62, which is what a new user meets
         assert s["answers_right"] >= 0.65, s
-        # Dutch 0.08: ten of 122, among them two on "de graandeal", a Dutch compound the English article never writes,
+        # Dutch 0.07: nine of 136, among them two on "de graandeal", a Dutch compound the English article never writes,
         # "Hoeveel was het steunpakket waard?", whose few words keep every sentence under the off-topic cut-off, and
         # one whose premise is wrong (Sunak)
         assert s["answerable_refused"] <= 0.12, s
-        assert s["unanswerable_refused"] >= 0.6, s  # 0.64 English, 0.77 Dutch
-        # the passage quoted first: 0.88 English, 0.89 Dutch
+        assert s["unanswerable_refused"] >= 0.6, s  # 0.63 English, 0.74 Dutch
+        # the passage quoted first: 0.89 English, 0.88 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
-    # refusals by kind of unanswerable question: every off-topic one is refused, 61 % of the near-topic ones (52 of 85)
+    # refusals by kind of unanswerable question: all off-topic ones but one (28 of 29), 60 % of the near-topic ones (57
+    # of 95)
     off, near = scores["all"]["off-topic_refused"], scores["all"]["near-topic_refused"]
     assert off["questions"] + near["questions"] == scores["all"]["unanswerable"]
     assert off["refused"] >= 0.9 * off["questions"], off
