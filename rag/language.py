@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,19 +60,16 @@ _ARRAYS = ("nb_ptc", "nb_pc", "tk_nextmove", "tk_output", "tk_row")
 def _save(identifier, path: Path) -> None:
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-    try:
+    from rag.cache_folder import write_folder
+
+    def fill(folder: Path) -> None:
         for name in _ARRAYS:
-            np.save(tmp / f"{name}.npy", np.asarray(getattr(identifier, name)), allow_pickle=False)
-        (tmp / "classes.json").write_text(json.dumps(list(identifier.nb_classes)))
-        shutil.rmtree(path, ignore_errors=True)  # a broken one
-        os.rename(tmp, path)  # atomic: a half-written cache is never read
-        for old in path.parent.glob("py3langid-*.pickle"):  # the identifier as earlier versions kept it, 71 MB
-            old.unlink(missing_ok=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            np.save(folder / f"{name}.npy", np.asarray(getattr(identifier, name)), allow_pickle=False)
+        (folder / "classes.json").write_text(json.dumps(list(identifier.nb_classes)))
+
+    write_folder(path, fill)
+    for old in path.parent.glob("py3langid-*.pickle"):  # the identifier as earlier versions kept it, 71 MB
+        old.unlink(missing_ok=True)
 
 
 def _load(cls, path: Path):

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import pickle
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from rag.cache_folder import write_folder
 
 DIM = 512
 
@@ -68,8 +67,6 @@ class USEEmbedder:
 
 
 def _save_cached(backend, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
     arrays, scalars, lists = {}, {}, {}
     for name, value in vars(backend).items():
         if name in ("sp", "_threadpool"):
@@ -82,16 +79,15 @@ def _save_cached(backend, path: Path) -> None:
                 arrays[f"{name}.{i}"] = item
         else:
             scalars[name] = value
-    for name, value in arrays.items():
-        np.save(tmp / f"{name}.npy", value, allow_pickle=False)
-    (tmp / "state.json").write_text(json.dumps({"scalars": scalars, "lists": lists}))
-    with open(tmp / "tokenizer.pickle", "wb") as fh:
-        pickle.dump(backend.sp, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    shutil.rmtree(path, ignore_errors=True)  # a broken one, which would otherwise be rebuilt at every start
-    try:
-        os.rename(tmp, path)  # atomic: a half-written cache is never seen
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    def fill(folder: Path) -> None:
+        for name, value in arrays.items():
+            np.save(folder / f"{name}.npy", value, allow_pickle=False)
+        (folder / "state.json").write_text(json.dumps({"scalars": scalars, "lists": lists}))
+        with open(folder / "tokenizer.pickle", "wb") as fh:
+            pickle.dump(backend.sp, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    write_folder(path, fill)
 
 
 def _load_cached(cls, path: Path):
