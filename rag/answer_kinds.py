@@ -35,8 +35,9 @@ ANSWER_SHAPES = {
                        rf"yesterday|today)\b", re.I),
     "number": re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I),  # besides digits, which numbers_in finds
     "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
-    "reason": re.compile(r"\b(?:because|due to|as a result|so that|in order to|omdat|want|doordat|"
-                         r"vanwege|wegens|zodat|daardoor|om\b.*\bte)\b", re.I),
+    # a cause, or a consequence that tells its cause before it ("..., which means farmland stays unusable")
+    "reason": re.compile(r"\b(?:because|due to|as a result|so that|in order to|which means|that means|omdat|want|"
+                         r"doordat|vanwege|wegens|zodat|daardoor|wat betekent|dat betekent|om\b.*\bte)\b", re.I),
 }
 # A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").
 _MEASURES = [
@@ -112,6 +113,7 @@ _BEFORE_YEAR = frozenset("in of since until by before after during from van sind
                          .split())
 # "Which bridge", "welk dorp": the kind of thing asked for, in the next few lowercase words
 _WHICH_THING = re.compile(r"\b(?:which|welke|welk)\s+(.*)", re.I)
+_WHICH_WORD = re.compile(rf"{_WHICH}\s+", re.I)
 TYPE_WORDS = 2
 _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|staat|staten|lidstaten|nations?|powers?|"
                         r"mogendhede?n|grootmachte?n)$",
@@ -119,6 +121,29 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
+# "Which X" asks for a name when X is a kind of thing that has names: people, places, bodies, treaties, weapon systems,
+# media, events; a Dutch compound by its last part ("luchtmachtbasis", "F-16-gevechtsvliegtuigen"). "Welke gewassen",
+# "which side", "what kind of weapons" ask for things that have none ("maize and wheat", "the southern flank").
+_NAMED_DUTCH = (r"persoon|personen|vrouw|vrouwen|diplomaat|functionaris\w*|commandant|officier|politic\w*|woordvoerder"
+                r"|minister|ministers|president|presidenten|premier|leider|leiders|generaal|generaals|adviseur"
+                r"|organisaties?|groep|groepen|bedrijf|bedrijven|fabrikant\w*|partij\w*|agentschap|instituut|rechtbank"
+                r"|eenheid|eenheden|leger|legers|ministerie\w*|krant\w*|omroep\w*|kanaal|kanalen|plaats|plaatsen|stad"
+                r"|steden|dorp|dorpen|gemeenten?|regio|provincie\w*|basis|bases|vliegveld\w*|luchthaven\w*|haven\w*"
+                r"|brug|bruggen|gebouw\w*|wegen|rivier\w*|zee|zeeën|eiland\w*|hoofdstad|straat|straten|plein\w*"
+                r"|verdrag\w*|conventie\w*|akkoord\w*|overeenkomst\w*|protocol\w*|wet|wetten|resolutie\w*|wapens?"
+                r"|raket\w*|tanks?|vliegtuig\w*|toestel\w*|systeem|systemen|drones?|helikopter\w*|schip|schepen"
+                r"|houwitser\w*|voertuig\w*|top|operatie\w*|prijs|prijzen|programma\w*|initiatief\w*|missie\w*")
+_NAMED_KINDS = re.compile(
+    rf"(?:[\w-]*-)?(?:{_NAMED_DUTCH}|{_TITLES}|persons?|people|mensen|man|men|woman|women|diplomat|officials?|commander"
+    r"|officer|journalists?|spokes\w*|presidents|leaders|generals|organi[sz]ations?|groups?|compan(?:y|ies)|firms?"
+    r"|manufacturers?|part(?:y|ies)|alliance|agenc(?:y|ies)|institutes?|institutions?|courts?|units?|brigades?|army"
+    r"|armies|ministr(?:y|ies)|newspapers?|broadcasters?|channels?|platforms?|websites?|apps?|places?|city|cities"
+    r"|towns?|villages?|regions?|provinces?|base|airfields?|airports?|ports?|bridges?|buildings?|hubs?|roads?"
+    r"|rivers?|seas?|islands?|capitals?|streets?|squares?|oblasts?|treat(?:y|ies)|conventions?|agreements?|deals?"
+    r"|laws?|resolutions?|weapons?|missiles?|rockets?|aircraft|jets?|planes?|systems?|helicopters?|ships?"
+    r"|submarines?|howitzers?|vehicles?|summits?|operations?|prizes?|awards?|programm?es?|initiatives?|missions?)"
+    rf"|[\w-]*\w{{3}}(?:{_NAMED_DUTCH})", re.I)
+_KIND_OF = re.compile(r"kinds?|types?|typen|sorts?|soort|soorten|slag", re.I)
 # "Who" asks for a person ("Which country..." asks for a name of any kind), and so does the name of someone described
 # by what they are: "What was the name of the Ukrainian general who...?", "Hoe heet de Nederlandse diplomaat ...?"
 _SOMEONE = (rf"{_TITLES}|diplomat|diplomaat|official|officials|functionaris|ambassador|ambassadeur|commander|"
@@ -157,8 +182,12 @@ def asked_type(question: str) -> tuple[list[str], bool]:
     found = _WHICH_THING.search(question)
     if not found:
         return [], False
+    return _thing(found.group(1))
+
+
+def _thing(after_which: str) -> tuple[list[str], bool]:
     run = []
-    for token in _TOKEN.findall(found.group(1)):
+    for token in _TOKEN.findall(after_which):
         if fold(token) in STOPWORDS or len(run) == TYPE_WORDS:
             break
         if _COUNTRIES.search(token):
@@ -181,9 +210,18 @@ def intent(question: str) -> str:
     say how many missiles...?": a sentence saying it did not answers it)."""
     if asks_yes_or_no(question):
         return ""
-    found = [(m.start(), rank, kind) for rank, (kind, pattern) in enumerate(INTENTS)
+    found = [(m.start(), rank, kind, m) for rank, (kind, pattern) in enumerate(INTENTS)
              for m in [pattern.search(question)] if m]
-    return min(found)[2] if found else ""
+    if not found:
+        return ""
+    at, _, kind, m = min(found, key=lambda f: f[:2])
+    which = _WHICH_WORD.match(m.group())
+    if kind == "name" and which:  # "which X": a name only of a kind of thing that has names
+        words, countries = _thing(question[at + which.end():])
+        if words and not countries and (_KIND_OF.fullmatch(words[0])
+                                        or not any(_NAMED_KINDS.fullmatch(w) for w in words)):
+            return ""
+    return kind
 
 
 def asks_person(question: str) -> bool:

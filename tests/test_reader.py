@@ -49,6 +49,13 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("What must member states do with their stockpiles?", ""),
     ("Did the Pentagon say how many missiles Ukraine received?", ""),  # yes or no: "it would not say" answers
     ("Heeft het Pentagon gezegd hoeveel raketten Oekraïne kreeg?", ""),
+    # "which X" asks for a name when X is a kind of thing that has names
+    ("Op welk platform plaatste Medvedev zijn reactie?", "name"),
+    ("Which Russian-held logistics hub lies further along the road?", "name"),
+    ("Welke gewassen werden vooral uit de haven verscheept?", ""),
+    ("What kind of weapons does the first protocol ban?", ""),
+    ("Welk soort mijnen valt niet onder het verdrag?", ""),
+    ("On which side of the town were the troops advancing?", ""),
 ])
 def test_the_question_says_what_it_asks_for(question, kind):
     assert intent(question) == kind
@@ -175,6 +182,14 @@ def test_which_bridge_is_answered_by_the_sentence_that_names_a_bridge(use_embedd
     assert reading.best.text.startswith("That morning a drone strike damaged the Isaccea bridge")
 
 
+def test_which_crops_is_answered_by_the_crops_not_by_a_name(use_embedder):
+    question = "Which crops were mostly shipped from the port under the corridor deal?"
+    reading = read_text(use_embedder, question, "De haven van Izmail werd in maart heropend, zei havenmeester Petro "
+                        "Kovalenko. Onder de corridordeal werd er sindsdien vooral maïs en gerst verscheept. Kovalenko "
+                        "verwacht dat de deal in juni wordt verlengd.", lang="nl")
+    assert reading.best.text.startswith("Onder de corridordeal werd er sindsdien vooral maïs en gerst verscheept")
+
+
 def test_a_count_of_them_counts_what_the_sentence_before_counted(use_embedder):
     question = "How many civilians did mines kill in the Kharkiv region last year?"
     reading = read_text(use_embedder, question, "Mines killed 300 civilians across the country last year, a record. "
@@ -290,6 +305,9 @@ def test_since_in_time_gives_no_reason():
     assert not any(holds_answer("reason", sentence, question) for sentence in (
         "The ministry has since accused Ukraine of firing the shells.", "Grain prices have risen since July."))
     assert holds_answer("reason", "Russia let it lapse because its own exports were held up.", question)
+    # a consequence tells its cause too
+    assert holds_answer("reason", "Clearing the fields is slow, which means farmland stays unusable for years.",
+                        "Why does farmland stay unusable for years?")
 
 
 def test_a_sentence_that_only_says_who_said_it_is_quoted_with_what_was_said(use_embedder):
