@@ -315,8 +315,11 @@ def counted(question: str) -> tuple[list[str], bool]:
     national = [t for t in run if t[:1].isupper() and _NATIONAL.search(t)]
     named = [t for t in run if t[:1].isupper() and t not in national]
     # a nationality describes what is counted, it is not what is counted ("Ukrainian civilians", "Oekraïense burgers")
-    things = content_words(" ".join(named or [t for t in run if t not in national] or run))
-    return things, bool(named and things)
+    if named:
+        things = content_words(" ".join(named))
+        return things, bool(things)
+    # what is counted is the noun; the words before it only say which ("nuclear warheads" are not "landen")
+    return content_words(" ".join([t for t in run if t not in national] or run))[-1:], False
 
 
 def _designations(tokens: list[str]) -> list[str]:
