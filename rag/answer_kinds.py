@@ -75,6 +75,13 @@ INTENTS = [
     ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_ASKS_NAME}|{_WHICH} (?!{_AUXILIARY}\b)\w+)\b", re.I)),
 ]
 _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
+# The question word that opens the question; "what" and "how" with a verb ask for anything, whatever question word a
+# later clause opens with ("What did Zelensky call Germany when Scholz received him?" asks for no date), unless the
+# question asks about it ("What did Reznikov say about where ...?")
+_QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|wat|welke?|wie|wiens|wanneer|waar\w*"
+                            r"|hoe\w*)\b", re.I)
+_ASKS_ANYTHING = re.compile(r"what|how|wat|hoe", re.I)
+_ABOUT_WHAT = re.compile(r"\b(?:about|over)\s+$", re.I)  # "What did Reznikov say about where ...?" asks where
 # "What did X say / predict", "How did X describe", "Wat zei X", "Hoe noemde X", "Hoe beschreef X": X is the speaker
 _SAY = (r"say|said|says|call|called|describe|predict|warn|claim|zei|zegt|zeggen|noemde|noemden|noemt|voorspelde|"
         r"waarschuwde|beschreef|beschreven|omschreef|omschreven|bestempelde|bestempelden")
@@ -215,6 +222,10 @@ def intent(question: str) -> str:
     if not found:
         return ""
     at, _, kind, m = min(found, key=lambda f: f[:2])
+    opening = _QUESTION_WORD.search(question)
+    if (opening and opening.start() < at and _ASKS_ANYTHING.fullmatch(opening.group())
+            and _QUESTION_WORD.match(question, at) and not _ABOUT_WHAT.search(question, 0, at)):
+        return ""
     which = _WHICH_WORD.match(m.group())
     if kind == "name" and which:  # "which X": a name only of a kind of thing that has names
         words, countries = _thing(question[at + which.end():])

@@ -56,6 +56,11 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("What kind of weapons does the first protocol ban?", ""),
     ("Welk soort mijnen valt niet onder het verdrag?", ""),
     ("On which side of the town were the troops advancing?", ""),
+    # the opening question word decides, not one that opens a later clause, unless the question asks about it
+    ("What did the president call Poland when the chancellor received him?", ""),
+    ("How did the army respond when the bridge was hit?", ""),
+    ("What did the minister say about where the shells would be used?", "place"),
+    ("What does one Storm Shadow missile cost?", "amount"),
 ])
 def test_the_question_says_what_it_asks_for(question, kind):
     assert intent(question) == kind
