@@ -314,6 +314,17 @@ def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
     assert "Het weer was slecht." not in quoted
 
 
+def test_how_often_is_answered_by_a_frequency():
+    question = "How often do member states have to report?"
+    assert intent(question) == intent("Hoe vaak werd de deal verlengd?") == "number"
+    for sentence in ("De lidstaten rapporteren jaarlijks.", "Elk jaar komen ze bijeen.",
+                     "It was extended three times."):
+        assert holds_answer("number", sentence, question), sentence
+    for sentence in ("Het raakte twee bases.", "Moscow would return only once its demands were met.",
+                     "Every member state must report."):
+        assert not holds_answer("number", sentence, question), sentence
+
+
 def test_since_in_time_gives_no_reason():
     question = "Why did Russia let the grain deal lapse?"
     assert not any(holds_answer("reason", sentence, question) for sentence in (
