@@ -164,7 +164,7 @@ _SOMEONE = (rf"{_TITLES}|diplomat|diplomaat|official|officials|functionaris|amba
             r"commandant|officer|officier|spokesperson|soldier|soldaat|pilot|piloot|journalist|politician|politicus|"
             r"man|woman|vrouw|person|persoon")
 _WHO = re.compile(rf"\s*(?:(?:who|whom|wie)\b|(?:{_ASKS_NAME})\s+(?:(?:of|van)\s+)?(?:the|de|het)?\s*"
-                  rf"(?:[\w-]+\s+){{0,2}}?(?:{_SOMEONE})\b)", re.I)
+                  rf"(?:[\w-]+\s+){{0,2}}?(?P<role>{_SOMEONE})\b)", re.I)
 _PERSON = re.compile(rf"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|{_TITLES})\b", re.I)
 # A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk", "on Telegram") is a place.
 _AT_PLACE = re.compile(r"\b(?i:in|at|on|near|outside|from|bij|te|nabij|naar|uit|buiten|rond|op)\s+(?:[a-z]\w*\s+){0,2}?"
@@ -245,6 +245,13 @@ def intent(question: str) -> str:
 def asks_person(question: str) -> bool:
     """The question asks who someone is by name: "Who...?", "Hoe heet de Nederlandse diplomaat ...?"."""
     return bool(_WHO.match(question))
+
+
+def role_asked(question: str) -> str:
+    """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?":
+    ambassador), or ""."""
+    found = _WHO.match(question)
+    return found.group("role") or "" if found else ""
 
 
 def defined(question: str) -> str:

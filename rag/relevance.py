@@ -27,7 +27,8 @@ Then, once the reader has found the passage it would quote (`covered`):
   "how much", does it give a sum? ("Hoeveel kostten de F-16's?" is not answered by a date); for "when", a
   date? ("Wanneer werd Hanna Maljar ontheven?" is not answered by "Dat meldt Hanna Maljar, onderminister ..."); for
   "who" or the name of someone described, a person's name? ("Hoe heet de Nederlandse diplomaat in Genève ...?" is
-  not answered by the sentence that quotes an unnamed diplomat; "Who is X?" is, by what X is);
+  not answered by the sentence that quotes an unnamed diplomat; "Who is X?" is, by what X is); and for someone
+  described, a quote that says what they are? ("the Russian ambassador" is not told by a quote of a minister);
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
   does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen
@@ -43,11 +44,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import asks_person, defined, said_about, speaker
+from rag.answer_kinds import asks_person, defined, role_asked, said_about, speaker
 from rag.names import NameMatcher, names_in
 from rag.reader import Reading, Sentence, article_texts, gives_words, numbers_held
 from rag.same_words import alike
-from rag.text import content_words, numbers_in
+from rag.text import content_words, fold, numbers_in
 from rag.treaties import AskedTreaties
 from rag.types import Passage
 
@@ -138,6 +139,12 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     # not answered
     if ((reading.needs_kind or reading.intent == "date" or (asks_person(question) and not defined(question)))
             and not reading.best.has_answer):
+        return Decision(False, "kind")
+    # and the person whose name is asked for by what they are is told by a quote that says so ("the Russian ambassador"
+    # is not "Minister van Defensie Kajsa Ollongren")
+    role = fold(role_asked(question))
+    told = content_words(f"{passage.article.title} {reading.best.context}")
+    if role and not (any(w.endswith(role) for w in told) or alike([role], told, embedder).any()):  # "onderminister"
         return Decision(False, "kind")
     said_by = speaker(question)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:

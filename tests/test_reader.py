@@ -145,6 +145,16 @@ def test_the_name_of_someone_described_is_a_person_s_name(use_embedder):
     assert covered(question, reading, use_embedder).answerable
 
 
+def test_the_name_of_someone_described_is_told_by_a_quote_that_says_what_they_are(use_embedder):
+    question = "What is the name of the Russian ambassador in Oslo who criticised the pledge?"
+    minister = "Minister van Defensie Eva Lund noemde de toezegging in Oslo een belangrijke stap voor de alliantie."
+    ambassador = "De Russische ambassadeur Oleg Petrov bekritiseerde in Oslo de toezegging van de Noorse regering."
+    passages = [Passage(1, 0.6, text, ArticleMeta("a", "Noorwegen belooft F-16's", "2023-08", "nl", "a.txt"))
+                for text in (minister, ambassador)]
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
+            for p in passages] == ["kind", ""]
+
+
 def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Near which cities were the airfields hit?"
     assert not holds_answer("place", "Raketten uit de Verenigde Staten troffen twee vliegvelden.", question, is_country)
