@@ -101,10 +101,12 @@ GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|tell|tells|told|write|writes|wrote|warn\
                          r"|accus\w*|threat\w*|zeiden|gezegd|noem\w*|genoemd|verklaar\w*|schreef|schrijft|waarschuw\w*"
                          r"|voorspel\w*|benadruk\w*|bevestig\w*|meld\w*|vindt|vond|aldus|volgens|beschuldig\w*|kondigde"
                          r"|bekendgemaakt|bekend|dreig\w*)\b", re.I)
+_TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
+           r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven"
                       rf"|omschreef|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt)\s+"
-                      rf"(?:(?i:president|premier|minister|kanselier|chancellor|generaal|general)\s+)?{_NAME_RUN}")
+                      rf"(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
                       r"([^?]+?)\s*\??\s*$", re.I)
@@ -135,8 +137,6 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
                         r"mogendhede?n|grootmachte?n)$",
                         re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
-_TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
-           r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 # "Which X" asks for a name when X is a kind of thing that has names: people, places, bodies, treaties, weapon systems,
 # media, events; a Dutch compound by its last part ("luchtmachtbasis", "F-16-gevechtsvliegtuigen"). "Welke gewassen",
 # "which side", "what kind of weapons" ask for things that have none ("maize and wheat", "the southern flank").
@@ -253,7 +253,7 @@ def role_asked(question: str) -> str:
     """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?":
     ambassador), or ""."""
     found = _WHO.match(question)
-    return found.group("role") or "" if found else ""
+    return (found.group("role") or "") if found else ""
 
 
 def defined(question: str) -> str:

@@ -143,9 +143,10 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     # and the person whose name is asked for by what they are is told by a quote that says so ("the Russian ambassador"
     # is not "Minister van Defensie Kajsa Ollongren")
     role = fold(role_asked(question))
-    told = content_words(f"{passage.article.title} {reading.best.context}")
-    if role and not (any(w.endswith(role) for w in told) or alike([role], told, embedder).any()):  # "onderminister"
-        return Decision(False, "kind")
+    if role:
+        told = content_words(f"{passage.article.title} {reading.best.context}")
+        if not (any(w.endswith(role) for w in told) or alike([role], told, embedder).any()):  # "onderminister"
+            return Decision(False, "kind")
     said_by = speaker(question)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
