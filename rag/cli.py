@@ -200,6 +200,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"miss@3 (rank {miss['rank']}): {terminal_text(miss['question'])}")
         else:
             print(f"{miss['kind']}: {terminal_text(miss['question'])}")
+    if report["blind_misses"]:
+        print(f"{report['blind_misses']} misses of blind questions, not listed")
     return 0
 
 

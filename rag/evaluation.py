@@ -144,7 +144,7 @@ class Scores:
 def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question],
              ask: Callable[[str], "Answer"] | None = None, copies: Mapping[str, str] | None = None) -> dict:
     """Scores overall and per question language, each question's gold rank (None: not in the top 5),
-    and the misses for inspection.
+    and the misses for inspection (a blind question's only counted).
 
     With `ask` (an extractive answer for a question, its passages retrieved with k=5), the
     answers are scored too and the ranks come from the passages each answer was given. With `copies`
@@ -166,7 +166,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                     counts[0] += refused
                     counts[1] += 1
             if not refused and answer is not None:
-                misses.append({"question": q.question, "kind": "answered", "answer": answer.text[-300:]})
+                misses.append({"question": q.question, "split": q.split, "kind": "answered",
+                               "answer": answer.text[-300:]})
             continue
         results = answer.passages if answer is not None else search(q.question, max(KS))
         # (an answer may add the passage its reader quotes from, ranked past the k it was asked for)
@@ -184,12 +185,15 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                 if refused:
                     s.refused_by(answer.refusal, answerable=True)
             if not right:
-                misses.append({"question": q.question, "kind": "refused" if refused else "wrong", "rank": rank,
-                               "answer": answer.text[-300:]})
+                misses.append({"question": q.question, "split": q.split, "kind": "refused" if refused else "wrong",
+                               "rank": rank, "answer": answer.text[-300:]})
         if rank is None or rank > 3:
-            misses.append({"question": q.question, "kind": "retrieval", "rank": rank,
+            misses.append({"question": q.question, "split": q.split, "kind": "retrieval", "rank": rank,
                            "top": [f"{p.article.source.rsplit('/', 1)[-1]}: {p.text[:60]}" for p in results[:3]]})
-    return {"scores": {k: v.to_dict() for k, v in groups.items()}, "ranks": ranks, "misses": misses}
+    # nobody reads a blind question (written without the code, run once), so its misses are counted, not listed
+    return {"scores": {k: v.to_dict() for k, v in groups.items()}, "ranks": ranks,
+            "misses": [m for m in misses if m["split"] != "blind"],
+            "blind_misses": sum(m["split"] == "blind" for m in misses)}
 
 
 def format_scores(report: dict) -> str:

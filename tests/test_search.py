@@ -78,6 +78,23 @@ def test_a_refusal_is_never_a_right_answer():
     assert [(s["answers_right"], s["answerable_refused"]) for s in scores] == [(0.0, 1.0), (1.0, 0.0)]
 
 
+def test_a_blind_question_s_misses_are_counted_not_shown(sample_index, tmp_path):
+    """A blind question is written without the code and run once: `rag eval` never shows which ones it missed."""
+    questions = tmp_path / "blind.jsonl"
+    asked = {"dev": "Which city hosted the 2031 Winter Olympics?", "blind": "Which river flows through Oslo in 2031?"}
+    questions.write_text("".join(json.dumps({
+        "question": question, "lang": "en", "source": "05_verdrag-clustermunitie-2008.txt", "passage": "2008",
+        "answers": ["nowhere to be found"], "split": split}) + "\n" for split, question in asked.items()),
+        encoding="utf-8")
+    table = run_rag("eval", str(questions), "--index", str(sample_index))
+    assert table.returncode == 0, table.stderr
+    assert asked["dev"] in table.stdout and asked["blind"] not in table.stdout
+    assert "misses of blind questions, not listed" in table.stdout
+    report = json.loads(run_rag("eval", str(questions), "--json", "--index", str(sample_index)).stdout)
+    assert asked["blind"] not in json.dumps(report) and report["blind_misses"] >= 1
+    assert report["scores"]["all"]["questions"] == 2  # still counted in the figures
+
+
 def test_a_near_duplicate_copy_of_the_answering_article_counts_as_it(sample_index, tmp_path):
     """Search shows one copy of a story (the bundled articles hold two reports of the first ATACMS strikes): the
     copy shown, holding the answering passage, is a hit whichever of the two the question names."""
