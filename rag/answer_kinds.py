@@ -167,6 +167,13 @@ _SOMEONE = (rf"{_TITLES}|diplomat|diplomaat|official|officials|functionaris|amba
             r"man|woman|vrouw|person|persoon")
 _WHO = re.compile(rf"\s*(?:(?:who|whom|wie)\b|(?:{_ASKS_NAME})\s+(?:(?:of|van)\s+)?(?:the|de|het)?\s*"
                   rf"(?:[\w-]+\s+){{0,2}}?(?P<role>{_SOMEONE})\b)", re.I)
+# no person is an acronym ("NATO secretary general ... said"), nor a name joined to a lowercase noun ("Storm
+# Shadow-kruisraketten")
+_THING = re.compile(r"^[A-Z]{2,}$|-[a-z]+$")
+# the words of an office before a name ("minister van Defensie Ben Wallace", "Defence Secretary Ben Wallace")
+_OFFICE = re.compile(rf"(?i:{_TITLES}|defen[cs]e|defensie|foreign|buitenlandse|zaken|affairs|home|state|staat"
+                     r"|security|veiligheid|national|nationale|council|raad|general|generaal|secretaris-generaal"
+                     r"|prime|vice|deputy|under|former|oud-\w+)")
 _PERSON = re.compile(rf"\b(?:volgens|zei|zegt|zeggen|said|says|told|according to|{_TITLES})\b", re.I)
 # A name after a preposition of place ("in de staat Kentucky", "bij Berdjansk", "on Telegram") is a place.
 _AT_PLACE = re.compile(r"\b(?i:in|at|on|near|outside|from|bij|te|nabij|naar|uit|buiten|rond|op)\s+(?:[a-z]\w*\s+){0,2}?"
@@ -242,6 +249,22 @@ def intent(question: str) -> str:
                                         or not any(_NAMED_KINDS.fullmatch(w) for w in words)):
             return ""
     return kind
+
+
+# "Who succeeded Ben Wallace?", "Wie volgde Stoltenberg op?": a succession is told by a sentence that speaks of one,
+# not by one that names someone else in the same office
+_SUCCESSION_ASKED = re.compile(r"\b(?:succeed\w*|replac\w*|successors?|predecessors?|took over from|opvolg\w*"
+                               r"|opgevolgd|voorgangers?|vervang\w*|volgde\s+(?:\w+\s+){1,4}?op)\b", re.I)
+_SUCCESSION_TOLD = re.compile(r"\b(?:succeed\w*|replac\w*|successors?|predecessors?|took over|taking over|in place of"
+                              r"|opvolg\w*|opgevolgd|voorgangers?|vervang\w*|volg\w*\s+(?:\w+\s+){0,4}?op"
+                              r"|nam\s+(?:\w+\s+){0,4}?over|neemt\s+(?:\w+\s+){0,4}?over|overgenomen"
+                              r"|in de plaats van)\b", re.I)
+
+
+def succession_untold(question: str, sentence: str) -> bool:
+    """The question asks who came after or before someone ("Who succeeded...?", not "if the offensive succeeded"), and
+    the sentence speaks of no succession."""
+    return asks_person(question) and bool(_SUCCESSION_ASKED.search(question)) and not _SUCCESSION_TOLD.search(sentence)
 
 
 def asks_person(question: str) -> bool:
@@ -451,11 +474,18 @@ def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> l
         before, _, after = sentence.partition(name)
         rest = name.partition(" ")[2]
         if (not set(name.split()) & places and (" " in name or _PERSON.search(f"{before[-30:]} {after[:20]}"))
-                and not (is_country and (is_country(name)
-                                         # a sentence's first word before a country: "Mocht Oekraïne ermee schieten"
-                                         or (not before.strip() and rest and is_country(rest))))):
+                and not _THING.search(name) and not (is_country and (
+                    any(is_country(w) for w in [name, *name.split()])  # "Groot-Brittannië Storm Shadow"
+                    # a sentence's first word before a country: "Mocht Oekraïne ermee schieten"
+                    or (not before.strip() and rest and is_country(rest))))):
             people.append(name)
     return people
+
+
+def _person_words(name: str) -> list[str]:
+    """The words of a person's name beside their office and nation: "Russian Defence Minister Sergei Shoigu" is
+    Sergei Shoigu."""
+    return [w for w in name.split() if not (_OFFICE.fullmatch(w) or _NATIONAL.search(w))]
 
 
 def _places(text: str) -> set[str]:
@@ -471,7 +501,7 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
     if kind in ("name", "place"):
         asked = {spelling(w) for n in names_in(question) for w in re.split(r"[\s-]+", n)}
         if asks_person(question):
-            names = _people(sentence, is_country)
+            names = [" ".join(_person_words(n)) for n in _people(sentence, is_country)]
         elif kind == "place":
             where = sentence if _ASKS_ORIGIN.search(question) else _FROM_PLACE.sub(" ", sentence)
             at_place = _places(where)

@@ -37,6 +37,7 @@ _TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k
 _TOKEN = re.compile(r"[\w’'-]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Ukraine's" names Ukraine
 _ACRONYM = re.compile(r"[A-Z]{2,}")
+_BREAK = re.compile(r"[,;()\[\]\"“”]")  # punctuation between two capitalised words parts their names
 # Capitalised, but not names: months and days (English capitalises them), besides the stopwords but "New",
 # which starts names ("New Zealand", "New START").
 NOT_NAMES = (STOPWORDS - {"new"}) | frozenset(
@@ -75,11 +76,15 @@ def names_in(text: str) -> list[str]:
     first word only when it is an acronym or starts a run; no stopwords."""
     found = []
     for sentence in re.split(r"(?<=[.!?:])\s+", text):
-        tokens = _TOKEN.findall(sentence)
+        matches = list(_TOKEN.finditer(sentence))
+        tokens = [m.group() for m in matches]
         run: list[str] = []
         for i, token in enumerate(tokens + [""]):
             capital = bool(token) and token[0].isupper() and fold(token) not in NOT_NAMES
             first_ok = i > 0 or (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][:1].isupper())
+            if run and token and _BREAK.search(sentence, matches[i - 1].end(), matches[i].start()):
+                found.append(" ".join(run))  # "to Ukraine, Russia's armed forces": two names
+                run = []
             if capital and first_ok:
                 run.append(_POSSESSIVE.sub("", token).strip("’'-"))
                 if _POSSESSIVE.search(token):  # "Sweden's NATO membership": two names

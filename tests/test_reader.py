@@ -129,6 +129,30 @@ def test_who_is_answered_by_a_person_not_a_country():
                             "Who said Moscow would strike back?", is_country)
 
 
+def test_who_is_answered_by_someone_the_question_does_not_name():
+    question = "Who replaced Pavel Orlov as defence minister?"
+    # his office, his nation, a country after a comma and a weapon are no one else
+    assert not holds_answer("name", "Russian Defence Minister Pavel Orlov said that if the shells go to Ukraine, "
+                            "Russia will answer.", question, is_country)
+    assert not holds_answer("name", "Op 11 mei zei minister van Defensie Pavel Orlov dat Groot-Brittannië Storm "
+                            "Shadow-kruisraketten levert.", question, is_country)
+    assert not holds_answer("name", "NATO said the ministry had no comment.", question, is_country)
+    assert holds_answer("name", "Defence Minister Pavel Orlov met his Ukrainian counterpart Ivan Hrytsenko.",
+                        question, is_country)
+
+
+def test_who_came_after_someone_is_told_by_a_sentence_on_the_succession(use_embedder):
+    question = "Who succeeded Pavel Orlov as defence minister?"
+    article = ArticleMeta("a", "Orlov praat met Kyiv", "2023-08", "nl", "a.txt")
+    other = Passage(1, 0.6, "Minister van Defensie Pavel Orlov sprak in Kyiv met zijn collega Ivan Hrytsenko.", article)
+    told = Passage(1, 0.6, "Ivan Hrytsenko volgde in augustus Pavel Orlov op als minister van Defensie.", article)
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
+            for p in (other, told)] == ["kind", ""]
+    # "succeeded" as success is no succession
+    question = "Who said what Russia would do if the offensive succeeded?"
+    assert covered(question, Reader(use_embedder).read(question, [other], lang="en"), use_embedder).reason != "kind"
+
+
 def test_the_name_of_someone_described_is_a_person_s_name(use_embedder):
     question = "Hoe heet de Nederlandse diplomaat in Genève die zei dat het verdrag traag werkt?"
     unnamed = "Een Nederlandse diplomaat in Genève zegt dat het verdrag traag werkt, maar dat Moskou meepraat."
@@ -553,6 +577,7 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     assert names_in("Were Russian airfields hit in Ukraine’s first strikes?") == ["Russian", "Ukraine"]
     assert names_in("What did Erdogan want for Sweden's NATO membership?") == ["Erdogan", "Sweden", "NATO"]
     assert names_in("Canada and New Zealand objected, as did New START's negotiators.") == ["New Zealand", "New START"]
+    assert names_in("If the shells go to Ukraine, Russia will answer.") == ["Ukraine", "Russia"]  # not "Ukraine Russia"
     assert matcher.coverage(["Putin"], ["Poetin dreigt met eigen clustermunitie."]) == [1.0]
     assert matcher.coverage(["ATACMS"], ["Oekraïne zet ATACMS-raketten in."]) == [1.0]
     assert matcher.coverage(["NATO"], ["De NAVO-top in Vilnius."]) == [1.0]
