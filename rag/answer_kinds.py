@@ -137,10 +137,15 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
                         r"mogendhede?n|grootmachte?n)$",
                         re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
+# "Who" asks for a person ("Which country..." asks for a name of any kind), and so does the name of someone described
+# by what they are: "What was the name of the Ukrainian general who...?", "Hoe heet de Nederlandse diplomaat ...?"
+_SOMEONE = (rf"{_TITLES}|diplomat|diplomaat|official|officials|functionaris|ambassador|ambassadeur|commander|"
+            r"commandant|officer|officier|spokesperson|soldier|soldaat|pilot|piloot|journalist|politician|politicus|"
+            r"man|woman|vrouw|person|persoon")
 # "Which X" asks for a name when X is a kind of thing that has names: people, places, bodies, treaties, weapon systems,
 # media, events; a Dutch compound by its last part ("luchtmachtbasis", "F-16-gevechtsvliegtuigen"). "Welke gewassen",
 # "which side", "what kind of weapons" ask for things that have none ("maize and wheat", "the southern flank").
-_NAMED_DUTCH = (r"persoon|personen|vrouw|vrouwen|diplomaat|functionaris\w*|commandant|officier|politic\w*|woordvoerder"
+_NAMED_DUTCH = (r"personen|vrouwen|diplomaten|soldaten|piloten|journalisten|functionaris\w*|politic\w*|woordvoerder"
                 r"|minister|ministers|president|presidenten|premier|leider|leiders|generaal|generaals|adviseur"
                 r"|organisaties?|groep|groepen|bedrijf|bedrijven|fabrikant\w*|partij\w*|agentschap|instituut|rechtbank"
                 r"|eenheid|eenheden|leger|legers|ministerie\w*|krant\w*|omroep\w*|kanaal|kanalen|plaats|plaatsen|stad"
@@ -150,8 +155,8 @@ _NAMED_DUTCH = (r"persoon|personen|vrouw|vrouwen|diplomaat|functionaris\w*|comma
                 r"|raket\w*|tanks?|vliegtuig\w*|toestel\w*|systeem|systemen|drones?|helikopter\w*|schip|schepen"
                 r"|houwitser\w*|voertuig\w*|top|operatie\w*|prijs|prijzen|programma\w*|initiatief\w*|missie\w*")
 _NAMED_KINDS = re.compile(
-    rf"(?:[\w-]*-)?(?:{_NAMED_DUTCH}|{_TITLES}|persons?|people|mensen|man|men|woman|women|diplomat|officials?|commander"
-    r"|officer|journalists?|spokes\w*|presidents|leaders|generals|organi[sz]ations?|groups?|compan(?:y|ies)|firms?"
+    rf"(?:[\w-]*-)?(?:{_NAMED_DUTCH}|(?:{_SOMEONE})(?:s|en|es)?|persons|people|mensen|men|women"
+    r"|spokes\w*|organi[sz]ations?|groups?|compan(?:y|ies)|firms?"
     r"|manufacturers?|part(?:y|ies)|alliance|agenc(?:y|ies)|institutes?|institutions?|courts?|units?|brigades?|army"
     r"|armies|ministr(?:y|ies)|newspapers?|broadcasters?|channels?|platforms?|websites?|apps?|places?|city|cities"
     r"|towns?|villages?|regions?|provinces?|base|airfields?|airports?|ports?|bridges?|buildings?|hubs?|roads?"
@@ -160,11 +165,6 @@ _NAMED_KINDS = re.compile(
     r"|submarines?|howitzers?|vehicles?|summits?|operations?|prizes?|awards?|programm?es?|initiatives?|missions?)"
     rf"|[\w-]*\w{{3}}(?:{_NAMED_DUTCH})", re.I)
 _KIND_OF = re.compile(r"kinds?|types?|typen|sorts?|soort|soorten|slag", re.I)
-# "Who" asks for a person ("Which country..." asks for a name of any kind), and so does the name of someone described
-# by what they are: "What was the name of the Ukrainian general who...?", "Hoe heet de Nederlandse diplomaat ...?"
-_SOMEONE = (rf"{_TITLES}|diplomat|diplomaat|official|officials|functionaris|ambassador|ambassadeur|commander|"
-            r"commandant|officer|officier|spokesperson|soldier|soldaat|pilot|piloot|journalist|politician|politicus|"
-            r"man|woman|vrouw|person|persoon")
 _WHO = re.compile(rf"\s*(?:(?:who|whom|wie)\b|(?:{_ASKS_NAME})\s+(?:(?:of|van)\s+)?(?:the|de|het)?\s*"
                   rf"(?:[\w-]+\s+){{0,2}}?(?P<role>{_SOMEONE})\b)", re.I)
 # no person is an acronym ("NATO secretary general ... said"), nor a name joined to a lowercase noun ("Storm

@@ -53,6 +53,8 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("Op welk platform plaatste Medvedev zijn reactie?", "name"),
     ("Which Russian-held logistics hub lies further along the road?", "name"),
     ("Welke gewassen werden vooral uit de haven verscheept?", ""),
+    ("Which pilot flew the first mission?", "name"),  # the people "the name of the ..." asks for, as in _WHO
+    ("Welke soldaten bevestigden de levering?", "name"),
     ("What kind of weapons does the first protocol ban?", ""),
     ("Welk soort mijnen valt niet onder het verdrag?", ""),
     ("On which side of the town were the troops advancing?", ""),
