@@ -267,6 +267,35 @@ def succession_untold(question: str, sentence: str) -> bool:
     return asks_person(question) and bool(_SUCCESSION_ASKED.search(question)) and not _SUCCESSION_TOLD.search(sentence)
 
 
+# What happens to a treaty, in the words that ask it and those that tell it: "When did the United States ratify ...?"
+# is not answered by when it was signed, nor "Wanneer trok Rusland zich terug uit ...?" by when Russia destroyed its
+# stock. A member, a party or a signature tells that a country joined or signed.
+_TREATY_EVENTS = {
+    "ratify": (r"ratif\w*|geratificeerd|bekrachtig\w*", ""),
+    "sign": (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*",
+             r"|signature\w*|signator\w*|handtekening\w*"),
+    "join": (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten"
+             r"|aansluit\w*|sloten?\s+(?:\S+\s+){0,4}?aan",
+             r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*"),
+    "withdraw": (r"withdr\w*|pulled out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){0,6}?terug"
+                 r"|opgez\w*|zegde\s+(?:\S+\s+){0,4}?op", r"|left|verlaten|verliet"),
+    "force": (r"into force|in force|took effect|takes effect|in werking|van kracht", ""),
+}
+_ASKED_EVENTS = [re.compile(rf"\b(?:{asked})\b", re.I) for asked, _ in _TREATY_EVENTS.values()]
+_TOLD_EVENTS = [re.compile(rf"\b(?:{asked}{told})\b", re.I) for asked, told in _TREATY_EVENTS.values()]
+_TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"
+                     r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal)\b", re.I)
+
+
+def treaty_event_untold(question: str, sentence: str) -> bool:
+    """The question asks when, how many or why something happened to a treaty (ratified, signed, joined, left, in
+    force), and the sentence tells none of that."""
+    if intent(question) not in ("date", "number", "reason") or not _TREATY.search(question):
+        return False
+    asked = [i for i, words in enumerate(_ASKED_EVENTS) if words.search(question)]
+    return bool(asked) and not any(_TOLD_EVENTS[i].search(sentence) for i in asked)
+
+
 def asks_person(question: str) -> bool:
     """The question asks who someone is by name: "Who...?", "Hoe heet de Nederlandse diplomaat ...?"."""
     return bool(_WHO.match(question))

@@ -15,7 +15,7 @@ from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, defined,
                               describing, holds_answer, intent, introduces, said_about, speaker, subject, times_in,
-                              years_in)
+                              treaty_event_untold, years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 from rag.treaties import AskedTreaties, same_treaty, treaties_in
@@ -153,6 +153,19 @@ def test_who_came_after_someone_is_told_by_a_sentence_on_the_succession(use_embe
     # "succeeded" as success is no succession
     question = "Who said what Russia would do if the offensive succeeded?"
     assert covered(question, Reader(use_embedder).read(question, [other], lang="en"), use_embedder).reason != "kind"
+
+
+def test_what_happened_to_a_treaty_is_told_by_a_sentence_that_says_so(use_embedder):
+    question = "When did Norway ratify the treaty on drones?"
+    article = ArticleMeta("a", "Het verdrag tegen drones", "2023-08", "nl", "a.txt")
+    signed = Passage(1, 0.6, "Noorwegen ondertekende het verdrag tegen drones in maart 2021 in Oslo.", article)
+    ratified = Passage(1, 0.6, "Noorwegen heeft het verdrag tegen drones in juni 2022 geratificeerd.", article)
+    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
+            for p in (signed, ratified)] == ["kind", ""]
+    assert treaty_event_untold("Wanneer trok Noorwegen zich terug uit het verdrag?", "Noorwegen tekende in 2021.")
+    assert not treaty_event_untold("Hoeveel landen zijn tot het verdrag toegetreden?", "Het telt 112 verdragsstaten.")
+    # a ship that left port asks nothing about a treaty's members
+    assert not treaty_event_untold("How many ships left port under the deal?", "Under the deal 1,000 ships sailed.")
 
 
 def test_the_name_of_someone_described_is_a_person_s_name(use_embedder):
