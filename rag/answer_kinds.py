@@ -251,49 +251,46 @@ def intent(question: str) -> str:
     return kind
 
 
-# "Who succeeded Ben Wallace?", "Wie volgde Stoltenberg op?": a succession is told by a sentence that speaks of one,
-# not by one that names someone else in the same office
-_SUCCESSION_ASKED = re.compile(r"\b(?:succeed\w*|replac\w*|successors?|predecessors?|took over from|opvolg\w*"
-                               r"|opgevolgd|voorgangers?|vervang\w*|volgde\s+(?:\w+\s+){1,4}?op)\b", re.I)
-_SUCCESSION_TOLD = re.compile(r"\b(?:succeed\w*|replac\w*|successors?|predecessors?|took over|taking over|in place of"
-                              r"|opvolg\w*|opgevolgd|voorgangers?|vervang\w*|volg\w*\s+(?:\w+\s+){0,4}?op"
-                              r"|nam\s+(?:\w+\s+){0,4}?over|neemt\s+(?:\w+\s+){0,4}?over|overgenomen"
-                              r"|in de plaats van)\b", re.I)
-
-
-def succession_untold(question: str, sentence: str) -> bool:
-    """The question asks who came after or before someone ("Who succeeded...?", not "if the offensive succeeded"), and
-    the sentence speaks of no succession."""
-    return asks_person(question) and bool(_SUCCESSION_ASKED.search(question)) and not _SUCCESSION_TOLD.search(sentence)
-
-
-# What happens to a treaty, in the words that ask it and those that tell it: "When did the United States ratify ...?"
-# is not answered by when it was signed, nor "Wanneer trok Rusland zich terug uit ...?" by when Russia destroyed its
-# stock. A member, a party or a signature tells that a country joined or signed.
-_TREATY_EVENTS = {
-    "ratify": (r"ratif\w*|geratificeerd|bekrachtig\w*", ""),
-    "sign": (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*",
-             r"|signature\w*|signator\w*|handtekening\w*"),
-    "join": (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten"
-             r"|aansluit\w*|sloten?\s+(?:\S+\s+){0,4}?aan",
-             r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*"),
-    "withdraw": (r"withdr\w*|pulled out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){0,6}?terug"
-                 r"|opgez\w*|zegde\s+(?:\S+\s+){0,4}?op", r"|left|verlaten|verliet"),
-    "force": (r"into force|in force|took effect|takes effect|in werking|van kracht", ""),
-}
-_ASKED_EVENTS = [re.compile(rf"\b(?:{asked})\b", re.I) for asked, _ in _TREATY_EVENTS.values()]
-_TOLD_EVENTS = [re.compile(rf"\b(?:{asked}{told})\b", re.I) for asked, told in _TREATY_EVENTS.values()]
+# An event the question asks about is told by a sentence that speaks of it, in the words that ask it or others that
+# tell it: "Who succeeded Ben Wallace?" is not answered by someone else in the same office, "When did the United States
+# ratify ...?" by when it signed, "Why did Medvedev step down?" by what he said. (asked, told as well, when it applies)
+_ONE_TO_FOUR = r"\s+(?:\S+\s+){0,4}?"
+_EVENTS = [
+    # who came after or before someone ("if the offensive succeeded" asks no one)
+    (rf"succeed\w*|replac\w*|successors?|predecessors?|took over from|opvolg\w*|opgevolgd|voorgangers?|vervang\w*"
+     rf"|volgde{_ONE_TO_FOUR}op",
+     rf"|took over|taking over|in place of|volg\w*{_ONE_TO_FOUR}op|nam{_ONE_TO_FOUR}over|neemt{_ONE_TO_FOUR}over"
+     rf"|overgenomen|in de plaats van", "person"),
+    (rf"resign\w*|step(?:s|ped)? down|quit|aftre\w*|trad{_ONE_TO_FOUR}af|opstap\w*|stapte{_ONE_TO_FOUR}op|left office",
+     r"|ontslag\w*", ""),
+    (r"appoint\w*|benoem\w*|elected|sworn in|gekozen|verkozen|beëdigd", r"|named|became|werd|new", ""),
+    (r"dismiss\w*|sacked|ontslagen|ontheven|removed from office", r"|ontslag\w*|uit (?:zijn|haar) functie", ""),
+    # what happens to a treaty: a member, a party or a signature tells that a country joined or signed
+    (r"ratif\w*|geratificeerd|bekrachtig\w*", "", "treaty"),
+    (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*", r"|signature\w*|signator\w*|handtekening\w*", "treaty"),
+    (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
+     rf"|sloten?{_ONE_TO_FOUR}aan", r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*",
+     "treaty"),
+    (rf"withdr\w*|pulled out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*|zegde{_ONE_TO_FOUR}op",
+     r"|left|verlaten|verliet", "treaty"),
+    (r"into force|in force|took effect|takes effect|in werking|van kracht", "", "treaty"),
+]
+_EVENT_WORDS = [(re.compile(rf"\b(?:{asked})\b", re.I), re.compile(rf"\b(?:{asked}{told})\b", re.I), applies)
+                for asked, told, applies in _EVENTS]
 _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"
                      r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal)\b", re.I)
 
 
-def treaty_event_untold(question: str, sentence: str) -> bool:
-    """The question asks when, how many or why something happened to a treaty (ratified, signed, joined, left, in
-    force), and the sentence tells none of that."""
-    if intent(question) not in ("date", "number", "reason") or not _TREATY.search(question):
-        return False
-    asked = [i for i, words in enumerate(_ASKED_EVENTS) if words.search(question)]
-    return bool(asked) and not any(_TOLD_EVENTS[i].search(sentence) for i in asked)
+def event_untold(question: str, sentence: str) -> bool:
+    """The question asks about an event (who succeeded someone; someone resigned, was appointed or dismissed; a treaty
+    ratified, signed, joined, left or in force: when, how many or why), and the sentence tells none of it."""
+    def applies(kind: str) -> bool:
+        if kind == "person":
+            return asks_person(question)
+        return kind != "treaty" or (intent(question) in ("date", "number", "reason") and bool(_TREATY.search(question)))
+
+    told = [tells for asks, tells, kind in _EVENT_WORDS if asks.search(question) and applies(kind)]
+    return bool(told) and not any(tells.search(sentence) for tells in told)
 
 
 def asks_person(question: str) -> bool:

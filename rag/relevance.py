@@ -44,8 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import (asks_person, defined, role_asked, said_about, speaker, succession_untold,
-                              treaty_event_untold)
+from rag.answer_kinds import asks_person, defined, event_untold, role_asked, said_about, speaker
 from rag.names import NameMatcher, names_in
 from rag.reader import Reading, Sentence, article_texts, gives_words, numbers_held
 from rag.same_words import alike
@@ -141,7 +140,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if ((reading.needs_kind or reading.intent == "date" or (asks_person(question) and not defined(question)))
             and not reading.best.has_answer):
         return Decision(False, "kind")
-    if succession_untold(question, reading.best.context) or treaty_event_untold(question, reading.best.context):
+    if event_untold(question, reading.best.context):
         return Decision(False, "kind")
     # and the person whose name is asked for by what they are is told by a quote that says so ("the Russian ambassador"
     # is not "Minister van Defensie Kajsa Ollongren")

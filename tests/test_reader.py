@@ -15,7 +15,7 @@ from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, defined,
                               describing, holds_answer, intent, introduces, said_about, speaker, subject, times_in,
-                              treaty_event_untold, years_in)
+                              event_untold, years_in)
 from rag.reader import Reader
 from rag.text import numbers_in
 from rag.treaties import AskedTreaties, same_treaty, treaties_in
@@ -150,6 +150,9 @@ def test_who_came_after_someone_is_told_by_a_sentence_on_the_succession(use_embe
     told = Passage(1, 0.6, "Ivan Hrytsenko volgde in augustus Pavel Orlov op als minister van Defensie.", article)
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
             for p in (other, told)] == ["kind", ""]
+    # nor why someone stepped down by what he did in office
+    assert event_untold("Why did Pavel Orlov step down?", other.text)
+    assert not event_untold("Why did Pavel Orlov step down?", "Orlov trad in augustus af omdat hij ziek was.")
     # "succeeded" as success is no succession
     question = "Who said what Russia would do if the offensive succeeded?"
     assert covered(question, Reader(use_embedder).read(question, [other], lang="en"), use_embedder).reason != "kind"
@@ -162,10 +165,10 @@ def test_what_happened_to_a_treaty_is_told_by_a_sentence_that_says_so(use_embedd
     ratified = Passage(1, 0.6, "Noorwegen heeft het verdrag tegen drones in juni 2022 geratificeerd.", article)
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
             for p in (signed, ratified)] == ["kind", ""]
-    assert treaty_event_untold("Wanneer trok Noorwegen zich terug uit het verdrag?", "Noorwegen tekende in 2021.")
-    assert not treaty_event_untold("Hoeveel landen zijn tot het verdrag toegetreden?", "Het telt 112 verdragsstaten.")
+    assert event_untold("Wanneer trok Noorwegen zich terug uit het verdrag?", "Noorwegen tekende in 2021.")
+    assert not event_untold("Hoeveel landen zijn tot het verdrag toegetreden?", "Het telt 112 verdragsstaten.")
     # a ship that left port asks nothing about a treaty's members
-    assert not treaty_event_untold("How many ships left port under the deal?", "Under the deal 1,000 ships sailed.")
+    assert not event_untold("How many ships left port under the deal?", "Under the deal 1,000 ships sailed.")
 
 
 def test_the_name_of_someone_described_is_a_person_s_name(use_embedder):
