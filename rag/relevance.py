@@ -47,7 +47,7 @@ import numpy as np
 from rag.answer_kinds import asks_person, defined, event_untold, role_asked, said_about, speaker
 from rag.names import NameMatcher, names_in
 from rag.reader import Reading, Sentence, article_texts, gives_words, numbers_held
-from rag.same_words import alike
+from rag.same_words import alike, alike_or_parts
 from rag.text import content_words, fold, numbers_in
 from rag.treaties import AskedTreaties
 from rag.types import Passage
@@ -101,7 +101,7 @@ def _words_of(passage: Passage) -> list[str]:
 
 
 def _share(asked: list[str], held: list[str], embedder) -> float:
-    return float(np.mean(alike(asked, held, embedder))) if asked else 1.0
+    return float(np.mean(alike_or_parts(asked, held, embedder))) if asked else 1.0
 
 
 def _beside_names(text: str, names: list[str]) -> list[str]:
@@ -116,7 +116,7 @@ def _holds_own_words(question: str, names: list[str], held: list[str], embedder)
     names alone do not make it about the question ("What is Joe Biden's favourite food?" is not answered by a
     passage on Biden). One word alone may be a verb in another form than the passage's ("leverde", "levert")."""
     own = _beside_names(question, names)
-    return len(own) < 2 or bool(alike(own, held, embedder).any())
+    return len(own) < 2 or bool(alike_or_parts(own, held, embedder).any())
 
 
 def covered(question: str, reading: Reading, embedder) -> Decision:

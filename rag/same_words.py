@@ -11,6 +11,8 @@ from rag.names import same_name
 from rag.vector_cache import cache_for
 
 SAME_WORD = 0.6  # cosine above which two single words are taken as translations ("signature" ~ "ondertekening")
+COMPOUND = 8  # a word this long may be a Dutch compound of two ("graandeal", "verdragsstaten")
+PART = 4  # the shortest part of a compound
 
 
 def alike(asked: list[str], held: list[str], embedder=None, threshold: float = SAME_WORD) -> np.ndarray:
@@ -24,3 +26,25 @@ def alike(asked: list[str], held: list[str], embedder=None, threshold: float = S
     if embedder is not None:
         found |= cache_for(embedder).cosines(asked, held).max(axis=1) >= threshold
     return found
+
+
+def alike_or_parts(asked: list[str], held: list[str], embedder) -> np.ndarray:
+    """As `alike`, and where an asked word has no match, a Dutch compound read by its two parts: one spelled as a held
+    word is and the other meaning one ("graandeal": "grain deal"; "nobelprijs": "Nobel prize"; a linking s aside).
+    Parts that mean held words by their vectors alone would be chance ("wapenlevera" ~ "weapons", "nties" ~ ...)."""
+    found = alike(asked, held, embedder)
+    spelled = {same_name(w) for w in held}
+    for j, word in enumerate(asked):
+        if found[j] or len(word) < COMPOUND:
+            continue
+        for i in range(PART, len(word) - PART + 1):
+            parts = [_without_linking_s(word[:i]), word[i:]]
+            if any(same_name(p) in spelled for p in parts) and alike(parts, held, embedder).all():
+                found[j] = True
+                break
+    return found
+
+
+def _without_linking_s(part: str) -> str:
+    """The first part of a Dutch compound without the s that joins it ("verdrags-" of "verdragsstaten")."""
+    return part[:-1] if part.endswith("s") and len(part) > PART + 1 else part
