@@ -92,7 +92,8 @@ _ABOUT_WHAT = re.compile(r"\b(?:about|over)\s+$", re.I)  # "What did Reznikov sa
 # "What did X say / predict", "How did X describe", "Wat zei X", "Hoe noemde X", "Hoe beschreef X": X is the speaker
 _SAY = (r"say|said|says|call|called|describe|predict|warn|claim|zei|zegt|zeggen|noemde|noemden|noemt|voorspelde|"
         r"waarschuwde|beschreef|beschreven|omschreef|omschreven|bestempelde|bestempelden|think|thought|dacht|denkt|"
-        r"oordeelde|oordeelt")
+        r"oordeelde|oordeelt|stress|stressed|emphasi[sz]e|emphasi[sz]ed|announce|react|respond|benadrukte|benadrukt"
+        r"|reageerde|reageert")
 _SAYING = re.compile(rf"\b(?:{_SAY})\b", re.I)
 # and a sentence with one of these, or another form of saying, gives someone's words ("Hij deed dat samen met
 # president Volodymyr Zelensky" names him, but gives none)
@@ -105,8 +106,8 @@ _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secre
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven"
-                      rf"|omschreef|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt)\s+"
-                      rf"(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
+                      rf"|omschreef|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte"
+                      rf"|reageerde)\s+(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
                       r"([^?]+?)\s*\??\s*$", re.I)

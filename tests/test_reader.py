@@ -410,8 +410,12 @@ def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedde
                                  "How did Russia's defence ministry describe the tanks?",  # someone of Russia's
                                  "Who said the tanks would come?", "When did the tanks arrive?",
                                  # what someone thought is asked of their words too
-                                 "Hoe dacht president Lena Vos over de tanks?", "What did Lena Vos think of it?")] == \
-        ["Jens Hansen", "Poetin", "Lena Vos", "Lena Vos", "", "", "", "Lena Vos", "Lena Vos"]
+                                 "Hoe dacht president Lena Vos over de tanks?", "What did Lena Vos think of it?",
+                                 # and what they stressed or announced
+                                 "What did Lena Vos stress after the talks?", "What did Jens Hansen announce then?",
+                                 "Wat benadrukte Lena Vos?")] == \
+        ["Jens Hansen", "Poetin", "Lena Vos", "Lena Vos", "", "", "", "Lena Vos", "Lena Vos", "Lena Vos",
+         "Jens Hansen", "Lena Vos"]
     question = "What did Hansen say about the Leopard tanks?"
     meta = ArticleMeta("a", "Leopard-tanks voor Oekraïne", "2023-01", "nl", "a.txt")
     said = {name: Passage(1, 0.6, f"Minister {name} zei dat de Leopard-tanks binnen twee maanden komen.", meta)
