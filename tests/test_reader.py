@@ -56,6 +56,8 @@ CONVENTION = "05_verdrag-clustermunitie-2008.txt"
     ("Welke gewassen werden vooral uit de haven verscheept?", ""),
     ("Which pilot flew the first mission?", "name"),  # the people "the name of the ..." asks for, as in _WHO
     ("Welke soldaten bevestigden de levering?", "name"),
+    ("Welk nieuw orgaan richtte de alliantie op?", "name"),  # bodies and forces have names
+    ("Which Ukrainian force reported the strikes?", "name"),
     ("What kind of weapons does the first protocol ban?", ""),
     ("Welk soort mijnen valt niet onder het verdrag?", ""),
     ("On which side of the town were the troops advancing?", ""),
