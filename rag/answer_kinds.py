@@ -37,7 +37,8 @@ ANSWER_SHAPES = {
     "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
     # a cause, or a consequence that tells its cause before it ("..., which means farmland stays unusable")
     "reason": re.compile(r"\b(?:because|due to|as a result|so that|in order to|which means|that means|omdat|want|"
-                         r"doordat|vanwege|wegens|zodat|daardoor|wat betekent|dat betekent|om\b.*\bte)\b", re.I),
+                         r"doordat|vanwege|wegens|zodat|daardoor|wat betekent|dat betekent|om\b.*\bte)\b"
+                         r"|[,:;]\s+so\b|\b(?:that's|that is|which is|this is) why\b|\b(?:therefore|hence)\b", re.I),
 }
 # A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").
 _MEASURES = [

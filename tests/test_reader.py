@@ -388,6 +388,11 @@ def test_since_in_time_gives_no_reason():
     # a consequence tells its cause too
     assert holds_answer("reason", "Clearing the fields is slow, which means farmland stays unusable for years.",
                         "Why does farmland stay unusable for years?")
+    # and a cause before "so" or "that's why" its consequence
+    question = "Why are civilians at risk?"
+    assert holds_answer("reason", "The bomblets cannot be aimed, so anyone in the zone is at risk.", question)
+    assert holds_answer("reason", "That's why civilians are at risk, he said.", question)
+    assert not holds_answer("reason", "So far no civilians were hit.", question)
 
 
 def test_a_sentence_that_only_says_who_said_it_is_quoted_with_what_was_said(use_embedder):
