@@ -55,10 +55,15 @@ _MEASURES = [
                 rf"driemaal|(?:every|each|elk|elke|ieder|iedere|per)\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|jaar|"
                 rf"maand|week|dag)|(?:\d+|{_NUMBER_WORDS}|several|enkele)\s+(?:times|keer|maal))\b", re.I)),
     # how long something takes, or is: "Hoe lang duurt de opleiding?" by weeks, not by "twee bataljons"
-    (re.compile(r"\b(?:how long|hoe lang)\b", re.I),
+    (re.compile(r"\b(?:how long|hoe lang|(?:how many|hoeveel)\s+(?:years|months|weeks|days|decades|jaar|jaren|maanden"
+                r"|weken|dagen|decennia))\b", re.I),
      re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a|an|een|enkele|several|few|halve?))\s*(?:seconds?|seconden|minutes?|"
                 r"minuten|hours?|uur|uren|days?|dagen|dag|weeks?|weken|months?|maanden|maand|years?|jaar|jaren|"
-                r"decades?|decennia|decennium|century|centuries|eeuw|eeuwen|km|kilomet\w*|met(?:er|re)s?)\b", re.I)),
+                r"decades?|decennia|decennium|century|centuries|eeuw|eeuwen|km|kilomet\w*|met(?:er|re)s?)\b"
+                # or without a number: "years or even decades later", "nog jaren na de oorlog"
+                r"|\b(?:years|decades|centuries|jaren|decennia|eeuwen)\s+(?:\w+\s+){0,3}?(?:later|after|long|na"
+                r"|lang)\b",
+                re.I)),
 ]
 # The question words of each intent, Dutch and English. The question word that comes first
 # decides ("Who interviewed Putin when he threatened..." asks for a person).
@@ -379,7 +384,7 @@ def counted(question: str) -> tuple[list[str], bool]:
     civilians were...": civilians). Where they give a name, the name alone says which kind, and
     it must be spelled the same ("How many Patriot systems...": patriot)."""
     found = _HOW_MANY.search(question)
-    if not found:
+    if not found or _units(question):  # "how many years" asks for a duration, told in any unit of time ("decennia")
         return [], False
     tokens = _TOKEN.findall(found.group(1))[:COUNTED_WORDS + 1]
     run = []

@@ -340,6 +340,12 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
             for p in (weeks, units)] == [True, False]
     assert holds_answer("number", "Cambodia still clears bomblets dropped half a century ago.", "Hoe lang geleden?")
     assert holds_answer("number", "Al een halve eeuw ligt de munitie er.", "How long has it been there?")
+    assert holds_answer("number", "Duds can explode years or even decades later.", "Hoe lang blijven ze gevaarlijk?")
+    # "how many years" asks for a duration, in whatever unit of time it is told
+    question = "For how many years did the programme run?"
+    assert counted(question) == ([], False)
+    assert holds_answer("number", "Het programma heeft ruim drie decennia geduurd.", question)
+    assert not holds_answer("number", "Het programma kostte drie miljard dollar.", question)
 
 
 def test_a_count_of_countries_is_no_count_of_warheads(use_embedder):
