@@ -476,9 +476,9 @@ def times_in(text: str) -> set[tuple[int, str]]:
     found = set()
     for m in _TIMES.finditer(text):
         month = next(g for g in m.groups()[1:] if g and g.lower() in _MONTH_NUMBERS)
-        if month in ("may", "march"):  # the verbs
-            continue
         day = m.group("day") or m.group("day2")
+        if month in ("may", "march") and not (day or m.group("part")):  # the verbs, not "early May", "on 9 may"
+            continue
         if day:
             part = "begin" if int(day) <= 10 else "mid" if int(day) <= 20 else "end"
         elif m.group("part"):

@@ -240,7 +240,7 @@ class Reader:
                 "typed": self._typed(s.shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same)}
             s.score = s.cosine + sum(getattr(self.weights, name) * value for name, value in s.signals.items())
-            s.about_other = (about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.text)
+            s.about_other = (about_other_years(asked_years, contexts[i]) or about_other_times(asked_times, s.shown)
                              or treaties.other_in(contexts[i], p.article.title, articles[p.article.id]))
         reading.sentences = found
         # never a sentence about another time (year, part of a month) or treaty than the one asked about, while one

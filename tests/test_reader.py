@@ -652,6 +652,7 @@ def test_the_example_quotes_the_2008_convention_and_nothing_else(sample_index):
 def test_a_question_about_part_of_a_month_is_not_answered_by_another_part(use_embedder):
     assert times_in("Welk dorp heroverde het leger eind augustus?") == {(8, "end")}
     assert times_in("On 3 May, and in mid-July; they may come in March") == {(5, "begin"), (7, "mid"), (3, "")}
+    assert times_in("Where did he speak in early May?") == {(5, "begin")}  # "may" the verb has no part
     assert about_other_times({(8, "end")}, "Earlier in August, the army took it.")
     assert not about_other_times({(8, "end")}, "The army took it on 27 August.")
     assert not about_other_times({(8, "end")}, "In August the army took it.")  # the whole month holds its end
@@ -660,6 +661,11 @@ def test_a_question_about_part_of_a_month_is_not_answered_by_another_part(use_em
                         "ministerie. Eerder in augustus was het dorp Sjevtsjenko al bevrijd.", lang="nl", asked_in="nl")
     assert [s.text for s in reading.quoted] == [
         "Het leger heroverde op 27 augustus het dorp Kamjanka, meldde het ministerie."]
+    # a sentence that refers back is about the time of the one it refers to
+    question = "Where did the president speak in early May?"
+    reading = read_text(use_embedder, question, "On 20 August the president spoke at Eindhoven air base. He did so "
+                        "beside one of the jets in a hangar. In early May he spoke at the court in The Hague.")
+    assert [s.text for s in reading.quoted] == ["In early May he spoke at the court in The Hague."]
 
 
 def test_a_sentence_about_other_years_is_told_apart():
