@@ -127,7 +127,8 @@ _AFTER_VERB = re.compile(rf"\b([a-zà-ÿ]+)\s+{_NAME_RUN}")
 # the words before a Dutch name that are no verb: articles, prepositions, conjunctions ("volgens het Pentagon")
 _NOT_VERBS = frozenset("de het een van voor volgens bij in op aan met naar uit over tegen door om te tot na sinds "
                        "zonder tijdens onder en of dat die als".split())
-_HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(.*)", re.I)
+# "How many of the promised Abrams tanks" counts the tanks
+_HOW_MANY = re.compile(r"\b(?:how many|hoeveel)\s+(?:(?:of|van)\s+(?:the|those|these|de|het|die|deze)\s+)?(.*)", re.I)
 _TOKEN = re.compile(r"[\w’'-]+")
 _COUNT = re.compile(rf"^(?:\d[\d.,]*|{_NUMBER_WORDS})$", re.I)
 _OF_THEM = re.compile(rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}))\s+"

@@ -112,6 +112,8 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     ("Hoeveel Oekraïense burgers kwamen om?", ["burgers"], False),
     ("Hoeveel F-16's levert Denemarken?", ["f16"], True),  # a type by its number, in one spelling: not "Denemarken"
     ("How many F-16s did Denmark promise?", ["f16"], True),
+    ("How many of the promised Abrams tanks have arrived?", ["abrams"], True),  # "of the" says which, not what
+    ("Hoeveel van de toestellen gaan naar Roemenië?", ["toestellen"], False),
     ("How much was the package worth?", [], False),
 ])
 def test_a_count_question_says_what_it_counts(question, things, by_name):
