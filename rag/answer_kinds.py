@@ -8,7 +8,9 @@
 - `counted`, `counted_in`: what a "how many" question counts ("Patriot systems"), and what a
   sentence's numbers count ("veertien Challenger 2-tanks"): a count of something else is no answer;
 - `about_other_years`: a sentence that names only other years than the question asks about;
-- `speaker`: whose words the question asks about ("What did Stoltenberg say...?").
+- `speaker`: whose words the question asks about ("What did Stoltenberg say...?");
+- `event_untold`: the question asks about an event (a succession, a resignation, a treaty ratified...) and a sentence
+  does not speak of it.
 """
 from __future__ import annotations
 

@@ -16,8 +16,9 @@ Then, once the reader has found the passage it would quote (`covered`):
   delivery);
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
   question's content words must be in it or its title, in either language (word vectors:
-  "summit" ~ "top", "signature" ~ "ondertekening"). A near-topic question whose fact is absent
-  ("Where will NATO hold its summit in 2024?" finds a passage about F-16 deliveries in 2024)
+  "summit" ~ "top", "signature" ~ "ondertekening"; a Dutch compound by its parts: "graandeal", grain deal). A
+  near-topic question whose fact is absent ("Where will NATO hold its summit in 2024?" finds a passage about F-16
+  deliveries in 2024)
   leaves most of its words unmatched; and of two or more words beside its names, one must be
   there ("What is Joe Biden's favourite food?" finds passages on Biden, not on food);
 - for a "how many" question, does the sentence it would quote count the thing asked about?
@@ -29,6 +30,9 @@ Then, once the reader has found the passage it would quote (`covered`):
   "who" or the name of someone described, a person's name? ("Hoe heet de Nederlandse diplomaat in Genève ...?" is
   not answered by the sentence that quotes an unnamed diplomat; "Who is X?" is, by what X is); and for someone
   described, a quote that says what they are? ("the Russian ambassador" is not told by a quote of a minister);
+- for a question about an event (who succeeded someone; someone resigned, was appointed or dismissed; a treaty
+  ratified, signed, joined, left or in force), does the quote speak of it? ("Wie volgde Jens Stoltenberg op?" is not
+  answered by a sentence with Stoltenberg in office);
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
   does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen

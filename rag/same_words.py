@@ -1,8 +1,8 @@
 """Whether words mean the same across Dutch and English: by spelling (and a name's aliases), or by
 the encoder's vectors of the single words ("summit" ~ "top", "civilians" ~ "burgers").
 
-Shared by the refusal (does the quoted passage speak to the question's words?) and the reader
-(does a number count what the question counts?)."""
+Shared by the refusal (does the quoted passage speak to the question's words? a Dutch compound may by its parts) and
+the reader (does a number count what the question counts?)."""
 from __future__ import annotations
 
 import numpy as np

@@ -148,28 +148,24 @@ def test_who_is_answered_by_someone_the_question_does_not_name():
                         question, is_country)
 
 
-def test_who_came_after_someone_is_told_by_a_sentence_on_the_succession(use_embedder):
-    question = "Who succeeded Pavel Orlov as defence minister?"
-    article = ArticleMeta("a", "Orlov praat met Kyiv", "2023-08", "nl", "a.txt")
-    other = Passage(1, 0.6, "Minister van Defensie Pavel Orlov sprak in Kyiv met zijn collega Ivan Hrytsenko.", article)
-    told = Passage(1, 0.6, "Ivan Hrytsenko volgde in augustus Pavel Orlov op als minister van Defensie.", article)
-    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
-            for p in (other, told)] == ["kind", ""]
-    # nor why someone stepped down by what he did in office
-    assert event_untold("Why did Pavel Orlov step down?", other.text)
-    assert not event_untold("Why did Pavel Orlov step down?", "Orlov trad in augustus af omdat hij ziek was.")
+def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedder):
+    def refusal(question: str, text: str) -> str:
+        passage = Passage(1, 0.6, text, ArticleMeta("a", "Orlov en het verdrag tegen drones", "2023-08", "nl", "a.txt"))
+        return covered(question, Reader(use_embedder).read(question, [passage], lang="en"), use_embedder).reason
+
+    in_office = "Minister van Defensie Pavel Orlov sprak in Kyiv met zijn collega Ivan Hrytsenko."
+    # who came after someone
+    assert [refusal("Who succeeded Pavel Orlov as defence minister?", text) for text in (
+        in_office, "Ivan Hrytsenko volgde in augustus Pavel Orlov op als minister van Defensie.")] == ["kind", ""]
     # "succeeded" as success is no succession
-    question = "Who said what Russia would do if the offensive succeeded?"
-    assert covered(question, Reader(use_embedder).read(question, [other], lang="en"), use_embedder).reason != "kind"
-
-
-def test_what_happened_to_a_treaty_is_told_by_a_sentence_that_says_so(use_embedder):
-    question = "When did Norway ratify the treaty on drones?"
-    article = ArticleMeta("a", "Het verdrag tegen drones", "2023-08", "nl", "a.txt")
-    signed = Passage(1, 0.6, "Noorwegen ondertekende het verdrag tegen drones in maart 2021 in Oslo.", article)
-    ratified = Passage(1, 0.6, "Noorwegen heeft het verdrag tegen drones in juni 2022 geratificeerd.", article)
-    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
-            for p in (signed, ratified)] == ["kind", ""]
+    assert refusal("Who said what Russia would do if the offensive succeeded?", in_office) != "kind"
+    # why someone stepped down
+    assert event_untold("Why did Pavel Orlov step down?", in_office)
+    assert not event_untold("Why did Pavel Orlov step down?", "Orlov trad in augustus af omdat hij ziek was.")
+    # what happened to a treaty
+    assert [refusal("When did Norway ratify the treaty on drones?", text) for text in (
+        "Noorwegen ondertekende het verdrag tegen drones in maart 2021 in Oslo.",
+        "Noorwegen heeft het verdrag tegen drones in juni 2022 geratificeerd.")] == ["kind", ""]
     assert event_untold("Wanneer trok Noorwegen zich terug uit het verdrag?", "Noorwegen tekende in 2021.")
     assert not event_untold("Hoeveel landen zijn tot het verdrag toegetreden?", "Het telt 112 verdragsstaten.")
     # a ship that left port asks nothing about a treaty's members
