@@ -166,8 +166,7 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                     counts[0] += refused
                     counts[1] += 1
             if not refused and answer is not None:
-                misses.append({"question": q.question, "split": q.split, "kind": "answered",
-                               "answer": answer.text[-300:]})
+                misses.append(_miss(q, "answered", answer=answer.text[-300:]))
             continue
         results = answer.passages if answer is not None else search(q.question, max(KS))
         # (an answer may add the passage its reader quotes from, ranked past the k it was asked for)
@@ -185,15 +184,19 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                 if refused:
                     s.refused_by(answer.refusal, answerable=True)
             if not right:
-                misses.append({"question": q.question, "split": q.split, "kind": "refused" if refused else "wrong",
-                               "rank": rank, "answer": answer.text[-300:]})
+                misses.append(_miss(q, "refused" if refused else "wrong", rank=rank, answer=answer.text[-300:]))
         if rank is None or rank > 3:
-            misses.append({"question": q.question, "split": q.split, "kind": "retrieval", "rank": rank,
-                           "top": [f"{p.article.source.rsplit('/', 1)[-1]}: {p.text[:60]}" for p in results[:3]]})
+            misses.append(_miss(q, "retrieval", rank=rank,
+                                top=[f"{p.article.source.rsplit('/', 1)[-1]}: {p.text[:60]}" for p in results[:3]]))
     # nobody reads a blind question (written without the code, run once), so its misses are counted, not listed
     return {"scores": {k: v.to_dict() for k, v in groups.items()}, "ranks": ranks,
             "misses": [m for m in misses if m["split"] != "blind"],
             "blind_misses": sum(m["split"] == "blind" for m in misses)}
+
+
+def _miss(q: Question, kind: str, **details) -> dict:
+    """A question the report lists as missed ("answered", "refused", "wrong", "retrieval"), with what shows why."""
+    return {"question": q.question, "split": q.split, "kind": kind, **details}
 
 
 def format_scores(report: dict) -> str:

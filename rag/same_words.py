@@ -33,6 +33,8 @@ def alike_or_parts(asked: list[str], held: list[str], embedder) -> np.ndarray:
     word is and the other meaning one ("graandeal": "grain deal"; "nobelprijs": "Nobel prize"; a linking s aside).
     Parts that mean held words by their vectors alone would be chance ("wapenlevera" ~ "weapons", "nties" ~ ...)."""
     found = alike(asked, held, embedder)
+    if found.all():
+        return found
     spelled = {same_name(w) for w in held}
     for j, word in enumerate(asked):
         if found[j] or len(word) < COMPOUND:
