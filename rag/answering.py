@@ -24,7 +24,7 @@ from rag.validation import check_question
 
 NOT_FOUND = "NOT_IN_ARTICLES"
 # The reader reads this many passages, more than the k shown: the sentence that answers is often in
-# the 6th to 8th (dev: right 0.67 -> 0.70, answerable refused 0.04 -> 0.03, README).
+# the 6th to 8th (dev: right 0.67 -> 0.70, answerable refused 0.04 -> 0.03, EVALUATION.md).
 READ_PASSAGES = 8
 ANSWER_TOKENS = 512  # room left in the context window for the answer itself
 THINKING_TOKENS = 2048  # and for a reasoning model's thinking, when it is asked to think

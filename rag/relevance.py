@@ -3,7 +3,7 @@
 A raw retrieval score cannot tell "the articles are about this, but not this fact" from an
 answer, and a bonus can lift it over any cut-off, so the decision asks three questions of the
 retrieved passages, each calibrated on the answerable and unanswerable questions of the dev
-half of index/answers.jsonl (README, "Refusals"):
+half of index/answers.jsonl (EVALUATION.md, "Refusals"):
 - is any sentence close to the question at all? (off-topic questions stay under MIN_SENTENCE);
 - does some passage mention the names the question gives, in either language? ("Who painted
   the Night Watch?" finds passages about other people);
@@ -58,7 +58,7 @@ from rag.types import Passage
 
 MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
-MIN_COVERAGE = 0.4  # share of the question's content words in the passage the reader quotes (README, "Refusals")
+MIN_COVERAGE = 0.4  # share of the question's content words in the passage the reader quotes (EVALUATION.md, "Refusals")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Retrieval: the passages that answer a question, best first.
 
 Candidates are the chunks nearest to the question by vector (Chroma). Each is then scored on
-the signals measured to help (README, "Retrieval"):
+the signals measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
   "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
@@ -17,7 +17,7 @@ the signals measured to help (README, "Retrieval"):
   ("Sinds wanneer is het verdrag tegen clustermunitie van kracht?" finds the Dutch article on
   that treaty, not an English one on another); across languages only names and numbers match.
 The weights are fitted on the dev half of index/answers.jsonl (benchmarks/tune_ranking.py), but
-for the language's and the words', which are held (README, "Retrieval").
+for the language's and the words', which are held (EVALUATION.md, "Retrieval").
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ TRANSLATED = 8  # of them, the closest whose names are looked up in translation 
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each signal adds to a chunk's score (README, "Answers without a model", says how each was chosen)."""
+    """How much each signal adds to a chunk's score (EVALUATION.md, "Retrieval", says how each was chosen)."""
 
     chunk: float = 0.5
     sentence: float = 0.457

@@ -57,7 +57,7 @@ def test_a_passage_on_the_treaty_asked_about_comes_first(sample_rag):
 
 
 def test_eval_holds_the_measured_retrieval_in_both_languages(sample_index):
-    """index/questions.jsonl, the retrieval set the benchmarks compare on: its figures in README, less a margin."""
+    """index/questions.jsonl, the retrieval set the benchmarks compare on: its figures in EVALUATION.md, less a margin."""
     result = run_rag("eval", str(QUESTIONS), "--json", "--index", str(sample_index))
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)["scores"]
