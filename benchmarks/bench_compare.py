@@ -285,8 +285,8 @@ def sec_quality(ctx: Context, s: Section) -> None:
         s.line(f"{label}: {questions_file.relative_to(ROOT)} over {articles} — ours {report.chunks} chunks "
                f"(384/48-token sentence chunks), baseline {built['chunks']} chunks (SentenceSplitter 1024/200)")
         s.table(["questions", "system", "n", "recall@1", "recall@3", "recall@5", "MRR"], rows)
-        differ = [[q.lang, q.question, _rank(o), _rank(b)]
-                  for q, o, b in zip(questions, ours_report["ranks"], base_report["ranks"]) if o != b]
+        differ = [[o["lang"], o["question"], _rank(o["rank"]), _rank(b["rank"])]
+                  for o, b in zip(ours_report["ranks"], base_report["ranks"]) if o["rank"] != b["rank"]]
         s.line(f"{label}: the {len(differ)} questions where the two rank the gold passage differently "
                f"(rank in the top 5; '-' = not there)")
         s.table(["lang", "question", "ours", "baseline"], differ)

@@ -143,8 +143,8 @@ class Scores:
 
 def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question],
              ask: Callable[[str], "Answer"] | None = None, copies: Mapping[str, str] | None = None) -> dict:
-    """Scores overall and per question language, each question's gold rank (None: not in the top 5),
-    and the misses for inspection (a blind question's only counted).
+    """Scores overall and per question language, each answerable question's gold rank (None: not in the top 5)
+    and the misses for inspection (of a blind question, neither: its misses are only counted).
 
     With `ask` (an extractive answer for a question, its passages retrieved with k=5), the
     answers are scored too and the ranks come from the passages each answer was given. With `copies`
@@ -171,7 +171,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
         results = answer.passages if answer is not None else search(q.question, max(KS))
         # (an answer may add the passage its reader quotes from, ranked past the k it was asked for)
         rank = next((p.rank for p in results if is_gold(p, q, copies) and p.rank <= max(KS)), None)
-        ranks.append(rank)
+        if q.split != "blind":
+            ranks.append({"question": q.question, "lang": q.lang, "rank": rank})
         for s in scores:
             s.add(rank)
         if answer is not None:

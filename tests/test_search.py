@@ -57,7 +57,8 @@ def test_a_passage_on_the_treaty_asked_about_comes_first(sample_rag):
 
 
 def test_eval_holds_the_measured_retrieval_in_both_languages(sample_index):
-    """index/questions.jsonl, the retrieval set the benchmarks compare on: its figures in EVALUATION.md, less a margin."""
+    """index/questions.jsonl, the retrieval set the benchmarks compare on: the figures of EVALUATION.md, less a
+    margin."""
     result = run_rag("eval", str(QUESTIONS), "--json", "--index", str(sample_index))
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)["scores"]
@@ -79,7 +80,8 @@ def test_a_refusal_is_never_a_right_answer():
 
 
 def test_a_blind_question_s_misses_are_counted_not_shown(sample_index, tmp_path):
-    """A blind question is written without the code and run once: `rag eval` never shows which ones it missed."""
+    """A blind question is written without the code and run once: `rag eval` never shows which ones it missed,
+    nor where it ranked the answering passage."""
     questions = tmp_path / "blind.jsonl"
     asked = {"dev": "Which city hosted the 2031 Winter Olympics?", "blind": "Which river flows through Oslo in 2031?"}
     questions.write_text("".join(json.dumps({
@@ -92,6 +94,7 @@ def test_a_blind_question_s_misses_are_counted_not_shown(sample_index, tmp_path)
     assert "misses of blind questions, not listed" in table.stdout
     report = json.loads(run_rag("eval", str(questions), "--json", "--index", str(sample_index)).stdout)
     assert asked["blind"] not in json.dumps(report) and report["blind_misses"] >= 1
+    assert [r["question"] for r in report["ranks"]] == [asked["dev"]]  # nor its rank, question by question
     assert report["scores"]["all"]["questions"] == 2  # still counted in the figures
 
 
