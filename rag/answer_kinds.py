@@ -62,9 +62,12 @@ _MEASURES = [
      re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a|an|een|enkele|several|few|halve?))\s*(?:seconds?|seconden|minutes?|"
                 r"minuten|hours?|uur|uren|days?|dagen|dag|weeks?|weken|months?|maanden|maand|years?|jaar|jaren|"
                 r"decades?|decennia|decennium|century|centuries|eeuw|eeuwen|km|kilomet\w*|met(?:er|re)s?)\b"
-                # or without a number: "years or even decades later", "nog jaren na de oorlog"
+                # or without a number: "years or even decades later", "nog jaren na de oorlog", "na wekenlange
+                # druk", "months-long", "for weeks", "after months of fighting"
                 r"|\b(?:years|decades|centuries|jaren|decennia|eeuwen)\s+(?:\w+\s+){0,3}?(?:later|after|long|na"
-                r"|lang)\b",
+                r"|lang)\b|\b(?:uren|dagen|weken|maanden|jaren|decennia|eeuwen)lange?\b"
+                r"|\b(?:hours|days|weeks|months|years|decades)-long\b|\b(?:for|after)\s+(?:hours|days|weeks|months|years"
+                r"|decades)\b",
                 re.I)),
 ]
 # The question words of each intent, Dutch and English. The question word that comes first

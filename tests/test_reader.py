@@ -344,6 +344,11 @@ def test_a_count_or_measure_of_something_else_is_no_answer(use_embedder):
     assert counted(question) == ([], False)
     assert holds_answer("number", "Het programma heeft ruim drie decennia geduurd.", question)
     assert not holds_answer("number", "Het programma kostte drie miljard dollar.", question)
+    # and a duration without a number: "na wekenlange druk", "months-long", "after months of talks"
+    for sentence in ("De stad viel na maandenlange gevechten.", "The talks ended a weeks-long standoff.",
+                     "After months of talks, the two sides agreed.", "Ze voerden jarenlang campagne."):
+        assert holds_answer("number", sentence, "How long did it take?")
+    assert not holds_answer("number", "The talks were held for the first time in May.", "How long did it take?")
 
 
 def test_a_count_of_countries_is_no_count_of_warheads(use_embedder):
