@@ -484,6 +484,11 @@ def test_what_someone_said_is_quoted_from_their_words_not_another_s(use_embedder
                         "deed dat samen met premier Lena Vos. Vos noemde het besluit een teken van trouw aan "
                         "Oekraïne.", lang="nl", asked_in="nl")
     assert [s.text for s in reading.quoted] == ["Vos noemde het besluit een teken van trouw aan Oekraïne."]
+    # what someone called on others to do, or asked of them, is their words too
+    reading = read_text(use_embedder, "What did Lena Vos call on both parties to do?", "Lena Vos bezocht maandag de "
+                        "grensstreek. Minister Tom Berg was er ook. Vos roept beide partijen op om de wapens neer te "
+                        "leggen.", lang="nl")
+    assert [s.text for s in reading.quoted] == ["Vos roept beide partijen op om de wapens neer te leggen."]
 
 
 def test_what_someone_said_about_a_thing_needs_a_passage_about_it(use_embedder):
