@@ -883,23 +883,23 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        # 0.74 English, 0.72 Dutch; on the 56 blind answerable questions alone 0.46 and 0.64, which is what a new user
+        # 0.72 English, 0.71 Dutch; on the 56 blind answerable questions alone 0.50 and 0.64, which is what a new user
         # meets
         assert s["answers_right"] >= 0.65, s
-        # Dutch 0.06: twelve of 192, among them "Wanneer liep de graandeal af?" and "Hoeveel was het steunpakket
+        # Dutch 0.06: 13 of 204, among them "Wanneer liep de graandeal af?" and "Hoeveel was het steunpakket
         # waard?", whose few words keep every sentence under the off-topic cut-off, and one whose premise is wrong
         # (Sunak)
         assert s["answerable_refused"] <= 0.12, s
-        # 0.63 English, 0.79 Dutch (English near-topic questions are mostly answered: 0.25 of the blind English ones
+        # 0.64 English, 0.78 Dutch (English near-topic questions are mostly answered: 0.25 of the blind English ones
         # are refused)
         assert s["unanswerable_refused"] >= 0.55, s
-        # the passage quoted first: 0.88 English, 0.85 Dutch
+        # the passage quoted first: 0.86 English, 0.85 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
     report = json.loads(result.stdout)
     assert format_scores(report).splitlines()[0].split() == ["questions", "n", "recall@1", "recall@3", "recall@5",
                                                              "MRR", "right", "refused", "unans.", "refused"]
-    # refusals by kind of unanswerable question: all off-topic ones but one (36 of 37), 64 % of the near-topic ones (86
-    # of 135)
+    # refusals by kind of unanswerable question: all off-topic ones but one (40 of 41), 63 % of the near-topic ones (95
+    # of 151)
     off, near = scores["all"]["off-topic_refused"], scores["all"]["near-topic_refused"]
     assert off["questions"] + near["questions"] == scores["all"]["unanswerable"]
     assert off["refused"] >= 0.9 * off["questions"], off
