@@ -66,8 +66,8 @@ _MEASURES = [
                 # druk", "months-long", "for weeks", "after months of fighting"
                 r"|\b(?:years|decades|centuries|jaren|decennia|eeuwen)\s+(?:\w+\s+){0,3}?(?:later|after|long|na"
                 r"|lang)\b|\b(?:uren|dagen|weken|maanden|jaren|decennia|eeuwen)lange?\b"
-                r"|\b(?:hours|days|weeks|months|years|decades)-long\b|\b(?:for|after)\s+(?:hours|days|weeks|months|years"
-                r"|decades)\b",
+                r"|\b(?:hours|days|weeks|months|years|decades)-long\b"
+                r"|\b(?:for|after)\s+(?:hours|days|weeks|months|years|decades)\b",
                 re.I)),
 ]
 # The question words of each intent, Dutch and English. The question word that comes first
