@@ -79,7 +79,7 @@ class Settings:
     kb: str = "default"  # the knowledge base's name on a Chroma server (several can share one server)
     embedder: str = "use"  # "use" (multilingual USE v3) or "st:NAME_OR_PATH"
     cache_dir: Path = field(default_factory=_default_cache)
-    chunk_size: int = _ranged(384, 16, 8192)  # tokens; chosen with benchmarks/tune_retrieval.py (EVALUATION.md, "Retrieval")
+    chunk_size: int = _ranged(384, 16, 8192)  # tokens; chosen with benchmarks/tune_retrieval.py (EVALUATION.md)
     chunk_overlap: int = _ranged(48, 0, 8191)  # tokens, and less than chunk_size
     k: int = _ranged(5, 1, 50)  # passages per search or answer (plus the one the reader quotes, if further down)
     backend: str = _choice(*BACKENDS)  # which model server writes the answers (rag/backends.py)
