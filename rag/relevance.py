@@ -4,7 +4,8 @@ A raw retrieval score cannot tell "the articles are about this, but not this fac
 answer, and a bonus can lift it over any cut-off, so the decision asks three questions of the
 retrieved passages, each calibrated on the answerable and unanswerable questions of the dev
 half of index/answers.jsonl (EVALUATION.md, "Refusals"):
-- is any sentence close to the question at all? (off-topic questions stay under MIN_SENTENCE);
+- is any sentence close to the question at all? (off-topic questions stay under MIN_SENTENCE; a short question
+  is not off-topic when a passage spells out its names, or holds its every word);
 - does some passage mention the names the question gives, in either language? ("Who painted
   the Night Watch?" finds passages about other people);
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
@@ -82,8 +83,10 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     # Jake Sullivan?", "Where was Skripal poisoned?") is too short for its cosine to tell
     one = defined(question)
     named = [one] if one else asked
+    # nor is one whose every word a passage holds ("Hoeveel was het steunpakket waard?": "steunpakket ter waarde van")
     if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
-            named and max(matcher.coverage(named, texts, translations=False)) >= 1.0):
+            named and max(matcher.coverage(named, texts, translations=False)) >= 1.0) and not (
+            len(content_words(question)) >= 2 and max(coverage(question, p, embedder) for p in passages) >= 1.0):
         return Decision(False, "off-topic")
     if asked and max(matcher.coverage(asked, texts)) < MIN_NAMES:
         unmentioned = [name for name in asked if max(matcher.coverage([name], texts)) < 1.0]

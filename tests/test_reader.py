@@ -827,6 +827,14 @@ def test_a_short_question_whose_names_a_passage_spells_out_is_not_off_topic(use_
     assert decide("Where was the spy poisoned?", [passage], use_embedder).reason == "off-topic"
 
 
+def test_a_short_question_whose_every_word_a_passage_holds_is_not_off_topic(use_embedder):
+    passage = Passage(1, 0.4, "Volgens het Pentagon maken de granaten deel uit van een nieuw steunpakket ter waarde "
+                      "van 400 miljoen dollar.", ArticleMeta("a", "Clustermunitie", "2023-07", "nl", "a.txt"),
+                      best_sentence=MIN_SENTENCE - 0.05)
+    assert decide("Hoeveel was het steunpakket waard?", [passage], use_embedder).answerable
+    assert decide("Hoeveel was het voetbalstadion waard?", [passage], use_embedder).reason == "off-topic"
+
+
 def test_a_passage_that_does_not_speak_to_the_question_is_no_answer(use_embedder):
     def passage(title: str, text: str, lang: str) -> Passage:
         return Passage(1, 0.6, text, ArticleMeta("a", title, "2023-07", lang, "a.txt"))
