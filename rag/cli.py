@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import textwrap
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rag.cli_parser import build_parser
@@ -28,6 +29,15 @@ def terminal_text(text: str, *, one_line: bool = False) -> str:
     if one_line:
         text = text.replace("\n", " ")
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _shown_source(source: str) -> str:
+    """An article's file as a terminal shows it: relative to the current folder when it lies under it."""
+    path = Path(source)
+    try:
+        return str(path.relative_to(Path.cwd())) if path.is_absolute() else source
+    except (ValueError, OSError):  # elsewhere, or the current folder is gone
+        return source
 
 
 def _say(text: str, file: TextIO | None = None) -> None:
@@ -103,7 +113,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No passages found.")
     for p in passages:
         a = p.article
-        head = f"[{p.rank}] {p.score:.3f}  {a.title}  ({a.date or 'no date'}, {a.lang})  {a.source}"
+        head = f"[{p.rank}] {p.score:.3f}  {a.title}  ({a.date or 'no date'}, {a.lang})  {_shown_source(a.source)}"
         print(terminal_text(head, one_line=True))
         print(textwrap.indent(textwrap.fill(terminal_text(p.text), 100), "    "))
         print()
@@ -130,7 +140,8 @@ def _print_answer(stream: AnswerStream, out: TextIO | None = None) -> Answer:
         for c in answer.citations:
             a = c.article
             flag = "" if c.supported else f"  ({label('unsupported', lang)})"
-            out.write(terminal_text(f"[{c.n}] {a.title} ({a.date or label('no_date', lang)}) {a.source}{flag}",
+            source = _shown_source(a.source)
+            out.write(terminal_text(f"[{c.n}] {a.title} ({a.date or label('no_date', lang)}) {source}{flag}",
                                     one_line=True) + "\n")
             out.write(textwrap.indent(textwrap.fill(terminal_text(f'"{c.quote or c.text}"'), 100), "    ") + "\n")
     out.flush()

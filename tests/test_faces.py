@@ -54,6 +54,8 @@ def test_quick_start_then_editable_install_ask_the_same_index(tmp_path):
     asked = _rag_from(checkout, "ask", "Welke landen tekenden het verdrag niet?", "--no-llm", cwd=checkout)
     assert asked.returncode == 0, asked.stderr  # the same index, after the test command's editable install
     assert "Bronnen:\n[1] " in asked.stdout and not (checkout / "index" / "store").exists()
+    # the article's file as the quick start names it, under the folder it was asked from
+    assert "(2023-07) index/articles/05_verdrag-clustermunitie-2008.txt\n" in asked.stdout, asked.stdout
     code = "from rag.config import default_index; print(default_index())"
     defaults = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True,
                                env={**os.environ, "PYTHONPATH": str(layout)}).stdout.strip()
