@@ -182,6 +182,13 @@ _NAMED_KINDS = re.compile(
 _KIND_OF = re.compile(r"kinds?|types?|typen|sorts?|soort|soorten|slag", re.I)
 _WHO = re.compile(rf"\s*(?:(?:who|whom|wie)\b|(?:{_ASKS_NAME})\s+(?:(?:of|van)\s+)?(?:the|de|het)?\s*"
                   rf"(?:[\w-]+\s+){{0,2}}?(?P<role>{_SOMEONE})\b)", re.I)
+# someone asked for by their office: "Who was Ukraine's defence minister before ...?", "Wie staat aan het hoofd van de
+# OPCW?", "Which Canadian minister ...?" (a word or two, a possessive among them, before it). Not by what any person
+# is ("Which Kremlin official ...?" is answered by its spokesman)
+_HOLDER = re.compile(rf"\s*(?:(?:who|wie)\s+(?:{_BE}|staat|stond)\s+(?:(?:aan\s+)?(?:the|de|het)\s+)?"
+                     rf"|(?:which|welke?)\s+)(?:[\w’'-]+\s+){{0,2}}?(?P<role>{_TITLES}|diplomat|diplomaat|ambassador"
+                     r"|ambassadeur|commander|commandant|spokesperson|head|hoofd|chief|chair|chairman|chairwoman"
+                     r"|voorzitter)\b", re.I)
 # no person is an acronym ("NATO secretary general ... said"), nor a name joined to a lowercase noun ("Storm
 # Shadow-kruisraketten")
 _THING = re.compile(r"^[A-Z]{2,}$|-[a-z]+$")
@@ -314,10 +321,13 @@ def asks_person(question: str) -> bool:
 
 
 def role_asked(question: str) -> str:
-    """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?":
-    ambassador), or ""."""
+    """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?",
+    "Who was Denmark's defence minister ...?", "Welke Russische generaal ...?": ambassador, minister, generaal), or
+    ""."""
     found = _WHO.match(question)
-    return (found.group("role") or "") if found else ""
+    role = found.group("role") if found else ""
+    found = role or _HOLDER.match(question)
+    return role or (found.group("role") if found else "")
 
 
 def defined(question: str) -> str:

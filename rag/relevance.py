@@ -149,8 +149,8 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
         return Decision(False, "kind")
     if event_untold(question, reading.best.context):
         return Decision(False, "kind")
-    # and the person whose name is asked for by what they are is told by a quote that says so ("the Russian ambassador"
-    # is not "Minister van Defensie Kajsa Ollongren")
+    # and the person whose name is asked for by what they are or their office is told by a quote that says so ("the
+    # Russian ambassador" is not "Minister van Defensie Kajsa Ollongren", "Denmark's defence minister" not "Premier")
     role = fold(role_asked(question))
     if role:
         told = content_words(f"{passage.article.title} {reading.best.context}")

@@ -197,6 +197,18 @@ def test_the_name_of_someone_described_is_told_by_a_quote_that_says_what_they_ar
     assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
             for p in passages] == ["kind", ""]
 
+    # nor is someone asked for by their office, "who was" or "which", told by a quote that names another office
+    minister = "Minister van Defensie Eva Lund bekritiseerde in Oslo de toezegging van de Noorse regering."
+    premier = "Premier Jonas Berg bekritiseerde in Oslo de toezegging van de Noorse regering."
+    passages = [Passage(1, 0.6, text, ArticleMeta("a", "Noorwegen belooft F-16's", "2023-08", "nl", "a.txt"))
+                for text in (premier, minister)]
+    for question in ("Who was Norway's defence minister when the pledge was criticised in Oslo?",
+                     "Welke Noorse minister bekritiseerde de toezegging in Oslo?"):
+        assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
+                for p in passages] == ["kind", ""]
+    # "which official" asks for anyone in office, whatever it is
+    question = "Which Norwegian official criticised the pledge in Oslo?"
+    assert covered(question, Reader(use_embedder).read(question, [passages[0]], lang="en"), use_embedder).answerable
 
 def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Near which cities were the airfields hit?"
