@@ -324,10 +324,11 @@ def role_asked(question: str) -> str:
     """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?",
     "Who was Denmark's defence minister ...?", "Welke Russische generaal ...?": ambassador, minister, generaal), or
     ""."""
-    found = _WHO.match(question)
-    role = found.group("role") if found else ""
-    found = role or _HOLDER.match(question)
-    return role or (found.group("role") if found else "")
+    for pattern in (_WHO, _HOLDER):
+        found = pattern.match(question)
+        if found and found.group("role"):
+            return found.group("role")
+    return ""
 
 
 def defined(question: str) -> str:
