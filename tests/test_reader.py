@@ -210,6 +210,7 @@ def test_the_name_of_someone_described_is_told_by_a_quote_that_says_what_they_ar
     question = "Which Norwegian official criticised the pledge in Oslo?"
     assert covered(question, Reader(use_embedder).read(question, [passages[0]], lang="en"), use_embedder).answerable
 
+
 def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Near which cities were the airfields hit?"
     assert not holds_answer("place", "Raketten uit de Verenigde Staten troffen twee vliegvelden.", question, is_country)
