@@ -150,11 +150,12 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
                         r"mogendhede?n|grootmachte?n)$",
                         re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
+# offices, which someone holds ("the Russian ambassador", "Denmark's defence minister")
+_OFFICES = rf"{_TITLES}|diplomat|diplomaat|ambassador|ambassadeur|commander|commandant|spokesperson"
 # "Who" asks for a person ("Which country..." asks for a name of any kind), and so does the name of someone described
 # by what they are: "What was the name of the Ukrainian general who...?", "Hoe heet de Nederlandse diplomaat ...?"
-_SOMEONE = (rf"{_TITLES}|diplomat|diplomaat|official|officials|functionaris|ambassador|ambassadeur|commander|"
-            r"commandant|officer|officier|spokesperson|soldier|soldaat|pilot|piloot|journalist|politician|politicus|"
-            r"man|woman|vrouw|person|persoon")
+_SOMEONE = (rf"{_OFFICES}|official|officials|functionaris|officer|officier|soldier|soldaat|pilot|piloot|journalist"
+            r"|politician|politicus|man|woman|vrouw|person|persoon")
 # "Which X" asks for a name when X is a kind of thing that has names: people, places, bodies, treaties, weapon systems,
 # media, events; a Dutch compound by its last part ("luchtmachtbasis", "F-16-gevechtsvliegtuigen"). "Welke gewassen",
 # "which side", "what kind of weapons" ask for things that have none ("maize and wheat", "the southern flank").
@@ -186,9 +187,8 @@ _WHO = re.compile(rf"\s*(?:(?:who|whom|wie)\b|(?:{_ASKS_NAME})\s+(?:(?:of|van)\s
 # OPCW?", "Which Canadian minister ...?" (a word or two, a possessive among them, before it). Not by what any person
 # is ("Which Kremlin official ...?" is answered by its spokesman)
 _HOLDER = re.compile(rf"\s*(?:(?:who|wie)\s+(?:{_BE}|staat|stond)\s+(?:(?:aan\s+)?(?:the|de|het)\s+)?"
-                     rf"|(?:which|welke?)\s+)(?:[\w’'-]+\s+){{0,2}}?(?P<role>{_TITLES}|diplomat|diplomaat|ambassador"
-                     r"|ambassadeur|commander|commandant|spokesperson|head|hoofd|chief|chair|chairman|chairwoman"
-                     r"|voorzitter)\b", re.I)
+                     rf"|(?:which|welke?)\s+)(?:[\w’'-]+\s+){{0,2}}?(?P<role>{_OFFICES}|head|hoofd|chief"
+                     r"|chair|chairman|chairwoman|voorzitter)\b", re.I)
 # no person is an acronym ("NATO secretary general ... said"), nor a name joined to a lowercase noun ("Storm
 # Shadow-kruisraketten")
 _THING = re.compile(r"^[A-Z]{2,}$|-[a-z]+$")
