@@ -129,14 +129,15 @@ class RAG:
     def evaluate(self, questions: str | Path, k: int = 5, split: str = "") -> dict:
         """Retrieval (recall@1/3/5, MRR) over a question set and, where it gives answers, the
         extractive answers and refusals (see rag.evaluation)."""
-        from rag.evaluation import evaluate, load_questions, stories
+        from rag.evaluation import evaluate, languages, load_questions, stories
 
         chosen = [q for q in load_questions(Path(questions)) if not split or q.split == split]
         if not chosen:
             raise RagError(f"no questions of split {split!r} in {questions}; "
                            "a question's split is its \"split\" field")
-        return evaluate(lambda q, n: self.search(q, n), chosen,
-                        ask=lambda q: self.ask(q, k=k, use_llm=False), copies=stories(self.kb.articles()))
+        articles = self.kb.articles()
+        return evaluate(lambda q, n: self.search(q, n), chosen, ask=lambda q: self.ask(q, k=k, use_llm=False),
+                        copies=stories(articles), languages=languages(articles))
 
     # ---- answering ----
     @property

@@ -82,6 +82,11 @@ def stories(articles: Iterable[ArticleRecord]) -> dict[str, str]:
     return {names[a.id]: names.get(a.dup_of or a.id, names[a.id]) for a in articles}
 
 
+def languages(articles: Iterable[ArticleRecord]) -> dict[str, str]:
+    """Each article's file name to its language."""
+    return {_file_name(a.source): a.lang for a in articles}
+
+
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -142,14 +147,18 @@ class Scores:
 
 
 def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question],
-             ask: Callable[[str], "Answer"] | None = None, copies: Mapping[str, str] | None = None) -> dict:
+             ask: Callable[[str], "Answer"] | None = None, copies: Mapping[str, str] | None = None,
+             languages: Mapping[str, str] | None = None) -> dict:
     """Scores overall and per question language, each answerable question's gold rank (None: not in the top 5)
     and the misses for inspection (of a blind question, neither: its misses are only counted).
 
     With `ask` (an extractive answer for a question, its passages retrieved with k=5), the
     answers are scored too and the ranks come from the passages each answer was given. With `copies`
-    (`stories` of the articles searched), a near-duplicate copy of the answering article counts as it."""
+    (`stories` of the articles searched), a near-duplicate copy of the answering article counts as it. With
+    `languages` (each article's file name to its language), the right answers are counted by the question's
+    language and the answering article's as well ("en→nl": an English question a Dutch article answers)."""
     groups: dict[str, Scores] = {"all": Scores()}
+    pairs: dict[str, list[int]] = {}  # "en→nl" -> [right, questions]
     misses, ranks = [], []
     for q in questions:
         scores = [groups["all"], groups.setdefault(q.lang, Scores())]
@@ -178,6 +187,10 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
         if answer is not None:
             refused = not answer.citations
             right = not refused and is_right(answer.text, q)  # a refusal's nearest titles are no answer
+            if languages and q.source in languages:
+                pair = pairs.setdefault(f"{q.lang}→{languages[q.source]}", [0, 0])
+                pair[0] += right
+                pair[1] += 1
             for s in scores:
                 s.with_answers += 1
                 s.right += right
@@ -191,6 +204,7 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                                 top=[f"{p.article.source.rsplit('/', 1)[-1]}: {p.text[:60]}" for p in results[:3]]))
     # nobody reads a blind question (written without the code, run once), so its misses are counted, not listed
     return {"scores": {k: v.to_dict() for k, v in groups.items()}, "ranks": ranks,
+            "right_by_languages": {pair: {"right": right, "questions": n} for pair, (right, n) in sorted(pairs.items())},
             "misses": [m for m in misses if m["split"] != "blind"],
             "blind_misses": sum(m["split"] == "blind" for m in misses)}
 
@@ -223,6 +237,9 @@ def format_scores(report: dict) -> str:
                    for reason, n in report["scores"]["all"].get("refused_by", {}).items()]
         if reasons:
             rows.append("refusals by the check that refused (answerable/unanswerable): " + ", ".join(reasons))
+        pairs = [f"{pair} {n['right']}/{n['questions']}" for pair, n in report.get("right_by_languages", {}).items()]
+        if pairs:
+            rows.append("right by the question's language → the answering article's: " + ", ".join(pairs))
         rows.append("right: answers holding the fact asked for; refused: answerable questions refused; "
                     "unans.: unanswerable questions, and the share refused")
     return "\n".join(rows)

@@ -934,3 +934,8 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
         scores["all"]["answerable_refused"] * scores["all"]["questions"])
     assert set(by) <= {"off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country", "unnamed"}
     assert "refusals by the check that refused (answerable/unanswerable): " in format_scores(report)
+    # and the right answers by the question's language and the answering article's, every answerable question once
+    pairs = report["right_by_languages"]
+    assert set(pairs) == {"en→en", "en→nl", "nl→en", "nl→nl"}, pairs
+    assert sum(p["questions"] for p in pairs.values()) == scores["all"]["questions"]
+    assert sum(p["right"] for p in pairs.values()) == round(scores["all"]["answers_right"] * scores["all"]["questions"])

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from conftest import EXAMPLE, QUESTIONS, ROOT, SEEDS, run_rag
-from rag.evaluation import Question, evaluate
+from rag.evaluation import Question, evaluate, format_scores
 from rag.retrieval import Retriever
 from rag.types import Answer
 
@@ -77,6 +77,19 @@ def test_a_refusal_is_never_a_right_answer():
     answered = Answer(question.question, '- "Rusland tekende niet." [1]', "nl", "extractive", citations=[object()])
     scores = [evaluate(lambda q, k: [], [question], ask=lambda q, a=a: a)["scores"]["nl"] for a in (refusal, answered)]
     assert [(s["answers_right"], s["answerable_refused"]) for s in scores] == [(0.0, 1.0), (1.0, 0.0)]
+
+
+def test_right_answers_are_counted_by_the_question_s_language_and_the_article_s():
+    """Answers across the two languages are where most are lost: `rag eval` counts them apart."""
+    questions = [Question("Welke landen tekenden niet?", "nl", source="a.txt", answers=["Russia"]),
+                 Question("Which countries did not sign?", "en", source="b.txt", answers=["Rusland"]),
+                 Question("Who signed?", "en", source="b.txt", answers=["Frankrijk"])]
+    said = Answer("", '- "Rusland en Russia tekenden niet." [1]', "nl", "extractive", citations=[object()])
+    report = evaluate(lambda q, k: [], questions, ask=lambda q: said, languages={"a.txt": "en", "b.txt": "nl"})
+    assert report["right_by_languages"] == {"en→nl": {"right": 1, "questions": 2},
+                                            "nl→en": {"right": 1, "questions": 1}}
+    assert ("right by the question's language → the answering article's: en→nl 1/2, nl→en 1/1"
+            in format_scores(report).splitlines())
 
 
 def test_a_blind_question_s_misses_are_counted_not_shown(sample_index, tmp_path):
