@@ -204,7 +204,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                                 top=[f"{p.article.source.rsplit('/', 1)[-1]}: {p.text[:60]}" for p in results[:3]]))
     # nobody reads a blind question (written without the code, run once), so its misses are counted, not listed
     return {"scores": {k: v.to_dict() for k, v in groups.items()}, "ranks": ranks,
-            "right_by_languages": {pair: {"right": right, "questions": n} for pair, (right, n) in sorted(pairs.items())},
+            "right_by_languages": {pair: {"right": right, "questions": n}
+                                   for pair, (right, n) in sorted(pairs.items())},
             "misses": [m for m in misses if m["split"] != "blind"],
             "blind_misses": sum(m["split"] == "blind" for m in misses)}
 
