@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from rag.answering import READ_PASSAGES  # noqa: E402
 from rag.engine import RAG  # noqa: E402
 from rag.evaluation import format_scores, is_right, load_questions  # noqa: E402
-from rag.language import detect_language  # noqa: E402
+from rag.language import short_text_language  # noqa: E402
 from rag.reader import Reader, ReaderWeights  # noqa: E402
 
 SIGNALS = [f.name for f in fields(ReaderWeights)]
@@ -40,7 +40,7 @@ def sentence_table(engine: RAG, questions) -> list[tuple[str, np.ndarray, np.nda
         if not q.answerable or not q.answers:
             continue
         passages = engine.search(q.question, READ_PASSAGES)  # as many as an answer's reader reads
-        reading = reader.read(q.question, passages, lang=detect_language(q.question))
+        reading = reader.read(q.question, passages, lang=short_text_language(q.question))
         kept = [s for s in reading.sentences if not s.about_other]  # the reader never quotes the others
         rows = [[s.cosine, *(s.signals[name] for name in SIGNALS)] for s in kept]
         right = [is_right(s.shown, q) for s in kept]

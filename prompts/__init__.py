@@ -46,6 +46,11 @@ def _messages() -> dict[str, dict[str, str]]:
     return tomllib.loads((HERE / "messages.toml").read_text(encoding="utf-8"))
 
 
+def spoken_languages() -> tuple[str, ...]:
+    """The languages the user-facing texts are written in ("en", "nl")."""
+    return tuple(_messages())
+
+
 def message(key: str, lang: str, **variables: object) -> str:
     """A user-facing text in `lang` (English where there is no translation)."""
     table = _messages()

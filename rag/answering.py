@@ -10,7 +10,7 @@ from rag.citation_markers import CitationRenumberer
 from rag.citation_support import build_citations
 from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
-from rag.language import detect_language, language_name
+from rag.language import language_name, short_text_language
 from rag.llm import LLMError, OllamaLLM
 from rag.names import names_in
 from rag.prompts import message, render
@@ -48,7 +48,7 @@ class Answerer:
         filters = {"since": since, "until": until, "lang": lang}
         started = time.perf_counter()
         question = check_question(question)
-        lang = detect_language(question)
+        lang = short_text_language(question)
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
         standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
@@ -254,7 +254,7 @@ def _letters(text: str) -> int:
 def _answered_in(text: str, lang: str) -> str:
     """The language of an answer; `lang` where it is too short to tell (a list of names, a number)."""
     plain = CITATION_MARKER.sub(" ", text)
-    return detect_language(plain, lang) if _letters(plain) >= MIN_LETTERS else lang
+    return short_text_language(plain, lang) if _letters(plain) >= MIN_LETTERS else lang
 
 
 def _passage_block(n: int, p: Passage) -> str:

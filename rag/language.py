@@ -1,7 +1,8 @@
-"""The languages the project knows, and language detection for articles and questions (py3langid)."""
+"""The languages the project knows, and language detection for articles, questions and answers (py3langid)."""
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,3 +87,28 @@ def detect_language(text: str, default: str = "en") -> str:
     if not any(ch.isalpha() for ch in text):
         return default
     return _identifier().classify(text[:600])[0]  # enough for a reliable guess; the cost grows with the length
+
+
+# A question is short, and its names sway a guess among eleven languages: "Who is Jens Stoltenberg?" reads as German,
+# "Wie is Dmitri Peskov?" as English. So a short text is read without its capitalised words after the first, and
+# another language than those the answers are written in (prompts/messages.toml) must be more likely by this margin,
+# in log-probability. Without names, "Wer ist" is German by 7 and a German or French question of a few words by 80 or
+# more; "Wie is" would be German by 0.3, and "Who is Hanna Maliar?" with its names Italian by 1.
+SPOKEN_MARGIN = 5.0
+
+
+def short_text_language(text: str, default: str = "en") -> str:
+    """ISO 639-1 code of a question's or an answer's language; `default` for text with no letters."""
+    from rag.prompts import spoken_languages
+
+    words = text.split()
+    rest = [w for w in words[1:] if not w[:1].isupper()]
+    plain = " ".join(words[:1] + rest)
+    if not any(ch.isalpha() for ch in plain):
+        return default
+    scores = {lang: float(score) for lang, score in _identifier().rank(plain[:600])}
+    best = max(scores, key=scores.__getitem__)
+    spoken = max(spoken_languages(), key=lambda lang: scores.get(lang, -math.inf))
+    # one word, or names alone ("Wanneer?", "Jens Stoltenberg?"), tell no other language
+    margin = SPOKEN_MARGIN if rest else math.inf
+    return best if best == spoken or scores[best] - scores.get(spoken, -math.inf) >= margin else spoken

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.errors import RagError
-from rag.language import detect_language
+from rag.language import short_text_language
 from rag.names import NameMatcher, names_in
 from rag.sentences import sentences_at
 from rag.text import numbers_in, shared_rare, terms
@@ -130,7 +130,7 @@ class Retriever:
             for c in found:
                 held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date']}")
                 c.numbers = len(asked_numbers & held) / len(asked_numbers)
-        lang = detect_language(question)
+        lang = short_text_language(question)
         asked = names_in(question)
         # the question's words beside its names, which count on their own
         asked_terms = terms(question, lang) - terms(" ".join(asked), lang)

@@ -218,6 +218,12 @@ def test_cli_lists_the_sources_in_the_question_s_language(sample_index):
     assert out.startswith("Extractief antwoord") and "\nBronnen:\n[1] " in out and "Sources:" not in out
 
 
+def test_cli_frames_a_question_of_names_in_its_language(sample_index):
+    """"Wie is Dmitri Peskov?" is Dutch, though the identifier alone reads it as English."""
+    out = run_rag("ask", "Wie is Dmitri Peskov?", "--no-llm", "--index", str(sample_index)).stdout
+    assert out.startswith("Extractief antwoord") and "Peskov" in out and "\nBronnen:\n[1] " in out
+
+
 def test_cli_json_contract(sample_index, server):
     server.reply("Rusland, Oekraïne en de VS [1].")
     result = run_rag("ask", NL_EXAMPLE, "--json", "--index", str(sample_index), "--model", MODEL,

@@ -126,6 +126,18 @@ def test_an_answer_in_the_wrong_language_twice_is_shown_with_a_warning(dutch_eng
     assert len(chat_bodies(server)) == 2
 
 
+def test_a_question_that_is_mostly_names_is_answered_in_its_own_language(dutch_engine):
+    """Names sway a guess at a short text's language: "Who is Jens Stoltenberg?" reads as German to the identifier."""
+    server, rag = dutch_engine
+    server.reply("Jens Stoltenberg is de secretaris-generaal van de NAVO [1].")
+    server.reply("Jens Stoltenberg is the secretary general of NATO [1].")
+    dutch, english = rag.ask("Wie is Jens Stoltenberg?"), rag.ask("Who is Jens Stoltenberg?")
+    assert (dutch.language, english.language) == ("nl", "en")
+    assert not dutch.warnings and not english.warnings  # neither answer was taken for one in the wrong language
+    asked = [body["messages"][0]["content"] for body in chat_bodies(server)]
+    assert len(asked) == 2 and "Answer in Dutch" in asked[0] and "Answer in English" in asked[1]
+
+
 def test_a_short_answer_of_names_is_not_judged_by_its_language(dutch_engine):
     server, rag = dutch_engine
     server.reply("VS, Rusland, Oekraïne [1].")
