@@ -303,15 +303,16 @@ _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pac
                      r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal)\b", re.I)
 
 
-def event_untold(question: str, sentence: str) -> bool:
+def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty")) -> bool:
     """The question asks about an event (who succeeded someone; someone resigned, was appointed or dismissed; a treaty
-    ratified, signed, joined, left or in force: when, how many or why), and the sentence tells none of it."""
+    ratified, signed, joined, left or in force: when, how many or why), and the sentence tells none of it. `kinds`:
+    those of these events to look for ("treaty": what happened to a treaty)."""
     def applies(kind: str) -> bool:
         if kind == "person":
             return asks_person(question)
         return kind != "treaty" or (intent(question) in ("date", "number", "reason") and bool(_TREATY.search(question)))
 
-    told = [tells for asks, tells, kind in _EVENT_WORDS if asks.search(question) and applies(kind)]
+    told = [tells for asks, tells, kind in _EVENT_WORDS if kind in kinds and asks.search(question) and applies(kind)]
     return bool(told) and not any(tells.search(sentence) for tells in told)
 
 

@@ -39,8 +39,8 @@ from typing import Callable
 import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
-                              counted_in_context, counts_back, defined, describing, holds_answer, intent, introduces,
-                              measured, speaker, subject, times_in, years_in)
+                              counted_in_context, counts_back, defined, describing, event_untold, holds_answer, intent,
+                              introduces, measured, speaker, subject, times_in, years_in)
 from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -244,8 +244,10 @@ class Reader:
                              or treaties.other_in(contexts[i], p.article.title, articles[p.article.id]))
         reading.sentences = found
         # never a sentence about another time (year, part of a month) or treaty than the one asked about, while one
-        # about it (or none) is left
+        # about it (or none) is left; nor, while one tells it, one that leaves untold what the question asks happened
+        # to a treaty ("Hoeveel landen hebben het verdrag getekend?": not "Drie landen ... staan buiten het verdrag")
         allowed = [i for i, s in enumerate(found) if not s.about_other] or range(len(found))
+        allowed = [i for i in allowed if not event_untold(question, found[i].context, kinds=("treaty",))] or allowed
         named = defined(question)
         if named:  # "Who is Jake Sullivan?": the sentence that says who he is, where one does
             allowed = [i for i in allowed if introduces(named, found[i].text)] or allowed

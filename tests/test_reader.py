@@ -172,6 +172,17 @@ def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedd
     assert not event_untold("How many ships left port under the deal?", "Under the deal 1,000 ships sailed.")
 
 
+def test_a_count_of_what_happened_to_a_treaty_is_quoted_from_a_sentence_that_tells_it(use_embedder):
+    """"How many countries signed?" is answered by the signers' count, not by a count of those that stand outside."""
+    question = "Hoeveel landen hebben het verdrag tegen drones getekend?"
+    text = ("Vijf landen met een grote dronevloot blijven buiten het verdrag tegen drones, onder wie Noorwegen. "
+            "Het verdrag werd in 2021 in Oslo gesloten. Inmiddels hebben 87 staten hun handtekening gezet.")
+    passage = Passage(1, 0.6, text, ArticleMeta("a", "Het verdrag tegen drones", "2023-08", "nl", "a.txt"))
+    reading = Reader(use_embedder).read(question, [passage], lang="nl")
+    assert [s.text for s in reading.quoted][:1] == ["Inmiddels hebben 87 staten hun handtekening gezet."]
+    assert covered(question, reading, use_embedder).answerable
+
+
 def test_the_name_of_someone_described_is_a_person_s_name(use_embedder):
     question = "Hoe heet de Nederlandse diplomaat in Genève die zei dat het verdrag traag werkt?"
     unnamed = "Een Nederlandse diplomaat in Genève zegt dat het verdrag traag werkt, maar dat Moskou meepraat."
