@@ -621,11 +621,11 @@ def sec_first_token(ctx: Context, s: Section) -> None:
         index, size = ensure_sample_index(ctx), None
     rounds = ctx.profile.first_token_rounds
 
-    def measure(engine, tag: str) -> dict:
+    def measure(engine, tag: str, typed=lambda question: question) -> dict:
         first, retrieval, first_llm, modes = [], [], [], {}
         for i in range(rounds):
             started = time.perf_counter()
-            stream = engine.stream(QUESTIONS[i % len(QUESTIONS)] + f" {tag}{i}")
+            stream = engine.stream(typed(QUESTIONS[i % len(QUESTIONS)]) + f" {tag}{i}")
             next(iter(stream))
             first.append((time.perf_counter() - started) * 1000)
             answer = stream.answer
@@ -643,6 +643,7 @@ def sec_first_token(ctx: Context, s: Section) -> None:
             for q in QUESTIONS:
                 engine.ask(q)
             default = measure(engine, "#")
+            lower = measure(engine, "%", str.lower)  # typed without capitals: their names' are looked up first
             with blas_one_thread():
                 one = measure(engine, "~")
         finally:
@@ -661,6 +662,7 @@ def sec_first_token(ctx: Context, s: Section) -> None:
             [row("RAG.stream: question to first streamed text", times),
              row("  of which retrieval (Answer.timings)", default["retrieval"]),
              row("  answers that went to the model only", default["first_llm"]),
+             row("the same questions typed without capitals", lower["first"]),
              row("diagnostic: first text with numpy's BLAS held to 1 thread", one["first"])])
     s.goal("first-token overhead p95 < 100 ms", f"{pct(times, 95):.1f} ms", pct(times, 95) < 100)
 

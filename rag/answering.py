@@ -10,6 +10,7 @@ from rag.citation_markers import CitationRenumberer
 from rag.citation_support import build_citations
 from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
+from rag.casing import cased
 from rag.language import language_name, short_text_language
 from rag.llm import LLMError, OllamaLLM
 from rag.names import names_in
@@ -47,14 +48,17 @@ class Answerer:
         `since`, `until` and `lang` filter the articles searched (rag.retrieval.where)."""
         filters = {"since": since, "until": until, "lang": lang}
         started = time.perf_counter()
-        question = check_question(question)
+        typed = check_question(question)
+        k = k or self.settings.k
+        question, found = cased(typed, lambda q: self.kb.search(q, max(k, READ_PASSAGES), **filters))
         lang = short_text_language(question)
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
         standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
+        topic, _ = cased(topic, lambda q: self.kb.search(q, max(k, READ_PASSAGES), **filters))  # earlier questions'
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
-        k = k or self.settings.k
-        found = self._search(asked, topic, max(k, READ_PASSAGES), filters)
+        if found is None or asked != question:
+            found = self._search(asked, topic, max(k, READ_PASSAGES), filters)
         passages = found[:k]
         timings = {"retrieval_ms": _ms(started)}
         # The reader finds the passage that answers before any model is asked; its reading is also
@@ -73,7 +77,7 @@ class Answerer:
 
         def finish(text: str, mode: str, citations=(), refusal: str = "") -> Answer:
             timings["total_ms"] = _ms(started)
-            return Answer(question=question, text=text, language=lang, mode=mode, citations=list(citations),
+            return Answer(question=typed, text=text, language=lang, mode=mode, citations=list(citations),
                           warnings=warnings, timings=timings, passages=passages, refusal=refusal)
 
         if not relevant:

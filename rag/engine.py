@@ -121,10 +121,13 @@ class RAG:
     def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
                lang: str = "") -> list[Passage]:
         """Ranked passages for a question, each with its text, score and article."""
+        from rag.casing import cased
         from rag.validation import check_question
 
         self.kb.refresh_if_changed()  # articles another process added or removed
-        return self.kb.search(check_question(question), k, since=since, until=until, lang=lang)
+        question, found = cased(check_question(question), lambda q: self.kb.search(q, k, since=since, until=until,
+                                                                                   lang=lang))
+        return found if found is not None else self.kb.search(question, k, since=since, until=until, lang=lang)
 
     def evaluate(self, questions: str | Path, k: int = 5, split: str = "") -> dict:
         """Retrieval (recall@1/3/5, MRR) over a question set and, where it gives answers, the

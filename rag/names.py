@@ -182,6 +182,11 @@ def _country_names() -> dict[str, frozenset[str]]:
     return names
 
 
+def country_names() -> list[str]:
+    """Every country's names in English and Dutch, as written ("Verenigde Staten", "Korea, Republic of")."""
+    return sorted({name for forms in _country_names().values() for name in forms})
+
+
 @lru_cache(maxsize=1)
 def _countries() -> frozenset[str]:
     """Every country's names, spelled as `spelling` folds them, and their part before a comma ("Korea, Republic

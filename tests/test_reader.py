@@ -8,6 +8,7 @@ import pytest
 
 from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
+from rag.casing import lacks_case, restore_case
 from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, is_country, names_in
@@ -904,6 +905,36 @@ def test_a_follow_up_keeps_the_topic_but_asks_its_own_question(sample_rag):
     ottawa = chat.ask("What about the Ottawa treaty?")
     assert ottawa.citations and "Ottawa" in ottawa.text
     assert "December 1997" in chat.ask("When was it signed?").text
+
+
+@pytest.mark.parametrize("typed", ["who is jens stoltenberg", "WHO IS JENS STOLTENBERG?", "Who is jens stoltenberg?"])
+def test_a_question_typed_without_capitals_is_answered_as_one_with_them(sample_rag, typed):
+    """Names are read by their capitals, and the encoder finds "Stoltenberg" but not "stoltenberg"."""
+    answer = sample_rag.ask(typed, use_llm=False)
+    assert answer.citations and "NATO secretary general Jens Stoltenberg" in answer.text, answer.text
+    assert (answer.language, answer.question) == ("en", typed)
+    assert "Stoltenberg" in sample_rag.search(typed, k=1)[0].text
+
+
+def test_a_name_typed_without_its_capital_is_the_name(sample_rag):
+    """"oslo" is where the 2008 treaty was opened for signing, and "frankrijk" a country the articles never name."""
+    assert "in december van dat jaar in Oslo" in sample_rag.ask("wanneer werd het verdrag van oslo ondertekend?",
+                                                                use_llm=False).text
+    assert not sample_rag.ask("wie is de president van frankrijk?", use_llm=False).citations
+
+
+def test_a_word_is_given_the_capitals_the_passages_write_it_with():
+    texts = ["De NAVO-top in Vilnius was kort. Vilnius ligt in Litouwen. In juli sprak de OPCW.",
+             "Staten die het verdrag tekenden, spraken in september in Oslo. States must report. The states agreed."]
+    assert (restore_case("wat zei de opcw in vilnius over de navo-top?", texts)
+            == "Wat zei de OPCW in Vilnius over de NAVO-top?")
+    # a capital that only opens a sentence, or a word written as often without one, says nothing of the word
+    assert restore_case("welke staten spraken in oslo?", texts) == "Welke staten spraken in Oslo?"
+    assert restore_case("what did the states agree?", texts) == "What did the states agree?"
+    # nor does one of a word that is never a name
+    assert restore_case("IN SEPTEMBER", ["Talks resumed in September."]) == "In september"
+    assert lacks_case("who is jens stoltenberg") and lacks_case("WHO IS HE?") and lacks_case("Wie is sullivan?")
+    assert not lacks_case("Wie is Sullivan?") and not lacks_case("?")
 
 
 def test_answers_and_refusals_hold_their_measured_level(sample_index):
