@@ -50,15 +50,16 @@ class Answerer:
         started = time.perf_counter()
         typed = check_question(question)
         k = k or self.settings.k
-        question, found = cased(typed, lambda q: self.kb.search(q, max(k, READ_PASSAGES), **filters))
+        n = max(k, READ_PASSAGES)
+        question, found = cased(typed, lambda q: self.kb.search(q, n, **filters))
         lang = short_text_language(question)
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
         standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
-        topic, _ = cased(topic, lambda q: self.kb.search(q, max(k, READ_PASSAGES), **filters))  # earlier questions'
+        topic, _ = cased(topic, lambda q: self.kb.search(q, n, **filters))  # the earlier questions'
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
         if found is None or asked != question:
-            found = self._search(asked, topic, max(k, READ_PASSAGES), filters)
+            found = self._search(asked, topic, n, filters)
         passages = found[:k]
         timings = {"retrieval_ms": _ms(started)}
         # The reader finds the passage that answers before any model is asked; its reading is also

@@ -95,6 +95,14 @@ def detect_language(text: str, default: str = "en") -> str:
 # in log-probability. Without names, "Wer ist" is German by 7 and a German or French question of a few words by 80 or
 # more; "Wie is" would be German by 0.3, and "Who is Hanna Maliar?" with its names Italian by 1.
 SPOKEN_MARGIN = 5.0
+# Between the languages the answers are written in, a question's opening word, where it belongs to one of them only,
+# tells more than the rest: "Wat is clustermunitie?" reads as English by its "cluster".
+_OPENERS = {
+    "nl": frozenset("wat wie waar wanneer waarom hoe hoeveel welk welke heeft hebben kan kunnen moet moeten zal zullen "
+                    "zijn wordt worden werd werden klopt".split()),
+    "en": frozenset("what who whom whose where when why how which did does do has have was were will would can could "
+                    "should are".split()),
+}
 
 
 def short_text_language(text: str, default: str = "en") -> str:
@@ -111,4 +119,8 @@ def short_text_language(text: str, default: str = "en") -> str:
     spoken = max(spoken_languages(), key=lambda lang: scores.get(lang, -math.inf))
     # one word, or names alone ("Wanneer?", "Jens Stoltenberg?"), tell no other language
     margin = SPOKEN_MARGIN if rest else math.inf
-    return best if best == spoken or scores[best] - scores.get(spoken, -math.inf) >= margin else spoken
+    if best != spoken and scores[best] - scores.get(spoken, -math.inf) >= margin:
+        return best
+    opening = words[0].strip("¿¡\"'“‘(").rstrip("?!.,:;").lower() if words else ""
+    said = [lang for lang in spoken_languages() if opening in _OPENERS.get(lang, ())]
+    return said[0] if len(said) == 1 else spoken
