@@ -6,11 +6,11 @@ from contextlib import closing
 from dataclasses import replace
 from typing import Generator, Sequence
 
+from rag.casing import cased
 from rag.citation_markers import CitationRenumberer
 from rag.citation_support import build_citations
 from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
-from rag.casing import cased
 from rag.language import language_name, short_text_language
 from rag.llm import LLMError, OllamaLLM
 from rag.names import names_in
