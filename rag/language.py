@@ -109,7 +109,7 @@ def short_text_language(text: str, default: str = "en") -> str:
     """ISO 639-1 code of a question's or an answer's language; `default` for text with no letters."""
     from rag.prompts import spoken_languages
 
-    words = text.split()
+    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]  # "🙂 wie is Rutte": "wie" opens it
     rest = [w for w in words[1:] if not w[:1].isupper()]
     plain = " ".join(words[:1] + rest)
     if not any(ch.isalpha() for ch in plain):
@@ -121,6 +121,6 @@ def short_text_language(text: str, default: str = "en") -> str:
     margin = SPOKEN_MARGIN if rest else math.inf
     if best != spoken and scores[best] - scores.get(spoken, -math.inf) >= margin:
         return best
-    opening = words[0].strip("¿¡\"'“‘(").rstrip("?!.,:;").lower() if words else ""
+    opening = words[0].strip("¿¡\"'“‘(").rstrip("?!.,:;").lower()
     said = [lang for lang in spoken_languages() if opening in _OPENERS.get(lang, ())]
     return said[0] if len(said) == 1 else spoken

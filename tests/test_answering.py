@@ -218,10 +218,11 @@ def test_cli_lists_the_sources_in_the_question_s_language(sample_index):
     assert out.startswith("Extractief antwoord") and "\nBronnen:\n[1] " in out and "Sources:" not in out
 
 
-@pytest.mark.parametrize("question, said", [("Wie is Dmitri Peskov?", "Peskov"), ("Wat is clustermunitie?", "")])
+@pytest.mark.parametrize("question, said", [("Wie is Dmitri Peskov?", "Peskov"), ("Wat is clustermunitie?", ""),
+                                            ("🙂 wie is mark rutte", "Premier Mark Rutte")])
 def test_cli_frames_a_short_dutch_question_in_dutch(sample_index, question, said):
     """The identifier alone reads "Wie is Dmitri Peskov?" as English by its names, "Wat is clustermunitie?" by its
-    "cluster"."""
+    "cluster", and "wie is" as German."""
     out = run_rag("ask", question, "--no-llm", "--index", str(sample_index)).stdout
     assert out.startswith("Extractief antwoord") and said in out and "\nBronnen:\n[1] " in out
 
