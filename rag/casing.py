@@ -22,6 +22,7 @@ _WORD = re.compile(r"[^\W\d_]+")  # letters only: "F-16's" is "F", "s"
 # would find no more (0.18 for "who is jens stoltenberg")
 FOUND = 0.4
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n")
+ACRONYM = 4  # letters at most of a word looked for in capitals ("OPCW", "NAVO") where it is not found capitalised
 
 
 def lacks_case(question: str) -> bool:
@@ -50,9 +51,10 @@ class _Spellings:
     def knows(self, word: str) -> bool:
         return word.lower() in self.capitals or word.lower() in self.small
 
-    def write(self, text: str, capitalise: frozenset[str] = frozenset()) -> str:
+    def write(self, text: str, capitalise: frozenset[str] = frozenset(), acronyms: frozenset[str] = frozenset()) -> str:
         """`text` in the texts' spelling (a capital where they write the word so at least twice as often as without
-        one), the words in `capitalise` with a capital, its first letter a capital."""
+        one), the words in `capitalise` with a capital and those in `acronyms` in capitals, its first letter a
+        capital."""
         from rag.names import NOT_NAMES
 
         def written(m: re.Match) -> str:
@@ -64,7 +66,7 @@ class _Spellings:
             forms = self.capitals.get(word)
             if forms and sum(forms.values()) >= 2 * self.small[word]:
                 return forms.most_common(1)[0][0]
-            return word.capitalize() if word in capitalise else word
+            return word.capitalize() if word in capitalise else word.upper() if word in acronyms else word
 
         out = _WORD.sub(written, text)
         return out[:1].upper() + out[1:]
@@ -86,6 +88,10 @@ def restore_case(question: str, texts: Iterable[str]) -> str:
     return spellings.write(question)
 
 
+def _close(found: list[Passage]) -> bool:
+    return max((p.best_sentence for p in found), default=0.0) >= FOUND
+
+
 def cased(question: str, search: Callable[[str], list[Passage]]) -> tuple[str, list[Passage] | None]:
     """The question with its names' capitals where it `lacks_case`, and what `search` found for it when that is the
     question as typed (None when it was not searched, or another question is)."""
@@ -98,8 +104,12 @@ def cased(question: str, search: Callable[[str], list[Passage]]) -> tuple[str, l
     spellings.read(p.text for p in found)
     unknown = frozenset(w.lower() for w in _WORD.findall(question) if len(w) > 2 and w.lower() not in NOT_NAMES
                         and w.lower() not in _countries() and not spellings.knows(w))
-    if unknown and max((p.best_sentence for p in found), default=0.0) < FOUND:
+    if unknown and not _close(found):
         # "stoltenberg" finds nothing of his: "Stoltenberg" may
-        spellings.read(p.text for p in search(spellings.write(question, capitalise=unknown)))
+        again = search(spellings.write(question, capitalise=unknown))
+        spellings.read(p.text for p in again)
+        short = frozenset(w for w in unknown if len(w) <= ACRONYM and not spellings.knows(w))
+        if short and not _close(again):  # "opcw" finds nothing as "Opcw" either: "OPCW" may
+            spellings.read(p.text for p in search(spellings.write(question, acronyms=short)))
     restored = spellings.write(question)
     return (question, found) if restored == question else (restored, None)

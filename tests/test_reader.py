@@ -917,10 +917,14 @@ def test_a_question_typed_without_capitals_is_answered_as_one_with_them(sample_r
 
 
 def test_a_name_typed_without_its_capital_is_the_name(sample_rag):
-    """"oslo" is where the 2008 treaty was opened for signing, and "frankrijk" a country the articles never name."""
+    """"oslo" is where the 2008 treaty was opened for signing, "frankrijk" a country the articles never name, "opcw" an
+    acronym."""
     assert "in december van dat jaar in Oslo" in sample_rag.ask("wanneer werd het verdrag van oslo ondertekend?",
                                                                 use_llm=False).text
     assert not sample_rag.ask("wie is de president van frankrijk?", use_llm=False).citations
+    # an acronym typed small is looked for in capitals where it finds nothing capitalised
+    opcw = sample_rag.ask("ik wil weten wat de opcw doet", use_llm=False)
+    assert opcw.citations and "de OPCW" in opcw.text, opcw.text
 
 
 def test_a_word_is_given_the_capitals_the_passages_write_it_with():
