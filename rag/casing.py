@@ -15,13 +15,14 @@ from collections import Counter
 from functools import lru_cache
 from typing import Callable, Iterable
 
+from rag.names import NOT_NAMES, country_names
+from rag.sentences import passage_sentences, split_sentences
 from rag.types import Passage
 
 _WORD = re.compile(r"[^\W\d_]+")  # letters only: "F-16's" is "F", "s"
 # a sentence this close to the question as typed (cosine) was found by its words: names looked for again with a capital
 # would find no more (0.18 for "who is jens stoltenberg")
 FOUND = 0.4
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n")
 ACRONYM = 4  # letters at most of a word looked for in capitals ("OPCW", "NAVO") where it is not found capitalised
 
 
@@ -38,15 +39,17 @@ class _Spellings:
         self.capitals: dict[str, Counter[str]] = {}
         self.small: Counter[str] = Counter()
 
-    def read(self, texts: Iterable[str]) -> None:
-        for text in texts:
-            for sentence in _SENTENCE_END.split(text):
-                # past its first word: a capital that only opens a sentence says nothing of the word
-                for word in _WORD.findall(sentence)[1:]:
-                    if word[0].isupper():
-                        self.capitals.setdefault(word.lower(), Counter())[word] += 1
-                    else:
-                        self.small[word.lower()] += 1
+    def read(self, sentences: Iterable[str]) -> None:
+        for sentence in sentences:
+            # past its first word: a capital that only opens a sentence says nothing of the word
+            for word in _WORD.findall(sentence)[1:]:
+                if word[0].isupper():
+                    self.capitals.setdefault(word.lower(), Counter())[word] += 1
+                else:
+                    self.small[word.lower()] += 1
+
+    def read_passages(self, passages: list[Passage]) -> None:
+        self.read(s for p in passages for s in passage_sentences(p))  # as split at ingest
 
     def knows(self, word: str) -> bool:
         return word.lower() in self.capitals or word.lower() in self.small
@@ -55,8 +58,6 @@ class _Spellings:
         """`text` in the texts' spelling (a capital where they write the word so at least twice as often as without
         one), the words in `capitalise` with a capital and those in `acronyms` in capitals, its first letter a
         capital."""
-        from rag.names import NOT_NAMES
-
         def written(m: re.Match) -> str:
             word = m.group().lower()
             if word in NOT_NAMES:
@@ -76,15 +77,13 @@ class _Spellings:
 def _countries() -> dict[str, str]:
     """Countries' names of one word in English and Dutch, by their small letters ("frankrijk": "Frankrijk"); a word of
     a longer one may be no name alone ("Verenigde Staten")."""
-    from rag.names import country_names
-
     return {name.lower(): name for name in country_names() if _WORD.fullmatch(name)}
 
 
 def restore_case(question: str, texts: Iterable[str]) -> str:
     """`question` with its words written as `texts` and the countries' names write them, its first letter a capital."""
     spellings = _Spellings()
-    spellings.read(texts)
+    spellings.read(s for text in texts for s in split_sentences(text))
     return spellings.write(question)
 
 
@@ -97,19 +96,17 @@ def cased(question: str, search: Callable[[str], list[Passage]]) -> tuple[str, l
     question as typed (None when it was not searched, or another question is)."""
     if not lacks_case(question):
         return question, None
-    from rag.names import NOT_NAMES
-
     found = search(question)
     spellings = _Spellings()
-    spellings.read(p.text for p in found)
+    spellings.read_passages(found)
     unknown = frozenset(w.lower() for w in _WORD.findall(question) if len(w) > 2 and w.lower() not in NOT_NAMES
                         and w.lower() not in _countries() and not spellings.knows(w))
     if unknown and not _close(found):
         # "stoltenberg" finds nothing of his: "Stoltenberg" may
         again = search(spellings.write(question, capitalise=unknown))
-        spellings.read(p.text for p in again)
+        spellings.read_passages(again)
         short = frozenset(w for w in unknown if len(w) <= ACRONYM and not spellings.knows(w))
         if short and not _close(again):  # "opcw" finds nothing as "Opcw" either: "OPCW" may
-            spellings.read(p.text for p in search(spellings.write(question, acronyms=short)))
+            spellings.read_passages(search(spellings.write(question, acronyms=short)))
     restored = spellings.write(question)
     return (question, found) if restored == question else (restored, None)

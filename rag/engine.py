@@ -132,7 +132,7 @@ class RAG:
     def evaluate(self, questions: str | Path, k: int = 5, split: str = "") -> dict:
         """Retrieval (recall@1/3/5, MRR) over a question set and, where it gives answers, the
         extractive answers and refusals (see rag.evaluation)."""
-        from rag.evaluation import evaluate, languages, load_questions, stories
+        from rag.evaluation import article_languages, evaluate, load_questions, stories
 
         chosen = [q for q in load_questions(Path(questions)) if not split or q.split == split]
         if not chosen:
@@ -140,7 +140,7 @@ class RAG:
                            "a question's split is its \"split\" field")
         articles = self.kb.articles()
         return evaluate(lambda q, n: self.search(q, n), chosen, ask=lambda q: self.ask(q, k=k, use_llm=False),
-                        copies=stories(articles), languages=languages(articles))
+                        copies=stories(articles), languages=article_languages(articles))
 
     # ---- answering ----
     @property

@@ -82,7 +82,7 @@ def stories(articles: Iterable[ArticleRecord]) -> dict[str, str]:
     return {names[a.id]: names.get(a.dup_of or a.id, names[a.id]) for a in articles}
 
 
-def languages(articles: Iterable[ArticleRecord]) -> dict[str, str]:
+def article_languages(articles: Iterable[ArticleRecord]) -> dict[str, str]:
     """Each article's file name to its language."""
     return {_file_name(a.source): a.lang for a in articles}
 
