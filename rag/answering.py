@@ -51,15 +51,14 @@ class Answerer:
         typed = check_question(question)
         k = k or self.settings.k
         n = max(k, READ_PASSAGES)
-        question, found = cased(typed, lambda q: self.kb.search(q, n, **filters))
+        question = cased(typed, self.kb.spellings)
         lang = short_text_language(question)
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
         standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
-        topic, _ = cased(topic, lambda q: self.kb.search(q, n, **filters))  # the earlier questions'
+        topic = cased(topic, self.kb.spellings)  # the earlier questions'
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
-        if found is None or asked != question:
-            found = self._search(asked, topic, n, filters)
+        found = self._search(asked, topic, n, filters)
         passages = found[:k]
         timings = {"retrieval_ms": _ms(started)}
         # The reader finds the passage that answers before any model is asked; its reading is also

@@ -125,9 +125,8 @@ class RAG:
         from rag.validation import check_question
 
         self.kb.refresh_if_changed()  # articles another process added or removed
-        question, found = cased(check_question(question),
-                                lambda q: self.kb.search(q, k, since=since, until=until, lang=lang))
-        return found if found is not None else self.kb.search(question, k, since=since, until=until, lang=lang)
+        question = cased(check_question(question), self.kb.spellings)
+        return self.kb.search(question, k, since=since, until=until, lang=lang)
 
     def evaluate(self, questions: str | Path, k: int = 5, split: str = "") -> dict:
         """Retrieval (recall@1/3/5, MRR) over a question set and, where it gives answers, the

@@ -1,6 +1,7 @@
 """The knowledge base: the article manifest, the vector store and the embedder that built it."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,8 @@ from rag.types import Passage
 from rag.writelock import StoreGuard, write_lock
 
 if TYPE_CHECKING:
+    from rag.casing import Spellings
+    from rag.spelling_cache import SpellingCache
     from rag.store import ChunkStore
 
 
@@ -56,6 +59,7 @@ class KnowledgeBase:
         self._fetcher = None  # a server's requests made side by side (live_with_sentences)
         self._write_guard = threading.RLock()  # this process's threads, one writer at a time
         self._write_depth = 0
+        self._spellings: SpellingCache | None = None
 
     @property
     def store(self) -> "ChunkStore":
@@ -216,6 +220,28 @@ class KnowledgeBase:
         sentences = self._fetcher.submit(self.manifest.sentence_vectors, chunk_ids, dim)
         live = self.manifest.live(chunk_ids)
         return live, {c: v for c, v in sentences.result().items() if c in live}
+
+    def spellings(self) -> "Spellings":
+        """How the articles write their words (rag.casing), as the knowledge base stands now (rag.spelling_cache)."""
+        if self._spellings is None:
+            with self._store_lock:
+                if self._spellings is None:
+                    self._spellings = self.spelling_cache()
+        return self._spellings.current()
+
+    def spelling_cache(self) -> "SpellingCache":
+        """A new keeper of the articles' spellings, saved beside the index, or for a knowledge base on a server in
+        this machine's cache folder."""
+        from rag.spelling_cache import SpellingCache
+
+        if self.server:
+            key = hashlib.sha256(f"{self.settings.chroma_url} {self.settings.kb}".encode()).hexdigest()[:24]
+            path = Path(self.settings.cache_dir) / "spellings" / f"{key}.json"
+        else:
+            path = self.folder / "spellings.json"
+        # the store as it is when read: it is opened at first use, and opened again after another process's change
+        return SpellingCache(path, generation=self.manifest.generation, articles=self.articles,
+                             sentences=lambda ids: self.store.sentences(ids))
 
     def stats(self) -> dict:
         articles, chunks = self.manifest.count()

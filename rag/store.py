@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlparse
 
 import numpy as np
@@ -104,6 +104,30 @@ class ChunkStore:
             ids.extend(got)
             if len(got) < 5000:
                 return ids
+
+    def sentences(self, ids: list[str] | None = None) -> Iterator[str]:
+        """The sentences of these chunks (of every chunk, without `ids`), as split at ingest (a plain split for a
+        chunk that kept no bounds)."""
+        from rag.sentences import plain_split, sentences_at
+
+        def pages() -> Iterator[dict]:
+            include = ["documents", "metadatas"]
+            if ids is not None:
+                for start in range(0, len(ids), READ_PAGE):
+                    yield self.collection.get(ids=ids[start:start + READ_PAGE], include=include)
+                return
+            offset = 0
+            while True:
+                got = self.collection.get(include=include, limit=5000, offset=offset)
+                if not got["ids"]:
+                    return
+                yield got
+                offset += len(got["ids"])
+
+        for got in pages():
+            for text, meta in zip(got["documents"], got["metadatas"]):
+                bounds = (meta or {}).get("sentences", "")
+                yield from sentences_at(text, bounds) if bounds else plain_split(text)
 
     def vectors(self, ids: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
         """The vectors of these chunks, and the ids the store holds but cannot read the vector of."""

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 
 import pytest
 
 from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
-from rag.casing import lacks_case, restore_case
+from rag.casing import Spellings, cased, lacks_case
 from rag.config import Settings
 from rag.evaluation import format_scores
 from rag.names import NameMatcher, is_country, names_in
+from rag.sentences import plain_split
 from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.same_words import alike_or_parts
 from rag.types import ArticleMeta, Passage
@@ -24,6 +26,15 @@ from rag.treaties import AskedTreaties, same_treaty, treaties_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
 CONVENTION = "05_verdrag-clustermunitie-2008.txt"
+# an article of no other in index/articles, naming someone no other names
+BRIDGE = """Kalmthout votes for a bridge over the canal
+
+date 2023-07-10
+
+The town council of Kalmthout voted on Monday to build a new bridge for cyclists over the canal. The bridge will cost
+4 million euros and should open in the spring of 2025. Marieke Vandersloot, the alderman for mobility, said the crossing
+would cut the ride to the station by ten minutes. Residents on the east bank had asked for a crossing for years.
+"""
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -918,25 +929,62 @@ def test_a_question_typed_without_capitals_is_answered_as_one_with_them(sample_r
 
 def test_a_name_typed_without_its_capital_is_the_name(sample_rag):
     """"oslo" is where the 2008 treaty was opened for signing, "frankrijk" a country the articles never name, "opcw" an
-    acronym."""
+    acronym, "the chemical weapons convention" a treaty whose name the articles write in capitals."""
     assert "in december van dat jaar in Oslo" in sample_rag.ask("wanneer werd het verdrag van oslo ondertekend?",
                                                                 use_llm=False).text
     assert not sample_rag.ask("wie is de president van frankrijk?", use_llm=False).citations
-    # an acronym typed small is looked for in capitals where it finds nothing capitalised
     opcw = sample_rag.ask("ik wil weten wat de opcw doet", use_llm=False)
     assert opcw.citations and "de OPCW" in opcw.text, opcw.text
+    never = sample_rag.ask("which countries have never signed the chemical weapons convention", use_llm=False)
+    assert never.citations and "Egypte, Noord-Korea en Zuid-Soedan nooit hebben getekend" in never.text, never.text
 
 
-def test_a_word_is_given_the_capitals_the_passages_write_it_with():
+def test_a_name_added_by_another_process_is_known_typed_small(sample_index, use_embedder, tmp_path):
+    """The articles' spellings follow the knowledge base: a name an article added since the engine's last question
+    is capitalised. Their saved copy is a cache: a broken one is read from the store again."""
+    from rag.engine import RAG
+
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    (index / "spellings.json").write_text('{"format": 1, "articles": [', encoding="utf-8")  # a broken copy is read again
+    engine = RAG(index, encoder=use_embedder)
+    try:
+        never = engine.ask("which countries have never signed the chemical weapons convention", use_llm=False)
+        assert "Egypte, Noord-Korea en Zuid-Soedan" in never.text, never.text
+        assert not engine.ask("who is marieke vandersloot", use_llm=False).citations
+        assert run_rag("ingest", str(docs), "--index", str(index)).returncode == 0
+        answer = engine.ask("who is marieke vandersloot", use_llm=False)
+        assert answer.citations and "Marieke Vandersloot, the alderman for mobility" in answer.text, answer.text
+        added = next(a for a in engine.kb.articles() if a.title.startswith("Kalmthout"))
+        assert run_rag("remove", added.id, "--index", str(index)).returncode == 0
+        assert not engine.ask("who is marieke vandersloot", use_llm=False).citations
+    finally:
+        engine.close()
+
+
+def test_a_word_is_given_the_capitals_the_articles_write_it_with():
+    def written(question: str, *texts: str) -> str:
+        spellings = Spellings()
+        spellings.read(s for text in texts for s in plain_split(text))
+        return cased(question, lambda: spellings)
+
     texts = ["De NAVO-top in Vilnius was kort. Vilnius ligt in Litouwen. In juli sprak de OPCW.",
-             "Staten die het verdrag tekenden, spraken in september in Oslo. States must report. The states agreed."]
-    assert (restore_case("wat zei de opcw in vilnius over de navo-top?", texts)
-            == "Wat zei de OPCW in Vilnius over de NAVO-top?")
+             "Staten die het verdrag tekenden, spraken in september in Oslo. States must report. The states agreed.",
+             "The Convention on Cluster Munitions bans cluster munitions. Few cluster munitions were used."]
+    assert written("wat zei de opcw in vilnius over de navo-top?", *texts) == "Wat zei de OPCW in Vilnius over de NAVO-top?"
     # a capital that only opens a sentence, or a word written as often without one, says nothing of the word
-    assert restore_case("welke staten spraken in oslo?", texts) == "Welke staten spraken in Oslo?"
-    assert restore_case("what did the states agree?", texts) == "What did the states agree?"
+    assert written("welke staten spraken in oslo?", *texts) == "Welke staten spraken in Oslo?"
+    assert written("what did the states agree?", *texts) == "What did the states agree?"
+    # a name of several words is written as the articles write it, where its words alone are written small
+    assert (written("who signed the convention on cluster munitions? and who used cluster munitions?", *texts)
+            == "Who signed the Convention on Cluster Munitions? and who used cluster munitions?")
     # nor does one of a word that is never a name
-    assert restore_case("IN SEPTEMBER", ["Talks resumed in September."]) == "In september"
+    assert written("IN SEPTEMBER", "Talks resumed in September.") == "In september"
+    # a question with its capitals is left as it is
+    assert written("Wat zei Rutte over de opcw?", *texts) == "Wat zei Rutte over de opcw?"
     assert lacks_case("who is jens stoltenberg") and lacks_case("WHO IS HE?") and lacks_case("Wie is sullivan?")
     assert not lacks_case("Wie is Sullivan?") and not lacks_case("?")
 
