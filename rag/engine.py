@@ -111,11 +111,14 @@ class RAG:
         return self.llm.models()
 
     def warm_up(self) -> None:
-        """Open the index (if there is one) and the model client now, before several requests race to."""
+        """Open the index (if there is one) and the model client now, before several requests race to; read the
+        articles' spellings meanwhile (for a large knowledge base on a server, seconds on a machine's first start)."""
         try:
-            self.kb
+            kb = self.kb
         except RagError:
             pass  # no index yet
+        else:
+            threading.Thread(target=_quietly, args=(kb.spellings,), name="rag-spellings", daemon=True).start()
         self.llm
 
     def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
@@ -210,3 +213,11 @@ class RAG:
         from rag.doctor import run_checks
 
         return run_checks(lambda: self.kb, self.llm, deep=deep or repair, repair=repair)
+
+
+def _quietly(work: Callable[[], object]) -> None:
+    """Do `work` in the background; were it to fail, the question that needs it does it again and says why."""
+    try:
+        work()
+    except Exception:
+        pass

@@ -1,10 +1,11 @@
 """The knowledge base's spellings (rag.casing.Spellings), kept current with its articles.
 
 They are read from the chunks the store holds, and saved as a copy with the versions of the articles read (beside the
-index, or in the cache folder for a knowledge base on a Chroma server). At a process's first question typed without
-capitals, and after each change, the articles committed are compared with those, and the chunks of articles added (or
-of an article's new version) are read. Every chunk is read again only once enough articles were removed or replaced
-(`STALE`). The copy is a cache: deleting it costs one reading of the store (BENCHMARKS.md, section 3).
+index, or in the cache folder for a knowledge base on a Chroma server). At the end of an ingest, as `rag serve`
+starts, at a process's first question typed without capitals, and after each change, the articles committed are
+compared with those, and the chunks of articles added (or of an article's new version) are read. Every chunk is read
+again only once enough articles were removed or replaced (`STALE`). The copy is a cache: deleting it costs one
+reading of the store (BENCHMARKS.md, section 3).
 """
 from __future__ import annotations
 
