@@ -56,7 +56,8 @@ class Answerer:
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
         standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
-        topic = cased(topic, self.kb.spellings)  # the earlier questions'
+        # the model's rewrite, and the earlier questions, as the question is
+        standalone, topic = cased(standalone, self.kb.spellings), cased(topic, self.kb.spellings)
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
         found = self._search(asked, topic, n, filters)
         passages = found[:k]
