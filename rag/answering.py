@@ -55,9 +55,11 @@ class Answerer:
         lang = short_text_language(question)
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
-        standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
-        # the model's rewrite, and the earlier questions, as the question is
-        standalone, topic = cased(standalone, self.kb.spellings), cased(topic, self.kb.spellings)
+        standalone, topic = question, ""
+        if history:
+            standalone, topic = self._condense(question, history, model, use_llm)
+            # the model's rewrite, and the earlier questions, written as the question is
+            standalone, topic = cased(standalone, self.kb.spellings), cased(topic, self.kb.spellings)
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
         found = self._search(asked, topic, n, filters)
         passages = found[:k]

@@ -118,7 +118,7 @@ class RAG:
         except RagError:
             pass  # no index yet
         else:
-            threading.Thread(target=_quietly, args=(kb.spellings,), name="rag-spellings", daemon=True).start()
+            threading.Thread(target=kb.update_spellings, name="rag-spellings", daemon=True).start()
         self.llm
 
     def search(self, question: str, k: int | None = None, *, since: str = "", until: str = "",
@@ -213,11 +213,3 @@ class RAG:
         from rag.doctor import run_checks
 
         return run_checks(lambda: self.kb, self.llm, deep=deep or repair, repair=repair)
-
-
-def _quietly(work: Callable[[], object]) -> None:
-    """Do `work` in the background; were it to fail, the question that needs it does it again and says why."""
-    try:
-        work()
-    except Exception:
-        pass

@@ -117,9 +117,7 @@ class Ingester:
         self._wait_for_writer()
         if prune:
             self._prune(files)
-        # the articles' spellings brought up to date by the writer (the chunks it added), so that no reader's first
-        # question typed without capitals reads the whole store
-        self.kb.spellings()
+        self.kb.update_spellings()  # from the chunks added: no reader's first question need read the whole store
         self.report.seconds = time.perf_counter() - started
         return self.report
 

@@ -229,6 +229,14 @@ class KnowledgeBase:
                     self._spellings = self.spelling_cache()
         return self._spellings.current()
 
+    def update_spellings(self) -> None:
+        """Bring the articles' spellings up to date now (after an ingest, as the web app starts); where that fails,
+        the question that needs them reads them again and says what went wrong."""
+        try:
+            self.spellings()
+        except Exception:
+            pass
+
     def spelling_cache(self) -> "SpellingCache":
         """A new keeper of the articles' spellings, saved beside the index, or for a knowledge base on a server in
         this machine's cache folder."""
