@@ -117,7 +117,6 @@ class Ingester:
         self._wait_for_writer()
         if prune:
             self._prune(files)
-        self.kb.update_spellings()  # from the chunks added: no reader's first question need read the whole store
         self.report.seconds = time.perf_counter() - started
         return self.report
 

@@ -230,8 +230,8 @@ class KnowledgeBase:
         return self._spellings.current()
 
     def update_spellings(self) -> None:
-        """Bring the articles' spellings up to date now (after an ingest, as the web app starts); where that fails,
-        the question that needs them reads them again and says what went wrong."""
+        """Bring the articles' spellings up to date now (as the web app starts); where that fails, the question that
+        needs them reads them again and says what went wrong."""
         try:
             self.spellings()
         except Exception:

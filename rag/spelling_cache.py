@@ -1,8 +1,8 @@
 """The knowledge base's spellings (rag.casing.Spellings), kept current with its articles.
 
 They are read from the chunks the store holds, and saved as a copy with the versions of the articles read (beside the
-index, or in the cache folder for a knowledge base on a Chroma server). At the end of an ingest, as `rag serve`
-starts, at a process's first question typed without capitals, and after each change, the articles committed are
+index, or in the cache folder for a knowledge base on a Chroma server). As `rag serve` starts, at a process's first
+question typed without capitals, and at the first such question after each change, the articles committed are
 compared with those, and the chunks of articles added (or of an article's new version) are read. Every chunk is read
 again only once enough articles were removed or replaced (`STALE`). The copy is a cache: deleting it costs one
 reading of the store (BENCHMARKS.md, section 3).
@@ -26,8 +26,9 @@ STALE = 0.1
 
 
 class SpellingCache:
-    """The spellings of a knowledge base's committed articles (`articles()`, the store's `sentences(chunk ids)`, all
-    without), read again only as far as they changed (by its change counter, `generation()`); saved at `path`."""
+    """The spellings of a knowledge base's committed articles, read again only as far as they changed, and saved at
+    `path`. The knowledge base gives its change counter (`generation`), its committed articles (`articles`) and its
+    chunks' sentences (`sentences(chunk ids)`, every chunk's for None)."""
 
     def __init__(self, path: Path, *, generation: Callable[[], int], articles: Callable[[], list[ArticleRecord]],
                  sentences: Callable[[list[str] | None], Iterator[str]]):
