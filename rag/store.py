@@ -11,6 +11,7 @@ import numpy as np
 from rag.errors import RagError
 
 READ_PAGE = 500  # chunks read back per request when checking the store
+SCAN_PAGE = 5000  # chunks per request when reading them all
 
 
 def chroma_client(folder: Path, url: str, fresh: bool = False):
@@ -96,35 +97,30 @@ class ChunkStore:
             for start in range(0, len(ids), self._max_batch):
                 self.collection.delete(ids=ids[start:start + self._max_batch])
 
+    def _scan(self, include: list[str]) -> Iterator[dict]:
+        """Every chunk, a page of `SCAN_PAGE` at a time, with the fields named in `include`."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=SCAN_PAGE, offset=offset)
+            yield got
+            if len(got["ids"]) < SCAN_PAGE:
+                return
+            offset += SCAN_PAGE
+
     def ids(self) -> list[str]:
         """Every chunk id in the store."""
-        ids: list[str] = []
-        while True:
-            got = self.collection.get(include=[], limit=5000, offset=len(ids))["ids"]
-            ids.extend(got)
-            if len(got) < 5000:
-                return ids
+        return [i for got in self._scan([]) for i in got["ids"]]
 
     def sentences(self, ids: list[str] | None = None) -> Iterator[str]:
         """The sentences of these chunks (of every chunk, without `ids`), as split at ingest (a plain split for a
         chunk that kept no bounds)."""
         from rag.sentences import plain_split, sentences_at
 
-        def pages() -> Iterator[dict]:
-            include = ["documents", "metadatas"]
-            if ids is not None:
-                for start in range(0, len(ids), READ_PAGE):
-                    yield self.collection.get(ids=ids[start:start + READ_PAGE], include=include)
-                return
-            offset = 0
-            while True:
-                got = self.collection.get(include=include, limit=5000, offset=offset)
-                if not got["ids"]:
-                    return
-                yield got
-                offset += len(got["ids"])
-
-        for got in pages():
+        include = ["documents", "metadatas"]
+        pages = self._scan(include) if ids is None else (
+            self.collection.get(ids=ids[start:start + READ_PAGE], include=include)
+            for start in range(0, len(ids), READ_PAGE))
+        for got in pages:
             for text, meta in zip(got["documents"], got["metadatas"]):
                 bounds = (meta or {}).get("sentences", "")
                 yield from sentences_at(text, bounds) if bounds else plain_split(text)
@@ -176,14 +172,7 @@ class ChunkStore:
 
     def article_ids(self) -> set[str]:
         """Every article id that has chunks in the store (for consistency checks)."""
-        ids: set[str] = set()
-        offset, page = 0, 5000
-        while True:
-            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
-            ids.update(m["article_id"] for m in got["metadatas"])
-            if len(got["ids"]) < page:
-                return ids
-            offset += page
+        return {m["article_id"] for got in self._scan(["metadatas"]) for m in got["metadatas"]}
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, str, dict, float]]:
         """The `n` nearest chunks (fewer if the store holds fewer) as (id, text, metadata, cosine similarity)."""
