@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from contextlib import closing
 from dataclasses import replace
+from functools import cache
 from typing import Generator, Sequence
 
 from rag.casing import cased
@@ -49,19 +50,17 @@ class Answerer:
         filters = {"since": since, "until": until, "lang": lang}
         started = time.perf_counter()
         typed = check_question(question)
-        k = k or self.settings.k
-        n = max(k, READ_PASSAGES)
-        question = cased(typed, self.kb.spellings)
+        spellings = cache(self.kb.spellings)  # its change counter read once a question, not at each use
+        question = cased(typed, spellings)
         lang = short_text_language(question)
         warnings: list[str] = []
         history = _bounded(history, self.settings.history_turns)
-        standalone, topic = question, ""
-        if history:
-            standalone, topic = self._condense(question, history, model, use_llm)
-            # the model's rewrite, and the earlier questions, written as the question is
-            standalone, topic = cased(standalone, self.kb.spellings), cased(topic, self.kb.spellings)
+        standalone, topic = self._condense(question, history, model, use_llm) if history else (question, "")
+        # the model's rewrite, and the earlier questions, written as the question is
+        standalone, topic = cased(standalone, spellings), cased(topic, spellings)
         asked = f"{topic} {standalone}".strip()  # what retrieval and the model see
-        found = self._search(asked, topic, n, filters)
+        k = k or self.settings.k
+        found = self._search(asked, topic, max(k, READ_PASSAGES), filters)
         passages = found[:k]
         timings = {"retrieval_ms": _ms(started)}
         # The reader finds the passage that answers before any model is asked; its reading is also
