@@ -266,7 +266,10 @@ class Reader:
                 described, found[i].shown, found[i].text, question)] or allowed
         owner = reading.country or described
         best = max(allowed, key=lambda i: found[i].score)
-        if reading.needs_kind and not found[best].has_answer:  # its passage's sentence that gives the sum or count
+        # a follow-up's topic lifts the sentence that repeats it over the one that gives the sum or count asked for
+        # ("Hoeveel was het steunpakket waard?" after a question on cluster munitions): its passage's sentence that
+        # gives one is read as the best; a question of its own whose best sentence gives none is refused ("kind")
+        if topic and reading.needs_kind and not found[best].has_answer:
             best = max((i for i in allowed if found[i].has_answer and found[i].passage == found[best].passage),
                        default=best, key=lambda i: found[i].score)
         reading.best = found[best]
