@@ -276,11 +276,11 @@ class Reader:
 
         def passed_over(i: int) -> bool:
             """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out, nor, for
-            what X said, another's words."""
+            what X said, another's words (a count or date X gave may be in a sentence that does not name X again)."""
             x = found[i]
             if owner and self.matcher.country_instead(owner, x.shown, x.text, question):
                 return True
-            if said_by and not gives_words(self.matcher, said_by, found, i):
+            if said_by and not reading.intent and not gives_words(self.matcher, said_by, found, i):
                 return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
 
