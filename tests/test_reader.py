@@ -624,6 +624,18 @@ def test_a_follow_up_asking_for_a_sum_quotes_the_sum(sample_rag):
     assert answer.citations and "800 miljoen dollar" in answer.text.splitlines()[2], answer.text
 
 
+def test_a_count_the_best_sentence_lacks_is_refused_not_taken_from_its_neighbour(sample_rag):
+    # asked on its own, no sentence counts Izium's inhabitants: the passage's other count (casualties) is no answer
+    answer = sample_rag.ask("Hoeveel inwoners telde Izium voor de Russische bezetting in 2022?", use_llm=False)
+    assert not answer.citations and answer.refusal == "kind", answer.text
+
+
+def test_a_count_someone_gave_may_be_quoted_from_a_sentence_that_does_not_name_them(sample_rag):
+    answer = sample_rag.ask("How many helicopters did Ukraine say it destroyed in its first strikes with ATACMS "
+                            "missiles?", use_llm=False)
+    assert answer.citations and "negen helikopters" in answer.text, answer.text
+
+
 def test_a_sum_of_the_country_asked_about_is_quoted_not_another_s(use_embedder):
     # the US describes the package; "Nederland" stands where the subject does in the sentence with the other sum
     assert describing("How much was the US aid package for Ukraine worth?") == ["US"]  # Ukraine gets it
