@@ -122,6 +122,7 @@ _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemden|noemt|voorspe
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
                       r"([^?]+?)\s*\??\s*$", re.I)
+_OPENING_SUBJECT = re.compile(rf"\s*((?:\S+\s+){{1,4}}?){_BE}\b", re.I)  # at most four words before "to be"
 _ABOUT = re.compile(r"\b(?:about|over)\s+([^?]*)", re.I)
 # a name after "is" or "was" with "the" before it describes a thing ("was the US aid package"), not who acts
 _COPULA = r"(?:is|are|was|were)"
@@ -340,6 +341,22 @@ def defined(question: str) -> str:
         return ""
     rest = found.group(1)
     return rest if rest in names_in(question) else ""
+
+
+def asked_to_define(question: str) -> str:
+    """The thing (not a name) whose nature a question asks ("Wat is clustermunitie?", "What are cluster munitions?"),
+    or ""."""
+    found = _DEFINED.match(question)
+    if not found or defined(question) or not re.match(r"\s*(?:what|wat)\b", question, re.I):
+        return ""
+    return found.group(1) if len(found.group(1).split()) <= 3 else ""  # not "what is the treaty that ..."
+
+
+def opening_subject(sentence: str) -> str:
+    """The words a sentence opens with before "is", "are" or "zijn", where it says what they are ("Cluster
+    munitions are weapons that ...": "Cluster munitions"), or ""."""
+    found = _OPENING_SUBJECT.match(sentence)
+    return found.group(1) if found else ""
 
 
 def introduces(name: str, sentence: str) -> bool:

@@ -38,9 +38,10 @@ from typing import Callable
 
 import numpy as np
 
-from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_type, asks_yes_or_no, counted,
-                              counted_in_context, counts_back, defined, describing, event_untold, holds_answer, intent,
-                              introduces, measured, speaker, subject, times_in, years_in)
+from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
+                              asks_yes_or_no, counted, counted_in_context, counts_back, defined, describing,
+                              event_untold, holds_answer, intent, introduces, measured, opening_subject, speaker,
+                              subject, times_in, years_in)
 from rag.names import NameMatcher, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
@@ -251,6 +252,9 @@ class Reader:
         named = defined(question)
         if named:  # "Who is Jake Sullivan?": the sentence that says who he is, where one does
             allowed = [i for i in allowed if introduces(named, found[i].text)] or allowed
+        thing = content_words(asked_to_define(question))
+        if thing:  # "Wat is clustermunitie?": the sentence that says what they are, where one does
+            allowed = [i for i in allowed if self._defines(thing, found[i].text)] or allowed
         said_by = speaker(question)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
@@ -286,6 +290,12 @@ class Reader:
 
         reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=passed_over)
         return reading
+
+    def _defines(self, thing: list[str], sentence: str) -> bool:
+        """The sentence opens with `thing` (its content words, in either language) before "is", "are" or "zijn"."""
+        opening = content_words(opening_subject(sentence))  # "clustermunitie" is "cluster munitions", and back
+        return bool(opening) and bool(alike(thing, opening, self.embedder).all()
+                                      or alike(opening, thing, self.embedder).all())
 
     def _typed(self, text: str, kind_words: list[str], countries: bool) -> float:
         """Whether the text names a country (`countries`), or a word meaning one of `kind_words`."""

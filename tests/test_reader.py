@@ -17,9 +17,9 @@ from rag.sentences import plain_split
 from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.same_words import alike_or_parts
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import (about_other_times, about_other_years, asked_type, counted, counted_in, defined,
-                              describing, holds_answer, intent, introduces, said_about, speaker, subject, times_in,
-                              event_untold, years_in)
+from rag.answer_kinds import (about_other_times, about_other_years, asked_to_define, asked_type, counted, counted_in,
+                              defined, describing, holds_answer, intent, introduces, said_about, speaker, subject,
+                              times_in, event_untold, years_in)
 from rag.reader import Reader
 from rag.text import content_words, numbers_in
 from rag.treaties import AskedTreaties, same_treaty, treaties_in
@@ -835,6 +835,15 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
     assert not introduces("Zelensky", "Later the same day Zelensky travelled to Aachen.")
     answer = sample_rag.ask("Wie is Medvedev?", use_llm=False)
     assert answer.text.splitlines()[2].startswith('- "Medvedev is tegenwoordig plaatsvervangend'), answer.text
+
+
+@pytest.mark.parametrize("question", ["wat is clustermunitie", "Wat is clustermunitie?", "What are cluster munitions?"])
+def test_what_a_thing_is_is_answered_first_by_the_sentence_that_says_what_it_is(sample_rag, question):
+    assert [asked_to_define(q) for q in (question, "Wat is de NAVO?", "What is the treaty that bans them?")] == \
+        [question.split(maxsplit=2)[2].rstrip("?"), "", ""]
+    answer = sample_rag.ask(question, use_llm=False)
+    # not a sentence on the casualties, with cluster munitions in it, that scores higher
+    assert answer.text.splitlines()[2].startswith('- "Cluster munitions are weapons that open'), answer.text
 
 
 @pytest.mark.parametrize("question", ["Who won the 2022 football World Cup?", "Wie schilderde De Nachtwacht?",
