@@ -288,7 +288,12 @@ class Reader:
                 return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
 
-        reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=passed_over)
+        # who X is, or what a thing is, is told by the sentence that introduces them, whatever "Dat meldt Hanna
+        # Maljar, onderminister van Defensie" refers back to
+        told = found[best].text
+        alone = bool(named and introduces(named, told)) or bool(thing and self._defines(thing, told))
+        reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=passed_over,
+                                     alone=alone)
         return reading
 
     def _defines(self, thing: list[str], sentence: str) -> bool:
@@ -346,13 +351,13 @@ class Reader:
 
     @staticmethod
     def _quote(sentences: list[Sentence], best: int, explain: bool = False,
-               passed_over: Callable[[int], bool] = lambda i: False) -> list[Sentence]:
-        """The best sentence (after the one before it when it refers back, and before the one after it
-        when it should `explain` and gives no reason), then the runner-up from the same passage when it
-        scores within SECOND_MARGIN: the answer comes first, even where the article tells the runner-up
-        first ("Het verdrag trad eind december 2014 in werking." before the adoption in 2013)."""
+               passed_over: Callable[[int], bool] = lambda i: False, alone: bool = False) -> list[Sentence]:
+        """The best sentence (after the one before it when it refers back, unless it says `alone` what is asked,
+        and before the one after it when it should `explain` and gives no reason), then the runner-up from the
+        same passage when it scores within SECOND_MARGIN: the answer comes first, even where the article tells
+        the runner-up first ("Het verdrag trad eind december 2014 in werking." before the adoption in 2013)."""
         s = sentences[best]
-        chosen = [sentences[best - 1], s] if Reader.refers_back(sentences, best) else [s]
+        chosen = [sentences[best - 1], s] if Reader.refers_back(sentences, best) and not alone else [s]
         if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
         others = [x for i, x in enumerate(sentences) if x.passage == s.passage and x not in chosen and not x.about_other

@@ -835,6 +835,10 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
     assert not introduces("Zelensky", "Later the same day Zelensky travelled to Aachen.")
     answer = sample_rag.ask("Wie is Medvedev?", use_llm=False)
     assert answer.text.splitlines()[2].startswith('- "Medvedev is tegenwoordig plaatsvervangend'), answer.text
+    # the sentence that says who she is, without the one its "Dat" refers back to (fighting on the front)
+    answer = sample_rag.ask("wie is hanna maljar", use_llm=False)
+    assert answer.text.splitlines()[2].startswith('- "Dat meldt Hanna Maljar, onderminister van Defensie'), answer.text
+    assert "front" not in answer.text.split("\n\n")[1], answer.text
 
 
 @pytest.mark.parametrize("question", ["wat is clustermunitie", "Wat is clustermunitie?", "What are cluster munitions?"])
