@@ -249,12 +249,12 @@ class Reader:
         # to a treaty ("Hoeveel landen hebben het verdrag getekend?": not "Drie landen ... staan buiten het verdrag")
         allowed = [i for i, s in enumerate(found) if not s.about_other] or range(len(found))
         allowed = [i for i in allowed if not event_untold(question, found[i].context, kinds=("treaty",))] or allowed
-        named = defined(question)
-        if named:  # "Who is Jake Sullivan?": the sentence that says who he is, where one does
-            allowed = [i for i in allowed if introduces(named, found[i].text)] or allowed
-        thing = content_words(asked_to_define(question))
-        if thing:  # "Wat is clustermunitie?": the sentence that says what they are, where one does
-            allowed = [i for i in allowed if self._defines(thing, found[i].text)] or allowed
+        named, thing = defined(question), content_words(asked_to_define(question))
+        # "Who is Jake Sullivan?", "Wat is clustermunitie?": the sentences that say who he is or what they are, where
+        # one does
+        telling = [i for i in allowed if (named and introduces(named, found[i].text))
+                   or (thing and self._defines(thing, found[i].text))]
+        allowed = telling or allowed
         said_by = speaker(question)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
@@ -288,12 +288,10 @@ class Reader:
                 return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
 
-        # who X is, or what a thing is, is told by the sentence that introduces them, whatever "Dat meldt Hanna
-        # Maljar, onderminister van Defensie" refers back to
-        told = found[best].text
-        alone = bool(named and introduces(named, told)) or bool(thing and self._defines(thing, told))
+        # such a sentence tells who or what on its own, whatever "Dat meldt Hanna Maljar, onderminister ..." refers
+        # back to
         reading.quoted = self._quote(found, best, explain=reading.intent == "reason", passed_over=passed_over,
-                                     alone=alone)
+                                     alone=best in telling)
         return reading
 
     def _defines(self, thing: list[str], sentence: str) -> bool:
