@@ -116,14 +116,15 @@ class ChunkStore:
         chunk that kept no bounds)."""
         from rag.sentences import plain_split, sentences_at
 
-        include = ["documents", "metadatas"]
-        pages = self._scan(include) if ids is None else (
-            self.collection.get(ids=ids[start:start + READ_PAGE], include=include)
-            for start in range(0, len(ids), READ_PAGE))
-        for got in pages:
-            for text, meta in zip(got["documents"], got["metadatas"]):
-                bounds = (meta or {}).get("sentences", "")
-                yield from sentences_at(text, bounds) if bounds else plain_split(text)
+        if ids is None:
+            rows = (row for got in self._scan(["documents", "metadatas"])
+                    for row in zip(got["documents"], got["metadatas"]))
+        else:
+            rows = ((text, meta) for start in range(0, len(ids), READ_PAGE)
+                    for _, text, meta in self.fetch(ids[start:start + READ_PAGE]))
+        for text, meta in rows:
+            bounds = (meta or {}).get("sentences", "")
+            yield from sentences_at(text, bounds) if bounds else plain_split(text)
 
     def vectors(self, ids: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
         """The vectors of these chunks, and the ids the store holds but cannot read the vector of."""
