@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "rag doctor --deep\n  rag doctor --repair")
     _ollama_options(p)
     p.add_argument("--deep", action="store_true",
-                   help="read every chunk back from the store and find it by its own vector (slow)")
+                   help="read every chunk back from the store and check that a search returns it (slow)")
     p.add_argument("--repair", action="store_true",
                    help="finish interrupted writes and fix what the checks find (takes the write lock)")
     p.add_argument("--json", action="store_true", help="print JSON")

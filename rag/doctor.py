@@ -76,7 +76,7 @@ class Scan:
     articles: dict[str, str]  # chunk id -> article id, of every listed article's chunks
     missing: list[str] = field(default_factory=list)  # counted, not in the store
     unreadable: list[str] = field(default_factory=list)  # in the store, its vector cannot be read
-    unfindable: list[str] = field(default_factory=list)  # not found by a query with its own vector
+    unfindable: list[str] = field(default_factory=list)  # stored, but not found by a search
     orphans: list[str] = field(default_factory=list)  # in the store, of no article
     rows_missing: list[str] = field(default_factory=list)  # no sentence vectors
     rows_orphan: list[str] = field(default_factory=list)  # sentence vectors of no chunk
@@ -85,7 +85,7 @@ class Scan:
     def problems(self) -> list[str]:
         found = [(self.unreadable, "are counted but their vectors cannot be read back from the store, so search "
                                    "never finds them"),
-                 (self.unfindable, "are not found by a query with their own vector"),
+                 (self.unfindable, "are stored but not found by a search"),
                  (self.missing, "are counted in the manifest but missing from the store"),
                  (self.orphans, "are in the store but belong to no article"),
                  (self.rows_missing, "lack their sentence vectors"),
@@ -119,7 +119,7 @@ def index_checks(kb: "KnowledgeBase", deep: bool, repair: bool) -> list[Check]:
     checks = [Check("index", bool(stats["articles"]), head)]
     if done:
         checks.append(Check("repair", True, "; ".join(done)))
-    how = "every chunk read back and found by its own vector" if deep else "counts agree, a sample read back"
+    how = "every chunk read back and returned by a search" if deep else "counts agree, a sample read back"
     if problems:
         advice = "" if repair else f". Fix: {fix}" + ("" if deep else " (rag doctor --deep lists them first)")
         checks.append(Check("chunks", False, "; ".join(problems) + advice))
@@ -169,7 +169,8 @@ def _scan(kb: "KnowledgeBase") -> Scan:
     scan = Scan(articles, missing=[c for c in articles if c not in in_store],
                 orphans=[c for c in stored if c not in articles and c not in in_flight])
     scan.vectors, scan.unreadable = kb.store.vectors([c for c in stored if c in articles])
-    scan.unfindable = kb.store.unfindable(scan.vectors)
+    if scan.vectors:
+        scan.unfindable = kb.store.unfindable(list(scan.vectors), next(iter(scan.vectors.values())))
     with_vectors = kb.manifest.chunk_rows()
     scan.rows_missing = [c for c in articles if c not in with_vectors]
     scan.rows_orphan = sorted(with_vectors - set(articles) - in_flight)
@@ -200,7 +201,7 @@ def _repair(kb: "KnowledgeBase") -> list[str]:
         done.append(f"{len(vectors)} unreadable chunk vectors rebuilt from their sentence vectors")
     if scan.unfindable:
         kb.store.restore(scan.unfindable, np.stack([scan.vectors[c] for c in scan.unfindable]))
-        done.append(f"{len(scan.unfindable)} chunks not found by their own vector written again")
+        done.append(f"{len(scan.unfindable)} chunks not found by a search written again")
     if scan.orphans:
         kb.store.delete(scan.orphans)
         done.append(f"{len(scan.orphans)} chunks of no article deleted from the store")

@@ -208,7 +208,7 @@ class RAG:
     def doctor(self, deep: bool = False, repair: bool = False) -> list["Check"]:
         """Check the index, the embedder, the model server (or the llama-index LLM) and the model; each with what to do.
 
-        `deep` reads every chunk back from the store and finds it by its own vector (slow on a
+        `deep` reads every chunk back from the store and checks that a search returns it (slow on a
         large index); `repair` does that and fixes what it can (rag.doctor)."""
         from rag.doctor import run_checks
 

@@ -33,6 +33,7 @@ class IngestReport:
     removed: int = 0
     duplicates: int = 0
     repaired: int = 0
+    rewritten: int = 0
     chunks: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -51,12 +52,14 @@ class IngestReport:
         if self.repaired:
             parts.append(f"{self.repaired} left half-written by an interrupted write, now rolled back "
                          "to their last committed version or finished")
+        if self.rewritten:
+            parts.append(f"{self.rewritten} chunks the server did not find after their write written again")
         return f"{', '.join(parts)}; {self.chunks} chunks written in {self.seconds:.1f} s"
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "skipped": self.skipped,
                 "failed": self.failed, "removed": self.removed, "duplicates": self.duplicates,
-                "chunks": self.chunks, "seconds": round(self.seconds, 2), "errors": self.errors}
+                "rewritten": self.rewritten, "chunks": self.chunks, "seconds": round(self.seconds, 2), "errors": self.errors}
 
 
 @dataclass
@@ -186,7 +189,7 @@ class Ingester:
             return
         batch, future = self._writing
         self._writing = None
-        future.result()
+        self.report.rewritten += future.result()
         replaced = self.kb.manifest.commit([(item.record, item.signature) for item in batch])
         self.kb.drop_versions(replaced)
         for item in batch:

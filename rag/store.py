@@ -12,6 +12,7 @@ from rag.errors import RagError
 
 READ_PAGE = 500  # chunks read back per request when checking the store
 SCAN_PAGE = 5000  # chunks per request when reading them all
+WRITE_TRIES = 3  # writes of a chunk that a server leaves out of its search before the write fails
 
 
 def chroma_client(folder: Path, url: str, fresh: bool = False):
@@ -74,7 +75,26 @@ class ChunkStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def add(self, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
+    def add(self, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> int:
+        """Write these chunks. On a server, the chunks the write left out of the search (a chromadb 1.5 server
+        does so, rarely, with the first write after another client's read) are written again; returns how many."""
+        self._upsert(ids, vectors, texts, metadatas)
+        if not self.url or not ids:
+            return 0
+        again = 0
+        for _ in range(WRITE_TRIES):
+            lost = set(self.unfindable(ids, vectors[0]))
+            if not lost:
+                return again
+            rows = [i for i, chunk in enumerate(ids) if chunk in lost]
+            self._upsert([ids[i] for i in rows], vectors[rows], [texts[i] for i in rows],
+                         [metadatas[i] for i in rows])
+            again += len(rows)
+        raise RagError(f"the Chroma server at {self.url} does not find {len(lost)} chunks just written, after "
+                       f"{WRITE_TRIES} writes (e.g. {', '.join(sorted(lost)[:3])}); see the server's log, then run "
+                       "the same command again: it goes on where this one stopped")
+
+    def _upsert(self, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
         with self._guard:
             for start in range(0, len(ids), self._max_batch):
                 end = start + self._max_batch
@@ -146,15 +166,19 @@ class ChunkStore:
             found.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
         return found, unreadable
 
-    def unfindable(self, vectors: dict[str, np.ndarray], n: int = 10) -> list[str]:
-        """The chunks that a query with their own vector does not return among the `n` nearest."""
-        ids = list(vectors)
+    def unfindable(self, ids: list[str], probe: np.ndarray) -> list[str]:
+        """Those of these chunks that a search does not return: those not stored, and those a query restricted to
+        the stored ones does not give (`probe` is any vector of the store's size)."""
         lost = []
-        for start in range(0, len(ids), 100):
-            part = ids[start:start + 100]
-            got = self.collection.query(query_embeddings=np.stack([vectors[i] for i in part]), n_results=n,
-                                        include=[])
-            lost += [i for i, near in zip(part, got["ids"]) if i not in near]
+        for start in range(0, len(ids), READ_PAGE):
+            part = ids[start:start + READ_PAGE]
+            stored = self.collection.get(ids=part, include=[])["ids"]
+            found = set()
+            if stored:  # a query restricted to an id the store lacks fails
+                got = self.collection.query(query_embeddings=probe[None, :], ids=stored, n_results=len(stored),
+                                            include=[])
+                found = set(got["ids"][0])
+            lost += [i for i in part if i not in found]
         return lost
 
     def restore(self, ids: list[str], vectors: np.ndarray) -> None:

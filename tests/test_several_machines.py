@@ -36,6 +36,25 @@ def kill(self, *args, **kwargs):
 ServerManifest.{method} = kill
 sys.exit(main({argv!r}))
 """
+# The `rag` command, in a process whose first write of chunks leaves one of them out, as a chromadb 1.5 server
+# rarely does with the first write after another client's read. There the row is kept but no search returns it;
+# here it is not written at all, which a search misses alike.
+LOSES_A_CHUNK = """
+import sys
+from chromadb.api.models.Collection import Collection
+from rag.cli import main
+
+upsert = Collection.upsert
+
+def upsert_losing_one(self, **rows):
+    if self.name.endswith("-chunks") and not hasattr(Collection, "lost"):
+        Collection.lost = rows["ids"][0]
+        rows = {{field: values[1:] for field, values in rows.items()}}
+    return upsert(self, **rows)
+
+Collection.upsert = upsert_losing_one
+sys.exit(main({argv!r}))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -75,10 +94,13 @@ class Machine:
         return subprocess.Popen([str(RAG_BIN), *self.argv(*args)], cwd=self.folder, env=self.env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
+    def patched(self, code: str, *args: str, **fields: str) -> subprocess.CompletedProcess:
+        """The `rag` command with these arguments, run by `code` (a template of `argv` and `fields`)."""
+        return subprocess.run([sys.executable, "-c", code.format(argv=self.argv(*args), **fields)], cwd=self.folder,
+                              env=self.env, capture_output=True, text=True, timeout=180)
+
     def killed_at(self, method: str, *args: str) -> None:
-        code = KILLED_AT.format(method=method, argv=self.argv(*args))
-        proc = subprocess.run([sys.executable, "-c", code], cwd=self.folder, env=self.env, capture_output=True,
-                              text=True, timeout=180)
+        proc = self.patched(KILLED_AT, *args, method=method)
         assert proc.returncode == -signal.SIGKILL, proc.stderr
 
     def ask(self, question: str) -> dict:
@@ -160,6 +182,16 @@ def test_two_machines_ingest_at_once(machines):
     assert [w.returncode for w in writers] == [0, 0], outputs
     assert sum("waiting for the ingest started by pid" in err for _, err in outputs) == 1  # one took its turn
     assert len(a.titles()) == len(files) and consistent(a) > 0
+
+
+def test_a_chunk_the_server_leaves_out_of_its_search_is_written_again(machines):
+    a, b = machines
+    docs = a.docs(sorted(ARTICLES.iterdir())[:2], **{"00_bridge": ARTICLE})  # read first: its chunk is lost
+    ingest = a.patched(LOSES_A_CHUNK, "ingest", str(docs))
+    assert ingest.returncode == 0, ingest.stderr
+    assert "4 million euros" in b.ask("How much will the bridge over the canal in Kalmthout cost?")["answer"]
+    assert consistent(b) > 0 and len(b.titles()) == 3
+    assert "1 chunks the server did not find after their write written again" in ingest.stdout
 
 
 def test_an_ingest_killed_on_one_machine_is_repaired_from_another(machines):
