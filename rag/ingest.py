@@ -59,7 +59,8 @@ class IngestReport:
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "skipped": self.skipped,
                 "failed": self.failed, "removed": self.removed, "duplicates": self.duplicates,
-                "rewritten": self.rewritten, "chunks": self.chunks, "seconds": round(self.seconds, 2), "errors": self.errors}
+                "rewritten": self.rewritten, "chunks": self.chunks, "seconds": round(self.seconds, 2),
+                "errors": self.errors}
 
 
 @dataclass
