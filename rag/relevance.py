@@ -186,7 +186,7 @@ def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher
     passage = reading.passages[reading.best.passage]
     names = names_in(topic)
     words = _beside_names(topic, names) or content_words(topic)
-    if words and not alike(words, _words_of(passage), embedder).all():
+    if words and not alike_or_parts(words, _words_of(passage), embedder).all():
         return False
 
     def holds(s: Sentence) -> bool:

@@ -29,22 +29,36 @@ def alike(asked: list[str], held: list[str], embedder=None, threshold: float = S
 
 
 def alike_or_parts(asked: list[str], held: list[str], embedder) -> np.ndarray:
-    """As `alike`, and where an asked word has no match, a Dutch compound read by its two parts: one spelled as a held
-    word is and the other meaning one ("graandeal": "grain deal"; "nobelprijs": "Nobel prize"; a linking s aside).
-    Parts that mean held words by their vectors alone would be chance ("wapenlevera" ~ "weapons", "nties" ~ ...)."""
+    """As `alike`, and where an asked word has no match, a Dutch compound read by its two parts, on either side: an
+    asked one whose one part is spelled as a held word is and whose other part means one ("graandeal": "grain deal";
+    "nobelprijs": "Nobel prize"; a linking s aside), or a held one whose one part is spelled as another asked word
+    and whose other part means this one ("cluster munitions" in "clustermunitie"). Parts that mean words by their
+    vectors alone would be chance ("wapenlevera" ~ "weapons", "nties" ~ ...)."""
     found = alike(asked, held, embedder)
     if found.all():
         return found
     spelled = {same_name(w) for w in held}
+    halves: dict[str, set[str]] = {}  # a part of a held compound, spelled, and the other parts it is found with
+    for compound in held if len(asked) > 1 else ():
+        if len(compound) >= COMPOUND:
+            for head, tail in _parts(compound):
+                halves.setdefault(same_name(head), set()).add(tail)
+                halves.setdefault(same_name(tail), set()).add(head)
     for j, word in enumerate(asked):
-        if found[j] or len(word) < COMPOUND:
+        if found[j]:
             continue
-        for i in range(PART, len(word) - PART + 1):
-            parts = [_without_linking_s(word[:i]), word[i:]]
-            if any(same_name(p) in spelled for p in parts) and alike(parts, held, embedder).all():
-                found[j] = True
-                break
+        if len(word) >= COMPOUND:
+            found[j] = any(any(same_name(p) in spelled for p in parts) and alike(parts, held, embedder).all()
+                           for parts in _parts(word))
+        beside = sorted({half for w in asked if same_name(w) != same_name(word)
+                         for half in halves.get(same_name(w), ())})
+        found[j] = found[j] or (bool(beside) and bool(alike([word], beside, embedder)[0]))
     return found
+
+
+def _parts(word: str) -> list[tuple[str, str]]:
+    """Every split of a word into two parts of at least PART letters, the first without a linking s."""
+    return [(_without_linking_s(word[:i]), word[i:]) for i in range(PART, len(word) - PART + 1)]
 
 
 def _without_linking_s(part: str) -> str:

@@ -616,6 +616,14 @@ def test_what_someone_said_about_a_thing_may_call_it_by_another_name(use_embedde
     assert covered(question, reading, use_embedder).reason == "topic", reading.best
 
 
+@pytest.mark.parametrize("question", ["What did Russia say about the cluster munitions?",
+                                      "what did russia say about the cluster munitions"])
+def test_what_a_country_said_about_a_thing_is_found_where_it_is_written_as_one_word(sample_rag, question):
+    # the Dutch article that quotes Russia writes "clustermunitie": "cluster" spelled alike, "munitie" meaning munitions
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and "Rusland zal niet aarzelen" in answer.text, answer.text
+
+
 def test_a_follow_up_asking_for_a_sum_quotes_the_sum(sample_rag):
     # the topic's words lift the sentence that repeats it; the amount is in another sentence of that passage
     chat = sample_rag.chat(use_llm=False)
