@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from rag.names import NOT_NAMES, names_in, spelling
+from rag.names import NOT_NAMES, is_country, names_in, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
 
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
@@ -118,7 +118,8 @@ _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secre
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven"
                       rf"|omschreef|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte"
-                      rf"|reageerde)\s+(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
+                      rf"|reageerde)\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
+_ROLE_AFTER = re.compile(rf"\s+(?:[a-z]\w*\s+)?(?=[a-z])\w*(?i:{_TITLES})\b")  # "(Spaanse) defensieminister"
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
                       r"([^?]+?)\s*\??\s*$", re.I)
@@ -397,9 +398,13 @@ def speaker(question: str) -> str:
     if not _SAYING.search(question):
         return ""
     found = _SPEAKER.search(question)
-    said_by = found.group(1).strip() if found else ""
-    # "How did Russia's defence ministry describe ...?": someone of theirs speaks, not Russia
-    return "" if re.search(r"['’]s$", said_by) else said_by
+    said_by = found.group(2).strip() if found else ""
+    # "How did Russia's defence ministry describe ...?", "Wat zei de Spaanse defensieminister ...?": someone of theirs
+    # speaks, not Russia or Spain
+    of_theirs = re.search(r"['’]s$", said_by) or (found and _ROLE_AFTER.match(question, found.end()))
+    # after "the", a country ("What did the Netherlands say ...?"), not an office that speaks through its people ("the
+    # White House": Sullivan)
+    return "" if of_theirs or (found and found.group(1) and not is_country(said_by)) else said_by
 
 
 def _units(question: str) -> list[re.Pattern]:

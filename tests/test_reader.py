@@ -465,9 +465,13 @@ def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedde
                                  "Hoe dacht president Lena Vos over de tanks?", "What did Lena Vos think of it?",
                                  # and what they stressed or announced
                                  "What did Lena Vos stress after the talks?", "What did Jens Hansen announce then?",
-                                 "Wat benadrukte Lena Vos?")] == \
+                                 "Wat benadrukte Lena Vos?",
+                                 # a country after "the", as without it; not someone of theirs, nor an office
+                                 "What did the Netherlands say about the tanks?", "Wat zei de VS over de tanks?",
+                                 "Wat zei de Spaanse defensieminister over de tanks?",
+                                 "What did the US defence secretary say?", "What did the Pentagon say?")] == \
         ["Jens Hansen", "Poetin", "Lena Vos", "Lena Vos", "", "", "", "Lena Vos", "Lena Vos", "Lena Vos",
-         "Jens Hansen", "Lena Vos"]
+         "Jens Hansen", "Lena Vos", "Netherlands", "VS", "", "", ""]
     question = "What did Hansen say about the Leopard tanks?"
     meta = ArticleMeta("a", "Leopard-tanks voor Oekraïne", "2023-01", "nl", "a.txt")
     said = {name: Passage(1, 0.6, f"Minister {name} zei dat de Leopard-tanks binnen twee maanden komen.", meta)
@@ -622,6 +626,11 @@ def test_what_a_country_said_about_a_thing_is_found_where_it_is_written_as_one_w
     # the Dutch article that quotes Russia writes "clustermunitie": "cluster" spelled alike, "munitie" meaning munitions
     answer = sample_rag.ask(question, use_llm=False)
     assert answer.citations and "Rusland zal niet aarzelen" in answer.text, answer.text
+
+
+def test_what_a_country_said_is_refused_where_no_article_gives_its_words(sample_rag):
+    answer = sample_rag.ask("What did the Netherlands say about cluster munitions?", use_llm=False)
+    assert not answer.citations and answer.text.startswith("The articles don't contain the answer"), answer.text
 
 
 def test_a_follow_up_asking_for_a_sum_quotes_the_sum(sample_rag):
