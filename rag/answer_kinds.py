@@ -363,10 +363,24 @@ def opening_subject(sentence: str) -> str:
 def introduces(name: str, sentence: str) -> bool:
     """The sentence says who or what `name` is: "Jake Sullivan, Biden's national security adviser,", "Medvedev is
     ...", "(OPCW)", or a title before it: "leader Kim Jong Un", "Bondskanselier Olaf Scholz", "Minister van
-    Defensie Kajsa Ollongren"."""
-    at = re.escape(name)
+    Defensie Kajsa Ollongren". The sentence may spell the name as its language does ("Sergej Sjojgoe": "Sergei
+    Shoigu")."""
+    written = _as_written(name, sentence)
+    if not written:
+        return False
+    at = re.escape(written)
     return bool(re.search(rf"\b{at}\s*,|\b{at}\s+{_BE}\b|\(\s*{at}\s*\)", sentence)
                 or re.search(rf"(?i:{_TITLES})\s+(?:[\w-]+\s+){{0,2}}?{at}\b", sentence))
+
+
+def _as_written(name: str, sentence: str) -> str:
+    """How `sentence` writes `name`: as it is, or words spelled alike once folded and transliterated; or ""."""
+    if name in sentence:
+        return name
+    key, size = spelling(name), len(name.split())
+    tokens = _TOKEN.findall(sentence)
+    return next((" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)
+                 if spelling(" ".join(tokens[i:i + size])) == key), "")
 
 
 def said_about(question: str) -> str:

@@ -856,6 +856,11 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
     answer = sample_rag.ask("wie is hanna maljar", use_llm=False)
     assert answer.text.splitlines()[2].startswith('- "Dat meldt Hanna Maljar, onderminister van Defensie'), answer.text
     assert "front" not in answer.text.split("\n\n")[1], answer.text
+    # named as another language spells the name: the sentence that says who he is, not one on another Sergej
+    assert introduces("Sergej Sjojgoe", "Russian Defence Minister Sergei Shoigu said ...")
+    answer = sample_rag.ask("Wie is Sergej Sjojgoe?", use_llm=False)
+    assert answer.text.splitlines()[2].startswith('- "Russian Defence Minister Sergei Shoigu'), answer.text
+    assert "Skripal" not in answer.text, answer.text
 
 
 @pytest.mark.parametrize("question", ["wat is clustermunitie", "Wat is clustermunitie?", "What are cluster munitions?"])
