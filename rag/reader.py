@@ -278,10 +278,15 @@ class Reader:
                        default=best, key=lambda i: found[i].score)
         reading.best = found[best]
 
+        opening = {best, best - 1} if self.refers_back(found, best) and best not in telling else {best}
+
         def passed_over(i: int) -> bool:
             """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out, nor, for
-            what X said, another's words (a count or date X gave may be in a sentence that does not name X again)."""
+            what X said, another's words (a count or date X gave may be in a sentence that does not name X again); nor
+            a count of "them" without the sentence it counts from ("Ukraine accounted for 916 of them.")."""
             x = found[i]
+            if counts_back(x.text) and self.refers_back(found, i) and i - 1 not in opening:
+                return True
             if owner and self.matcher.country_instead(owner, x.shown, x.text, question):
                 return True
             if said_by and not reading.intent and not gives_words(self.matcher, said_by, found, i):
