@@ -278,15 +278,10 @@ class Reader:
                        default=best, key=lambda i: found[i].score)
         reading.best = found[best]
 
-        opening = {best, best - 1} if self.refers_back(found, best) and best not in telling else {best}
-
         def passed_over(i: int) -> bool:
             """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out, nor, for
-            what X said, another's words (a count or date X gave may be in a sentence that does not name X again); nor
-            a count of "them" without the sentence it counts from ("Ukraine accounted for 916 of them.")."""
+            what X said, another's words (a count or date X gave may be in a sentence that does not name X again)."""
             x = found[i]
-            if counts_back(x.text) and self.refers_back(found, i) and i - 1 not in opening:
-                return True
             if owner and self.matcher.country_instead(owner, x.shown, x.text, question):
                 return True
             if said_by and not reading.intent and not gives_words(self.matcher, said_by, found, i):
@@ -363,8 +358,10 @@ class Reader:
         chosen = [sentences[best - 1], s] if Reader.refers_back(sentences, best) and not alone else [s]
         if explain and not s.has_answer:
             chosen += [x for x in sentences if x.passage == s.passage and x.position == s.position + 1]
+        # no runner-up that counts "them" without the sentence it counts from ("Ukraine accounted for 916 of them.")
         others = [x for i, x in enumerate(sentences) if x.passage == s.passage and x not in chosen and not x.about_other
-                  and not passed_over(i)]
+                  and not passed_over(i) and not (counts_back(x.text) and Reader.refers_back(sentences, i)
+                                                  and sentences[i - 1] not in chosen)]
         runner_up = max(others, default=None, key=lambda x: x.score)
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)
