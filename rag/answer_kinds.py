@@ -220,7 +220,9 @@ _DESCRIBES = re.compile(r"(?:\w+e|[a-z]+(?<![sn]))$")
 def _describes(token: str, following: str) -> bool:
     if token[:1].isupper() or token[:1].isdigit():
         return bool(_NATIONAL.search(token)) or following[:1].isupper() or following[:1].isdigit()
-    return bool(_DESCRIBES.match(token))
+    # or a noun before the plural noun it describes ("cluster munition casualties")
+    return bool(_DESCRIBES.match(token)) or (following[:1].islower() and following.endswith("s")
+                                             and not token.endswith("s"))
 
 
 def asked_type(question: str) -> tuple[list[str], bool]:

@@ -117,6 +117,9 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     ("Hoeveel strategische kernkoppen mogen de VS inzetten?", ["kernkoppen"], False),
     ("How many cluster shells were in the first delivery?", ["shells"], False),
     ("How many nuclear warheads does Russia have?", ["warheads"], False),
+    # a noun before the plural noun it describes, as English writes them ("munition" is not what is counted)
+    ("How many cluster munition casualties were there in Ukraine in 2022?", ["casualties"], False),
+    ("How many ammunition depots were hit?", ["depots"], False),
     ("How many Ukrainian soldiers died?", ["soldiers"], False),  # a nation names no kind, nor what is counted
     ("How many Patriot systems has Germany sent to Ukraine?", ["patriot"], True),
     ("Hoeveel Leopard 1A5-tanks zaten in het pakket?", ["leopard"], True),
