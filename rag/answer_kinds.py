@@ -314,7 +314,8 @@ def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person
     def applies(kind: str) -> bool:
         if kind == "person":
             return asks_person(question)
-        return kind != "treaty" or (intent(question) in ("date", "number", "reason") and bool(_TREATY.search(question)))
+        return kind != "treaty" or (intent(question) in ("date", "number", "reason", "place")
+                                    and bool(_TREATY.search(question)))
 
     told = [tells for asks, tells, kind in _EVENT_WORDS if kind in kinds and asks.search(question) and applies(kind)]
     return bool(told) and not any(tells.search(sentence) for tells in told)

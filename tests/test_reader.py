@@ -185,6 +185,14 @@ def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedd
     assert not event_untold("Hoeveel landen zijn tot het verdrag toegetreden?", "Het telt 112 verdragsstaten.")
     # a ship that left port asks nothing about a treaty's members
     assert not event_untold("How many ships left port under the deal?", "Under the deal 1,000 ships sailed.")
+    # where it happened to it
+    assert event_untold("Waar werd het verdrag getekend?", "Noorwegen heeft het verdrag in Oslo geratificeerd.")
+    assert not event_untold("Where was the treaty signed?", "Het verdrag werd in Oslo ondertekend.")
+
+
+def test_where_a_deal_was_signed_is_quoted_from_the_sentence_that_tells_the_signing(sample_rag):
+    answer = sample_rag.ask("Waar werd de graandeal getekend?", use_llm=False)
+    assert "signed in Istanbul" in answer.text.splitlines()[2], answer.text
 
 
 def test_a_count_of_what_happened_to_a_treaty_is_quoted_from_a_sentence_that_tells_it(use_embedder):
