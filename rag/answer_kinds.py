@@ -300,11 +300,12 @@ _EVENTS = [
     (rf"withdr\w*|pulled out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*|zegde{_ONE_TO_FOUR}op",
      r"|left|verlaten|verliet", "treaty"),
     (r"into force|in force|took effect|takes effect|in werking|van kracht", "", "treaty"),
+    (rf"suspend\w*|opschort\w*|opgeschort|schort\w*{_ONE_TO_FOUR}op", r"|suspension|opschorting", "treaty"),
 ]
 _EVENT_WORDS = [(re.compile(rf"\b(?:{asked})\b", re.I), re.compile(rf"\b(?:{asked}{told})\b", re.I), applies)
                 for asked, told, applies in _EVENTS]
 _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"
-                     r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal)\b", re.I)
+                     r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal|(?-i:START|NPT|CTBT|INF))\b", re.I)
 
 
 def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty")) -> bool:

@@ -188,11 +188,17 @@ def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedd
     # where it happened to it
     assert event_untold("Waar werd het verdrag getekend?", "Noorwegen heeft het verdrag in Oslo geratificeerd.")
     assert not event_untold("Where was the treaty signed?", "Het verdrag werd in Oslo ondertekend.")
+    # a treaty named by its acronym ("New START", not "when did the training start"), suspended
+    assert event_untold("Wanneer schortte Rusland New START op?", "It entered into force in February 2011.")
+    assert not event_untold("When did Russia suspend New START?", "Putin said Russia was suspending the treaty.")
+    assert not event_untold("When did the training start?", "It entered into force in February 2011.")
 
 
 def test_where_a_deal_was_signed_is_quoted_from_the_sentence_that_tells_the_signing(sample_rag):
     answer = sample_rag.ask("Waar werd de graandeal getekend?", use_llm=False)
     assert "signed in Istanbul" in answer.text.splitlines()[2], answer.text
+    answer = sample_rag.ask("When did Russia suspend New START?", use_llm=False)
+    assert "On 21 February 2023" in answer.text.splitlines()[2], answer.text
 
 
 def test_a_count_of_what_happened_to_a_treaty_is_quoted_from_a_sentence_that_tells_it(use_embedder):
