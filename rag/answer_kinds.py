@@ -367,14 +367,17 @@ def opening_subject(sentence: str) -> str:
 def introduces(name: str, sentence: str) -> bool:
     """The sentence says who or what `name` is: "Jake Sullivan, Biden's national security adviser,", "Medvedev is
     ...", "(OPCW)", or a title before it: "leader Kim Jong Un", "Bondskanselier Olaf Scholz", "Minister van
-    Defensie Kajsa Ollongren". The sentence may spell the name as its language does ("Sergej Sjojgoe": "Sergei
-    Shoigu")."""
+    Defensie Kajsa Ollongren" (not "director of the Cluster Munition Coalition": its director is told, not what it
+    is). The sentence may spell the name as its language does ("Sergej Sjojgoe": "Sergei Shoigu")."""
     written = _as_written(name, sentence)
     if not written:
         return False
     at = re.escape(written)
     return bool(re.search(rf"\b{at}\s*,|\b{at}\s+{_BE}\b|\(\s*{at}\s*\)", sentence)
-                or re.search(rf"(?i:{_TITLES})\s+(?:[\w-]+\s+){{0,2}}?{at}\b", sentence))
+                or re.search(rf"(?i:{_TITLES})\s+(?:[\w-]+\s+){{0,2}}?{_NOT_OF}{at}\b", sentence))
+
+
+_NOT_OF = r"(?<!of )(?<!the )(?<!van )(?<!de )(?<!het )"  # "director of the X" tells X's director, not what X is
 
 
 def _as_written(name: str, sentence: str) -> str:

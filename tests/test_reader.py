@@ -886,6 +886,11 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
     answer = sample_rag.ask("Wie is Sergej Sjojgoe?", use_llm=False)
     assert answer.text.splitlines()[2].startswith('- "Russian Defence Minister Sergei Shoigu'), answer.text
     assert "Skripal" not in answer.text, answer.text
+    # "director of the X" says who directs X, not what X is
+    assert not introduces("Cluster Munition Coalition", "said Tamar Gabelnick, director of the Cluster Munition "
+                                                        "Coalition.")
+    answer = sample_rag.ask("What is the Cluster Munition Coalition?", use_llm=False)
+    assert "a network of non-governmental organisations" in answer.text.splitlines()[2], answer.text
 
 
 @pytest.mark.parametrize("question", ["wat is clustermunitie", "Wat is clustermunitie?", "What are cluster munitions?"])
