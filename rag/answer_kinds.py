@@ -298,7 +298,8 @@ _EVENTS = [
      rf"|sloten?{_ONE_TO_FOUR}aan", r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*",
      "treaty"),
     (rf"withdr\w*|pulled out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*|zegde{_ONE_TO_FOUR}op",
-     r"|left|verlaten|verliet", "treaty"),
+     r"|left\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|deal|agreement|accord|convention|initiative|pact)"
+     r"|verlaten|verliet|walked out", "treaty"),
     (r"into force|in force|took effect|takes effect|in werking|van kracht", "", "treaty"),
     (rf"suspend\w*|opschort\w*|opgeschort|schort\w*{_ONE_TO_FOUR}op", r"|suspension|opschorting", "treaty"),
 ]

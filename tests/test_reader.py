@@ -192,6 +192,9 @@ def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedd
     assert event_untold("Wanneer schortte Rusland New START op?", "It entered into force in February 2011.")
     assert not event_untold("When did Russia suspend New START?", "Putin said Russia was suspending the treaty.")
     assert not event_untold("When did the training start?", "It entered into force in February 2011.")
+    # left a treaty, not "has left experts fearing"
+    assert event_untold("Why did Russia withdraw from the treaty?", "The decision has left experts fearing the worst.")
+    assert not event_untold("When did Russia withdraw from the treaty?", "In 2023 Russia left the test ban treaty.")
 
 
 def test_where_a_deal_was_signed_is_quoted_from_the_sentence_that_tells_the_signing(sample_rag):
