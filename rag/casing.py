@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from rag.names import NOT_NAMES, country_names
+from rag.names import NOT_NAMES, country_names, spelling
 
 _WORD = re.compile(r"[^\W\d_]+")  # letters only: "F-16's" is "F", "s"
 # capitalised words in a row, small joining words among them: "Convention on Cluster Munitions", "Arms Trade Treaty"
@@ -39,8 +39,10 @@ class Spellings:
         self.capitals: dict[str, Counter[str]] = {}
         self.small: Counter[str] = Counter()
         self.names: dict[str, Counter[str]] = {}  # "arms trade treaty": {"Arms Trade Treaty": 12}
+        self._spelled: dict[str, str] | None = None  # by rag.names.spelling: "shoigu" (of "sjojgoe"): "Shoigu"
 
     def read(self, sentences: Iterable[str]) -> None:
+        self._spelled = None
         words: Counter[str] = Counter()
         runs: Counter[str] = Counter()
         for sentence in sentences:
@@ -104,7 +106,18 @@ class Spellings:
         forms = self.capitals.get(word)
         if forms and sum(forms.values()) >= 2 * self.small[word]:
             return forms.most_common(1)[0][0]
+        if not forms and not self.small[word]:  # a name as another language spells it ("sjojgoe": "Shoigu")
+            return self._as_spelled().get(spelling(word), word)
         return word
+
+    def _as_spelled(self) -> dict[str, str]:
+        """The words written mostly with a capital, by their spelling folded and transliterated (rag.names)."""
+        if self._spelled is None:
+            self._spelled = {}
+            for word, forms in sorted(self.capitals.items(), key=lambda item: sum(item[1].values())):
+                if sum(forms.values()) >= 2 * self.small[word]:
+                    self._spelled[spelling(word)] = forms.most_common(1)[0][0]
+        return self._spelled
 
 
 @lru_cache(maxsize=1)

@@ -1017,6 +1017,9 @@ def test_a_name_typed_without_its_capital_is_the_name(sample_rag):
     assert opcw.citations and "de OPCW" in opcw.text, opcw.text
     never = sample_rag.ask("which countries have never signed the chemical weapons convention", use_llm=False)
     assert never.citations and "Egypte, Noord-Korea en Zuid-Soedan nooit hebben getekend" in never.text, never.text
+    # "sjojgoe", as Dutch spells Shoigu, whom the articles name only in English
+    shoigu = sample_rag.ask("wie is sjojgoe", use_llm=False)
+    assert "Russian Defence Minister Sergei Shoigu" in shoigu.text, shoigu.text
 
 
 def test_a_name_added_by_another_process_is_known_typed_small(sample_index, use_embedder, tmp_path):
@@ -1063,6 +1066,9 @@ def test_a_word_is_given_the_capitals_the_articles_write_it_with():
             == "Who signed the Convention on Cluster Munitions? and who used cluster munitions?")
     # nor does one of a word that is never a name
     assert written("IN SEPTEMBER", "Talks resumed in September.") == "In september"
+    # a name as another language spells it, where the articles write it only one way
+    assert written("wie is sjojgoe?", "Russian defence minister Sergei Shoigu met Kim Jong Un. Shoigu left.") == \
+        "Wie is Shoigu?"
     # a question with its capitals is left as it is
     assert written("Wat zei Rutte over de opcw?", *texts) == "Wat zei Rutte over de opcw?"
     assert lacks_case("who is jens stoltenberg") and lacks_case("WHO IS HE?") and lacks_case("Wie is sullivan?")
