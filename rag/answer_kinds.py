@@ -365,6 +365,9 @@ def opening_subject(sentence: str) -> str:
     return found.group(1) if found else ""
 
 
+_NOT_OF = r"(?<!of )(?<!the )(?<!van )(?<!de )(?<!het )"  # "director of the X" tells X's director, not what X is
+
+
 def introduces(name: str, sentence: str) -> bool:
     """The sentence says who or what `name` is: "Jake Sullivan, Biden's national security adviser,", "Medvedev is
     ...", "(OPCW)", or a title before it: "leader Kim Jong Un", "Bondskanselier Olaf Scholz", "Minister van
@@ -376,9 +379,6 @@ def introduces(name: str, sentence: str) -> bool:
     at = re.escape(written)
     return bool(re.search(rf"\b{at}\s*,|\b{at}\s+{_BE}\b|\(\s*{at}\s*\)", sentence)
                 or re.search(rf"(?i:{_TITLES})\s+(?:[\w-]+\s+){{0,2}}?{_NOT_OF}{at}\b", sentence))
-
-
-_NOT_OF = r"(?<!of )(?<!the )(?<!van )(?<!de )(?<!het )"  # "director of the X" tells X's director, not what X is
 
 
 def _as_written(name: str, sentence: str) -> str:

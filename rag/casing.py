@@ -114,6 +114,7 @@ class Spellings:
         """The words written mostly with a capital, by their spelling folded and transliterated (rag.names)."""
         if self._spelled is None:
             self._spelled = {}
+            # the most written last: of two spelled alike, it wins
             for word, forms in sorted(self.capitals.items(), key=lambda item: sum(item[1].values())):
                 if sum(forms.values()) >= 2 * self.small[word]:
                     self._spelled[spelling(word)] = forms.most_common(1)[0][0]
