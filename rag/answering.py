@@ -20,6 +20,7 @@ from rag.reasoning import strip_reasoning, without_reasoning
 from rag.reader import Reader
 from rag.relevance import Decision, covered, decide
 from rag.text import numbers_in
+from rag.treaties import treaties_in
 from rag.tokens import count_tokens
 from rag.types import CITATION_MARKER, Answer, Passage
 from rag.validation import check_question
@@ -230,7 +231,9 @@ class Answerer:
                 pass  # the answer step reports the problem; retrieval uses the fallback below
         previous = [m["content"] for m in history if m["role"] == "user"]
         start = len(previous) - 1
-        if not _names_something(question):  # a question that does ("What about the Ottawa treaty?") changes topic
+        # one that names a treaty changes the topic ("What about the Ottawa treaty?"); one that names a country or a
+        # person asks the same of them ("En Nederland?" after the 2008 treaty's non-signers and "Waarom niet?")
+        if not treaties_in(question, question=True):
             start = next((i for i in range(start, -1, -1) if _names_something(previous[i])), start)
         return question, " ".join(previous[max(start, 0):])
 

@@ -99,9 +99,9 @@ SPOKEN_MARGIN = 5.0
 # tells more than the rest: "Wat is clustermunitie?" reads as English by its "cluster".
 _OPENERS = {
     "nl": frozenset("wat wie waar wanneer waarom hoe hoeveel welk welke heeft hebben kan kunnen moet moeten zal zullen "
-                    "zijn wordt worden werd werden klopt".split()),
+                    "zijn wordt worden werd werden klopt en maar".split()),  # "En Duitsland?"
     "en": frozenset("what who whom whose where when why how which did does do has have was were will would can could "
-                    "should are".split()),
+                    "should are and but".split()),
 }
 
 

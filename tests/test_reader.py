@@ -998,6 +998,21 @@ def test_a_follow_up_keeps_the_topic_but_asks_its_own_question(sample_rag):
     assert "December 1997" in chat.ask("When was it signed?").text
 
 
+def test_a_follow_up_that_names_a_country_asks_the_same_of_it(sample_rag):
+    # after a question that names nothing, the topic is still the treaty; the answer names the country, in Dutch
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("Welke landen hebben het verdrag van 2008 niet ondertekend?")
+    chat.ask("Waarom niet?")
+    netherlands = chat.ask("En Nederland?")
+    assert netherlands.language == "nl" and netherlands.text.startswith("Extractief antwoord"), netherlands.text
+    quoted = netherlands.text.split("\n\n", 1)[1]
+    assert "Duitsland, Frankrijk, Nederland" in quoted and "staan echter buiten het verdrag" not in quoted, quoted
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("How many tanks did Germany send to Ukraine?")
+    poland = chat.ask("And Poland?").text.split("\n\n", 1)[1]
+    assert poland.startswith('- "Polen') and "veertien Leopard" not in poland, poland
+
+
 @pytest.mark.parametrize("typed", ["who is jens stoltenberg", "WHO IS JENS STOLTENBERG?", "Who is jens stoltenberg?"])
 def test_a_question_typed_without_capitals_is_answered_as_one_with_them(sample_rag, typed):
     """Names are read by their capitals, and the encoder finds "Stoltenberg" but not "stoltenberg"."""
