@@ -52,12 +52,12 @@ _MEASURES = [
      re.compile(r"\d\s*(?:%|procent|percent|per cent)", re.I)),
     # how often, by a frequency: "jaarlijks", "every year", "twice", "three times" (not by "two bases", nor by "once"
     # as in "once its demands are met")
-    (re.compile(r"\b(?:how often|hoe vaak|hoe dikwijls)\b", re.I),
+    (re.compile(r"\b(?:how often|hoe ?vaak|hoe dikwijls)\b", re.I),
      re.compile(rf"\b(?:annually|yearly|monthly|weekly|daily|twice|jaarlijks|maandelijks|wekelijks|dagelijks|tweemaal|"
                 rf"driemaal|(?:every|each|elk|elke|ieder|iedere|per)\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|jaar|"
                 rf"maand|week|dag)|(?:\d+|{_NUMBER_WORDS}|several|enkele)\s+(?:times|keer|maal))\b", re.I)),
     # how long something takes, or is: "Hoe lang duurt de opleiding?" by weeks, not by "twee bataljons"
-    (re.compile(r"\b(?:how long|hoe lang|(?:how many|hoeveel)\s+(?:years|months|weeks|days|decades|jaar|jaren|maanden"
+    (re.compile(r"\b(?:how long|hoe ?lang|(?:how many|hoeveel)\s+(?:years|months|weeks|days|decades|jaar|jaren|maanden"
                 r"|weken|dagen|decennia))\b", re.I),
      re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a|an|een|enkele|several|few|halve?))\s*(?:seconds?|seconden|minutes?|"
                 r"minuten|hours?|uur|uren|days?|dagen|dag|weeks?|weken|months?|maanden|maand|years?|jaar|jaren|"
@@ -80,7 +80,7 @@ INTENTS = [
     ("amount", re.compile(r"\b(?:how much|worth|cost|costs|price|waard|kost|kostte|kosten|bedrag|prijs|"
                           r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar)\b))\b", re.I)),
     ("number", re.compile(rf"\b(?:how many|how long|how often|how old|how high|how far|how big|how large|hoeveel|"
-                          rf"hoe lang|hoe vaak|hoe dikwijls|"
+                          rf"hoe ?lang|hoe ?vaak|hoe dikwijls|"
                           rf"hoe oud|hoe hoog|hoe ver|hoe groot|aantal|{_WHICH}(?: \w+){{0,3}} (?:percentage|share|"
                           rf"rate|calibre|caliber|kaliber|range|bereik|number|size|distance))\b", re.I)),
     ("date", re.compile(rf"\b(?:when|since when|wanneer|sinds wanneer|{_WHICH} (?:year|date|day|month|jaar|datum|"

@@ -42,6 +42,8 @@ would cut the ride to the station by ten minutes. Residents on the east bank had
     ("Hoeveel was het steunpakket waard?", "amount"),
     ("How many F-16s did Denmark promise Ukraine?", "number"),
     ("Hoe hoog is het percentage blindgangers?", "number"),
+    ("Hoelang duurde de vernietiging van de chemische wapens?", "number"),  # "hoelang", "hoevaak" as one word too
+    ("Hoevaak dreigde Medvedev met kernwapens?", "number"),
     ("What dud rate did the Pentagon give?", "number"),
     ("What is the range of the ATACMS version Ukraine first used?", "number"),
     ("When did the Chemical Weapons Convention enter into force?", "date"),
