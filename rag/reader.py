@@ -257,8 +257,9 @@ class Reader:
         allowed = telling or allowed
         # a follow-up that names its own ("En Nederland?" after the 2008 treaty's non-signers): a sentence naming them
         own = names_in(question) if topic else []
+        naming = {i for i, s in enumerate(found) if self.matcher.coverage(own, [s.shown])[0] >= 1.0} if own else set()
         if own:
-            allowed = [i for i in allowed if self.matcher.coverage(own, [found[i].shown])[0] >= 1.0] or allowed
+            allowed = [i for i in allowed if i in naming] or allowed
         said_by = speaker(question)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
@@ -286,7 +287,7 @@ class Reader:
             """No runner-up that tells what another country did, nor, for "Who is X?", one that leaves X out, nor, for
             what X said, another's words (a count or date X gave may be in a sentence that does not name X again)."""
             x = found[i]
-            if own and self.matcher.coverage(own, [x.shown])[0] < 1.0:  # nor, for "En Nederland?", one without it
+            if own and i not in naming:  # nor, for "En Nederland?", one without it
                 return True
             if owner and self.matcher.country_instead(owner, x.shown, x.text, question):
                 return True
