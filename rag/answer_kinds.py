@@ -420,13 +420,15 @@ def speaker(question: str) -> str:
     if not _SAYING.search(question):
         return ""
     found = _SPEAKER.search(question)
-    said_by = found.group(2).strip() if found else ""
+    if not found:
+        return ""
+    said_by = found.group(2).strip()
     # "How did Russia's defence ministry describe ...?", "Wat zei de Spaanse defensieminister ...?": someone of theirs
     # speaks, not Russia or Spain
-    of_theirs = re.search(r"['’]s$", said_by) or (found and _ROLE_AFTER.match(question, found.end()))
+    of_theirs = re.search(r"['’]s$", said_by) or _ROLE_AFTER.match(question, found.end())
     # after "the", a country ("What did the Netherlands say ...?"), not an office that speaks through its people ("the
     # White House": Sullivan)
-    return "" if of_theirs or (found and found.group(1) and not is_country(said_by)) else said_by
+    return "" if of_theirs or (found.group(1) and not is_country(said_by)) else said_by
 
 
 def _units(question: str) -> list[re.Pattern]:
