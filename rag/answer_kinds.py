@@ -297,7 +297,8 @@ _EVENTS = [
     (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
      rf"|sloten?{_ONE_TO_FOUR}aan", r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*",
      "treaty"),
-    (rf"withdr\w*|pulled out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*|zegde{_ONE_TO_FOUR}op",
+    (rf"withdr\w*|pull(?:s|ed|ing)? out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*"
+     rf"|zegde{_ONE_TO_FOUR}op",
      r"|left\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|deal|agreement|accord|convention|initiative|pact)"
      r"|verlaten|verliet|walked out", "treaty"),
     (r"into force|in force|took effect|takes effect|in werking|van kracht", "", "treaty"),

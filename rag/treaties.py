@@ -1,5 +1,6 @@
 """Which treaty a text names, by what it says the treaty is on: "the Convention on Cluster Munitions" and
-"het verdrag tegen clustermunitie" are one treaty, "het Verdrag inzake chemische wapens" another.
+"het verdrag tegen clustermunitie" are one treaty, "het Verdrag inzake chemische wapens" another; a deal too ("de
+graandeal", "the Black Sea Grain Initiative").
 
 News on arms control names several treaties side by side, with their own years, members and places, so the
 reader quotes no sentence about another treaty than the one a question names (rag.reader)."""
@@ -14,15 +15,17 @@ from rag.text import STOPWORDS, fold
 from rag.vector_cache import cache_for
 
 # one treaty: a plural names a kind of them ("ontwapeningsverdragen", "arms control treaties")
-_HEAD = r"(?:treaty|convention|verdrag|conventie)"
+_HEAD = r"(?:treaty|convention|verdrag|conventie|deal|agreement|initiative|akkoord|overeenkomst)"
 _NAMED = [
     # "clustermunitieverdrag", "wapenhandelsverdrag", "Ottawa-verdrag"
-    re.compile(r"\b([\w-]{3,}?)-?verdrag\b", re.I),
-    # "Chemical Weapons Convention", "the Ottawa treaty", "Comprehensive Nuclear-Test-Ban Treaty"
-    re.compile(rf"((?:\b[A-Z][\w-]*\s+){{1,4}})(?i:{_HEAD})\b"),
-    # "Convention on Cluster Munitions", "verdrag tegen clustermunitie", "Verdrag inzake chemische wapens"
-    re.compile(rf"\b{_HEAD}\s+(?:on|against|inzake|tegen|over)\s+(?:the\s+|de\s+|het\s+)?((?:[\w-]+\s*){{1,3}})", re.I),
+    re.compile(r"\b([\w-]{3,}?)-?(?:verdrag|deal|akkoord|overeenkomst)\b", re.I),
+    # "Chemical Weapons Convention", "the Ottawa treaty", "Comprehensive Nuclear-Test-Ban Treaty", "the Black Sea grain
+    # deal"
+    re.compile(rf"((?:\b[A-Z][\w-]*\s+){{1,4}}(?:[a-z][\w-]*\s+)?)(?i:{_HEAD})\b"),
 ]
+# "Convention on Cluster Munitions", "verdrag tegen clustermunitie", "Verdrag inzake chemische wapens"
+_ON = re.compile(rf"\b{_HEAD}\s+(?:on|against|inzake|tegen|over)\s+(?:the\s+|de\s+|het\s+)?((?:[\w-]+\s*){{1,3}})",
+                 re.I)
 # in a question only: "the cluster munitions treaty" (in articles such words are as often "an international treaty")
 _DESCRIBED = re.compile(rf"\bthe\s+((?:[a-z][\w-]*\s+){{1,2}}){_HEAD}\b")
 SAME_FUZZY = 80  # spelling ratio of two qualifiers taken as one ("cluster munitions" ~ "clustermunitie")
@@ -38,14 +41,15 @@ def treaties_in(text: str, question: bool = False) -> list[str]:
 @lru_cache(maxsize=8192)  # the same sentences and passages are read for question after question
 def _treaties_in(text: str, question: bool) -> tuple[str, ...]:
     found = []
-    for pattern in _NAMED + ([_DESCRIBED] if question else []):
+    for pattern in _NAMED + [_ON] + ([_DESCRIBED] if question else []):
         for match in pattern.finditer(text):
             words: list[str] = []
             for word in match.group(1).split():
                 if fold(word) in STOPWORDS and not words:  # "the", "which": "Which Geneva Convention"
                     continue
-                # a name ends where its capitals do ("Convention on Cluster Munitions now has")
-                if fold(word) in STOPWORDS or word.isdigit() or (words and words[0][:1].isupper() and word.islower()):
+                # a name after its head ends where its capitals do ("Convention on Cluster Munitions now has")
+                if fold(word) in STOPWORDS or word.isdigit() or (
+                        pattern is _ON and words and words[0][:1].isupper() and word.islower()):
                     break
                 words.append(word)
             if words:
@@ -57,7 +61,11 @@ def same_treaty(a: str, b: str, embedder) -> bool:
     """Two qualifiers (as `treaties_in` gives them) name one treaty: spelled alike, or alike in meaning."""
     if fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) >= SAME_FUZZY:
         return True
-    return bool(cache_for(embedder).cosines([a], [b])[0, 0] >= SAME_MEANING)
+    if cache_for(embedder).cosines([a], [b])[0, 0] >= SAME_MEANING:
+        return True
+    # one word, spelled as one of a longer name's: "graan" (the "graandeal") for the "Black Sea Grain Initiative"
+    short, long = sorted((a.split(), b.split()), key=len)
+    return len(short) == 1 < len(long) and any(fuzz.ratio(short[0], word) >= SAME_FUZZY for word in long)
 
 
 class AskedTreaties:
