@@ -467,7 +467,9 @@ def counted(question: str) -> tuple[list[str], bool]:
     # a nationality describes what is counted, it is not what is counted ("Ukrainian civilians", "Oekraïense burgers")
     if named:
         things = content_words(" ".join(named))
-        return things, bool(things)
+        # a name counted in the plural is the name ("How many Leopards...": "veertien Leopard 2A6-tanks")
+        singular = [t[:-1] for t in named if len(t) > 4 and t.endswith("s") and t[-2].islower()]
+        return list(dict.fromkeys(things + content_words(" ".join(singular)))), bool(things)
     # what is counted is the noun; the words before it only say which ("nuclear warheads" are not "landen")
     return content_words(" ".join([t for t in run if t not in national] or run))[-1:], False
 
