@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from rag.text import STOPWORDS, fold
+from rag.text import STOPWORDS, content_words, fold
 from rag.vector_cache import cache_for
 
 SAME_MEANING = 0.7  # cosine above which two names are translations of each other
@@ -94,6 +94,13 @@ def names_in(text: str) -> list[str]:
                 found.append(" ".join(run))
                 run = []
     return list(dict.fromkeys(found))
+
+
+def beside_names(text: str, names: list[str]) -> list[str]:
+    """The content words of `text` once its `names` are taken out."""
+    for name in names:
+        text = text.replace(name, " ")
+    return content_words(text)
 
 
 @lru_cache(maxsize=8192)

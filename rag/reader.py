@@ -16,7 +16,8 @@ A sentence that names only other years than the question's is never quoted while
 left: "who got the prize in 1997" is not answered by the 2013 laureate; nor, for a question about a
 part of a month, one that names only other parts ("eind augustus" is not "Earlier in August"); nor, for a question
 about a treaty, one that names only others, or none under a title that does (rag.treaties). Nor, for
-"what did X say", another's words while a sentence gives X's (by name, surname, pronoun, or "Dat heeft X gezegd").
+"what did X say", another's words while a sentence gives X's (by name, surname, pronoun, or "Dat heeft X gezegd"),
+nor, for what X said about a thing, X's words on another while some speak of it.
 For a count, a measure or a sum, when the best sentence gives none, the best of its passage that does is quoted
 instead: a follow-up's topic ("Stuurt Washington clustermunitie?" before "Hoeveel was het steunpakket waard?")
 lifts the sentences that repeat it over the one with the amount. And for a count, a measure or a sum of a country
@@ -40,9 +41,9 @@ import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
                               asks_yes_or_no, counted, counted_in_context, counts_back, defined, describing,
-                              event_untold, holds_answer, intent, introduces, measured, opening_subject, speaker,
-                              subject, times_in, years_in)
-from rag.names import NameMatcher, is_country, names_in
+                              event_untold, holds_answer, intent, introduces, measured, opening_subject, said_about,
+                              speaker, subject, times_in, years_in)
+from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.same_words import alike
 from rag.sentences import passage_sentences
 from rag.text import content_words, numbers_in, terms
@@ -50,6 +51,7 @@ from rag.treaties import AskedTreaties
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
 
+MIN_SPOKEN = 0.4  # the share of a topic's names, and of its other words, that a text speaking of it holds
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
 # What a number counts is told from what was asked by a looser cosine than translations: it only has to
 # tell "civilians" ~ "burgers" (0.46) from "burgers" ~ "tonnes" (0.2) or "systems" ~ "miljard" (0.27).
@@ -263,6 +265,13 @@ class Reader:
         said_by = speaker(question)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
+            # and, for what they said about something, words of theirs that speak of it, where some do ("What did
+            # Zelensky say about NATO?": not his gratitude, in an article on British aid)
+            about_what = said_about(question)
+            if about_what:
+                allowed = [i for i in allowed if speaks_of(
+                    about_what, f"{passages[found[i].passage].article.title} {found[i].context}", self.matcher,
+                    self.embedder)] or allowed
         doer = subject(question, lang)
         reading.country = doer if doer and is_country(doer) else ""
         # the country whose count, measure or sum is asked for where it describes the thing ("the US aid package", not
@@ -395,3 +404,13 @@ def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i
     surname = said_by.split()[-1]
     return max(matcher.coverage([said_by], said)) >= 1.0 or (
         surname != said_by and max(matcher.coverage([surname], said, translations=False)) >= 1.0)
+
+
+def speaks_of(topic: str, text: str, matcher: NameMatcher, embedder) -> bool:
+    """The text names at least MIN_SPOKEN of the `topic`'s names and holds as many of its other words, in either
+    language ("about the ATACMS missiles": ATACMS, and "missiles" as "raketten")."""
+    names = names_in(topic)
+    if names and matcher.coverage(names, [text])[0] < MIN_SPOKEN:
+        return False
+    words = beside_names(topic, names)
+    return not words or float(np.mean(alike(words, content_words(text), embedder))) >= MIN_SPOKEN

@@ -50,8 +50,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import asks_person, defined, event_untold, role_asked, said_about, speaker
-from rag.names import NameMatcher, names_in
-from rag.reader import Reading, Sentence, article_texts, gives_words, numbers_held
+from rag.names import NameMatcher, beside_names, names_in
+from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
 from rag.same_words import alike, alike_or_parts
 from rag.text import content_words, fold, numbers_in
 from rag.treaties import AskedTreaties
@@ -111,18 +111,11 @@ def _share(asked: list[str], held: list[str], embedder) -> float:
     return float(np.mean(alike_or_parts(asked, held, embedder))) if asked else 1.0
 
 
-def _beside_names(text: str, names: list[str]) -> list[str]:
-    """The content words of `text` once its `names` are taken out."""
-    for name in names:
-        text = text.replace(name, " ")
-    return content_words(text)
-
-
 def _holds_own_words(question: str, names: list[str], held: list[str], embedder) -> bool:
     """The passage's words (`held`) hold one of the question's words beside its names, where it has two or more:
     names alone do not make it about the question ("What is Joe Biden's favourite food?" is not answered by a
     passage on Biden). One word alone may be a verb in another form than the passage's ("leverde", "levert")."""
-    own = _beside_names(question, names)
+    own = beside_names(question, names)
     return len(own) < 2 or bool(alike_or_parts(own, held, embedder).any())
 
 
@@ -177,23 +170,16 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
 def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher, embedder) -> bool:
     """A sentence of the passage the reader quotes names `said_by` (or refers back to them: "Op 12 juli zei
     hij"), says something ("leader Kim Jong Un showed him missiles" gives no words of his), and with the sentence
-    before it or the article's title holds half the `topic`'s words beside its names (an article on cluster munitions
-    may quote someone on "such weapons"); and the passage or its title holds them all ("What did Boris Pistorius say
-    about cluster munitions?" is not answered from a passage on German aid that never names them, where he speaks of
-    "weapons"). A topic that is only names is read by its words, the names' among them ("over de ATACMS"), and one
-    whose names give no word ("over de F-16's") by its names: a sentence that, with the one before it or the article's
-    title, names half of them."""
+    before it and the article's title speaks of the `topic` (rag.reader.speaks_of: an article on cluster munitions may
+    quote someone on "such weapons"); and the passage or its title holds all the topic's words ("What did Boris
+    Pistorius say about cluster munitions?" is not answered from a passage on German aid that never names them, where
+    he speaks of "weapons"), a topic that is only names by their words ("over de ATACMS")."""
     passage = reading.passages[reading.best.passage]
     names = names_in(topic)
-    words = _beside_names(topic, names) or content_words(topic)
+    words = beside_names(topic, names) or content_words(topic)
     if words and not alike_or_parts(words, _words_of(passage), embedder).all():
         return False
 
-    def holds(s: Sentence) -> bool:
-        context = f"{passage.article.title} {s.context}"
-        if words:
-            return float(np.mean(alike(words, content_words(context), embedder))) >= MIN_COVERAGE
-        return matcher.coverage(names, [context])[0] >= MIN_COVERAGE
-
-    return any(s.passage == reading.best.passage and gives_words(matcher, said_by, reading.sentences, i) and holds(s)
+    return any(s.passage == reading.best.passage and gives_words(matcher, said_by, reading.sentences, i)
+               and speaks_of(topic, f"{passage.article.title} {s.context}", matcher, embedder)
                for i, s in enumerate(reading.sentences))

@@ -668,6 +668,13 @@ def test_what_a_country_said_about_a_thing_is_found_where_it_is_written_as_one_w
     assert answer.citations and "Rusland zal niet aarzelen" in answer.text, answer.text
 
 
+def test_what_someone_said_about_a_thing_is_quoted_from_words_of_theirs_on_it(sample_rag):
+    # the best passage gives Zelensky's gratitude (an article on British aid); the summit's article, his words on NATO
+    answer = sample_rag.ask("What did Zelensky say about NATO?", use_llm=False)
+    assert answer.citations and "absurd and unprecedented" in answer.text, answer.text
+    assert "dankbaarheid" not in answer.text
+
+
 def test_what_a_country_said_is_refused_where_no_article_gives_its_words(sample_rag):
     answer = sample_rag.ask("What did the Netherlands say about cluster munitions?", use_llm=False)
     assert not answer.citations and answer.text.startswith("The articles don't contain the answer"), answer.text
