@@ -78,7 +78,7 @@ _AUXILIARY = (r"(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would
               r"zijn|waren|kan|kon|kunnen|zal|zullen|zou|zouden|wil|wilde|moet|moest)")
 INTENTS = [
     ("amount", re.compile(r"\b(?:how much|worth|cost|costs|price|waard|kost|kostte|kosten|bedrag|prijs|"
-                          r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar)\b))\b", re.I)),
+                          r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar|hulp|steun)\b))\b", re.I)),
     ("number", re.compile(rf"\b(?:how many|how long|how often|how old|how high|how far|how big|how large|hoeveel|"
                           rf"hoe ?lang|hoe ?vaak|hoe dikwijls|"
                           rf"hoe oud|hoe hoog|hoe ver|hoe groot|aantal|{_WHICH}(?: \w+){{0,3}} (?:percentage|share|"

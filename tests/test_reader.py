@@ -40,6 +40,8 @@ would cut the ride to the station by ten minutes. Residents on the east bank had
 @pytest.mark.parametrize("question, kind", [
     ("How much was the US military aid package worth?", "amount"),
     ("Hoeveel was het steunpakket waard?", "amount"),
+    ("Hoeveel militaire hulp hebben de VS sinds de invasie toegezegd?", "amount"),  # aid is a sum, as money is
+    ("Hoeveel landen steunen het verdrag?", "number"),
     ("How many F-16s did Denmark promise Ukraine?", "number"),
     ("Hoe hoog is het percentage blindgangers?", "number"),
     ("Hoelang duurde de vernietiging van de chemische wapens?", "number"),  # "hoelang", "hoevaak" as one word too
@@ -83,6 +85,11 @@ would cut the ride to the station by ten minutes. Residents on the east bank had
 ])
 def test_the_question_says_what_it_asks_for(question, kind):
     assert intent(question) == kind
+
+
+def test_how_much_aid_is_answered_by_its_sum(sample_rag):
+    answer = sample_rag.ask("Hoeveel militaire hulp hebben de VS sinds de invasie toegezegd?", use_llm=False)
+    assert answer.citations and "41 miljard dollar" in answer.text, answer.text
 
 
 def test_an_answer_holds_what_is_asked_beyond_the_question():
