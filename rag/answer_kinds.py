@@ -80,9 +80,9 @@ INTENTS = [
     ("amount", re.compile(r"\b(?:how much|worth|cost|costs|price|waard|kost|kostte|kosten|bedrag|prijs|"
                           r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar|hulp|steun)\b))\b", re.I)),
     ("number", re.compile(rf"\b(?:how many|how long|how often|how old|how high|how far|how big|how large|hoeveel|"
-                          rf"hoe ?lang|hoe ?vaak|hoe dikwijls|"
-                          rf"hoe oud|hoe hoog|hoe ver|hoe groot|aantal|{_WHICH}(?: \w+){{0,3}} (?:percentage|share|"
-                          rf"rate|calibre|caliber|kaliber|range|bereik|number|size|distance))\b", re.I)),
+                          rf"hoe ?lang|hoe ?vaak|hoe dikwijls|hoe oud|hoe hoog|hoe ver|hoe groot|aantal|"
+                          rf"(?:{_WHICH}|wat)(?: \w+){{0,3}} (?:percentage|share|rate|calibre|caliber|kaliber|range"
+                          rf"|bereik|number|size|distance))\b", re.I)),
     ("date", re.compile(rf"\b(?:when|since when|wanneer|sinds wanneer|{_WHICH} (?:year|date|day|month|jaar|datum|"
                         rf"dag|maand)|on {_WHICH} day|op {_WHICH} dag|in {_WHICH} (?:year|jaar))\b", re.I)),
     ("reason", re.compile(r"\b(?:why|for what reason|waarom|om welke reden)\b", re.I)),
