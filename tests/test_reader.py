@@ -335,7 +335,7 @@ def test_a_count_of_them_counts_what_the_sentence_before_counted(use_embedder):
 
 def test_a_count_of_them_is_never_quoted_without_what_it_counts(sample_rag):
     # "Ukraine accounted for 916 of them." scores close to the count of states parties, but alone says nothing
-    answer = sample_rag.ask("Hoeveel landen zijn lid van het clustermunitieverdrag?", use_llm=False)
+    answer = sample_rag.ask("How many states parties does the cluster munitions convention have?", use_llm=False)
     lines = answer.text.splitlines()
     assert "112 states parties" in lines[2], answer.text
     assert all("1,172 people" in before for before, line in zip(lines, lines[1:]) if "916 of them" in line), answer.text
@@ -343,7 +343,8 @@ def test_a_count_of_them_is_never_quoted_without_what_it_counts(sample_rag):
 
 def test_a_name_counted_in_the_plural_is_counted_where_it_is_written_once(use_embedder, sample_rag):
     reading = read_text(use_embedder, "Hoeveel Leopards stuurt Polen?", "Polen stuurt veertien Leopard 2A4-tanks naar "
-                        "Oekraïne. Twaalf instructeurs gaan mee om de bemanningen op te leiden.", lang="nl", asked_in="nl")
+                        "Oekraïne. Twaalf instructeurs gaan mee om de bemanningen op te leiden.", lang="nl",
+                        asked_in="nl")
     assert reading.best.has_answer and "veertien" in reading.best.text
     answer = sample_rag.ask("hoeveel leopards stuurt duitsland", use_llm=False)
     assert answer.citations and "veertien Leopard 2A6-tanks" in answer.text, answer.text
@@ -449,8 +450,8 @@ def test_a_count_is_not_passed_over_for_a_negation_beside_it(use_embedder):
     """A plain "how many" is answered by the count, whatever else its sentence denies; an earlier count is no
     better for having no "zonder" in it."""
     reading = read_text(use_embedder, "How many countries are party to the treaty?",
-                        "Toen het verdrag in 2010 in werking trad, waren dertig landen er partij bij. Het verdrag telt "
-                        "nu 112 verdragsstaten, en twaalf landen hebben het getekend zonder het te bekrachtigen.",
+                        "Toen het verdrag in 2010 in werking trad, hadden dertig landen het bekrachtigd. Het verdrag "
+                        "telt nu 112 verdragsstaten, en twaalf landen hebben het getekend zonder het te bekrachtigen.",
                         lang="nl")
     assert reading.best.text.startswith("Het verdrag telt nu 112 verdragsstaten")
 
@@ -536,7 +537,8 @@ def test_what_someone_said_is_answered_only_by_a_passage_naming_them(use_embedde
 def test_how_someone_described_a_thing_is_answered_by_their_words(use_embedder):
     question = "Hoe beschreef Lena Vos het gebruik van de tanks?"
     reading = read_text(use_embedder, question, "On 20 July, spokeswoman Lena Vos confirmed that the army had started "
-                        "using the tanks. According to Vos, the soldiers were using them carefully and effectively.")
+                        "using the tanks. According to Vos, the soldiers were using the tanks carefully and "
+                        "effectively.")
     assert [s.text for s in reading.quoted][-1].startswith("According to Vos,"), reading.quoted
 
 
