@@ -24,7 +24,8 @@ lifts the sentences that repeat it over the one with the amount. And for a count
 that describes the thing asked about ("the US aid package"), a sentence that tells another country's in its
 place ("Nederland heeft 2,5 miljard euro gereserveerd") is not quoted while another is left.
 
-Each sentence scores its cosine to the question plus those signals (weights fitted with
+Each sentence scores its cosine to the question plus those signals, and the question's own words it holds in either
+language, word by word, each weighed by how rare it is among the sentences read (weights fitted with
 benchmarks/tune_answers.py); the best one is quoted, with the sentence before it when it
 starts by referring back ("Ze", "He", "Daartoe", "Dat meldt Maljar."), with the sentence after it when the question
 asks why and it gives no reason (the explanation follows the statement), and after it the

@@ -17,7 +17,7 @@ from rag.vector_cache import cache_for
 # one treaty: a plural names a kind of them ("ontwapeningsverdragen", "arms control treaties")
 _HEAD = r"(?:treaty|convention|verdrag|conventie|deal|agreement|initiative|akkoord|overeenkomst)"
 _NAMED = [
-    # "clustermunitieverdrag", "wapenhandelsverdrag", "Ottawa-verdrag"
+    # "clustermunitieverdrag", "wapenhandelsverdrag", "Ottawa-verdrag", "graandeal"
     re.compile(r"\b([\w-]{3,}?)-?(?:verdrag|deal|akkoord|overeenkomst)\b", re.I),
     # "Chemical Weapons Convention", "the Ottawa treaty", "Comprehensive Nuclear-Test-Ban Treaty", "the Black Sea grain
     # deal"
