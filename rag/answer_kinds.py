@@ -38,8 +38,9 @@ ANSWER_SHAPES = {
     "number": re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I),  # besides digits, which numbers_in finds
     "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
     # a cause, or a consequence that tells its cause before it ("..., which means farmland stays unusable")
-    "reason": re.compile(r"\b(?:because|due to|as a result|so that|in order to|which means|that means|omdat|want|"
-                         r"doordat|vanwege|wegens|zodat|daardoor|wat betekent|dat betekent|om\b.*\bte)\b"
+    "reason": re.compile(r"\b(?:because|due to|as a result|so that|in order to|which means|that means|argued|arguing|"
+                         r"citing|omdat|want|doordat|aangezien|vanwege|wegens|zodat|daardoor|waardoor|wat betekent|"
+                         r"dat betekent|betoogde|betoogt|om\b.*\bte)\b"
                          r"|[,:;]\s+so\b|\b(?:that's|that is|which is|this is) why\b|\b(?:therefore|hence)\b", re.I),
 }
 # A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").

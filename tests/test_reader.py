@@ -96,6 +96,11 @@ def test_a_sum_or_a_measure_is_answered_by_a_sentence_that_gives_it(sample_rag, 
     assert answer.citations and said in answer.text.splitlines()[2], answer.text
 
 
+def test_why_is_answered_by_the_reason_given(sample_rag):
+    answer = sample_rag.ask("Why did Biden send cluster munitions?", use_llm=False)
+    assert answer.citations and "running short of artillery ammunition" in answer.text, answer.text
+
+
 def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert holds_answer("amount", "Het pakket had een waarde van 800 miljoen dollar.", "Hoeveel was het waard?")
     assert not holds_answer("amount", "Het pakket werd in 2023 aangekondigd.", "Hoeveel was het waard?")
@@ -106,6 +111,10 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert holds_answer("date", "Zelensky bevestigde dinsdagavond dat ze zijn ingezet.", "When was it first used?")
     assert holds_answer("name", "Spain's defence minister, Margarita Robles, objected.", "Who objected in Spain?")
     assert not holds_answer("name", "De Amerikaanse stap leidt tot een spagaat.", "Who did sign it?")
+    # a reason argued, or one that a result follows from ("..., waardoor")
+    assert holds_answer("reason", "He argued that the army was running short of shells.", "Why did he send them?")
+    assert holds_answer("reason", "Het besluit viel op vrijdag, waardoor het nieuws onderging.", "Waarom ging het onder?")
+    assert not holds_answer("reason", "He said he had consulted allies before agreeing.", "Why did he send them?")
     # a name the question gives, in the other language, is not an answer ("Oekraïne" to a question about Ukraine)
     assert not holds_answer("name", "Met de raketten kan Oekraïne doelen bestoken.", "Which Ukraine units fired?")
     # "who" asks for a person: a full name, or a name beside a title or a verb of saying, not a place
