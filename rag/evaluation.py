@@ -112,6 +112,7 @@ class Scores:
     reciprocal_rank: float = 0.0
     with_answers: int = 0  # answerable questions that give answer strings
     right: int = 0
+    right_first: int = 0  # right by the first sentence the answer quotes alone
     wrongly_refused: int = 0
     unanswerable: int = 0
     refused: int = 0
@@ -136,6 +137,7 @@ class Scores:
         out["mrr"] = round(self.reciprocal_rank / n, 3)
         if self.with_answers or self.unanswerable:
             out["answers_right"] = round(self.right / max(self.with_answers, 1), 3)
+            out["first_quote_right"] = round(self.right_first / max(self.with_answers, 1), 3)
             out["answerable_refused"] = round(self.wrongly_refused / max(self.with_answers, 1), 3)
             out["unanswerable"] = self.unanswerable
             out["unanswerable_refused"] = round(self.refused / max(self.unanswerable, 1), 3)
@@ -187,6 +189,7 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
         if answer is not None:
             refused = not answer.citations
             right = not refused and is_right(answer.text, q)  # a refusal's nearest titles are no answer
+            right_first = right and is_right(first_quote(answer.text), q)
             if languages and q.source in languages:
                 pair = pairs.setdefault(f"{q.lang}→{languages[q.source]}", [0, 0])
                 pair[0] += right
@@ -194,6 +197,7 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
             for s in scores:
                 s.with_answers += 1
                 s.right += right
+                s.right_first += right_first
                 s.wrongly_refused += refused
                 if refused:
                     s.refused_by(answer.refusal, answerable=True)
@@ -208,6 +212,12 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
                                    for pair, (right, n) in sorted(pairs.items())},
             "misses": [m for m in misses if m["split"] != "blind"],
             "blind_misses": sum(m["split"] == "blind" for m in misses)}
+
+
+def first_quote(text: str) -> str:
+    """The first sentence an extractive answer quotes (its first `- "..." [n]` line), what a reader meets first; the
+    whole text for an answer written by a model."""
+    return next((line for line in text.splitlines() if line.startswith('- "')), text)
 
 
 def _miss(q: Question, kind: str, **details) -> dict:
@@ -238,6 +248,8 @@ def format_scores(report: dict) -> str:
                    for reason, n in report["scores"]["all"].get("refused_by", {}).items()]
         if reasons:
             rows.append("refusals by the check that refused (answerable/unanswerable): " + ", ".join(reasons))
+        rows.append("right by the first sentence quoted alone: " + ", ".join(
+            f"{key} {s.get('first_quote_right', 0):.2f}" for key, s in report["scores"].items()))
         pairs = [f"{pair} {n['right']}/{n['questions']}" for pair, n in report.get("right_by_languages", {}).items()]
         if pairs:
             rows.append("right by the question's language → the answering article's: " + ", ".join(pairs))
