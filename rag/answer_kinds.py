@@ -33,8 +33,10 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w
                  r"hundred|dozens|hundreds|thousands|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|"
                  r"\w+tien|twintig|dertig|veertig|vijftig|honderd|tientallen|honderden|duizenden")
 ANSWER_SHAPES = {
+    # a time told from the article's date counts too ("al sinds vorig jaar", "last month")
     "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS}|(?:{_DAYS})(?:avond|ochtend|middag|nacht)?|gisteren|vandaag|"
-                       rf"yesterday|today)\b", re.I),
+                       rf"yesterday|today|(?:vorig|vorige|afgelopen|last|past)\s+(?:jaar|maand|week|year|month))\b",
+                       re.I),
     "number": re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I),  # besides digits, which numbers_in finds
     "amount": re.compile(rf"(?:\d[\d.,]*\s*(?:{_UNITS})|(?:\$|€|£)\s*\d)", re.I),
     # a cause, or a consequence that tells its cause before it ("..., which means farmland stays unusable")
@@ -621,7 +623,7 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
     if kind == "date":
         # a year, a month or a day: "165 kilometer" is no date, nor a year naming a treaty ("het verdrag van 2008")
         return bool(years_in(_TREATY_YEAR.sub(" ", sentence)) - years_in(question)) or any(
-            m.group().isalpha() for m in ANSWER_SHAPES["date"].finditer(sentence))
+            not m.group().isdigit() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
         return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
     units = _units(question)

@@ -90,8 +90,9 @@ def test_the_question_says_what_it_asks_for(question, kind):
 
 @pytest.mark.parametrize("question, said", [("Hoeveel militaire hulp hebben de VS sinds de invasie toegezegd?",
                                              "41 miljard dollar"),
-                                            ("Wat is het bereik van de ATACMS?", "165 kilometer")])
-def test_a_sum_or_a_measure_is_answered_by_a_sentence_that_gives_it(sample_rag, question, said):
+                                            ("Wat is het bereik van de ATACMS?", "165 kilometer"),
+                                            ("Sinds wanneer vraagt Kyiv om clustermunitie?", "since last year")])
+def test_a_sum_a_measure_or_a_date_is_answered_by_a_sentence_that_gives_it(sample_rag, question, said):
     answer = sample_rag.ask(question, use_llm=False)
     assert answer.citations and said in answer.text.splitlines()[2], answer.text
 
@@ -109,11 +110,15 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     # a number is a date only as a year, or with a month or a day: a range of 165 kilometres is none
     assert not holds_answer("date", "Een versie met een bereik van 165 kilometer.", "When was it first used?")
     assert holds_answer("date", "Zelensky bevestigde dinsdagavond dat ze zijn ingezet.", "When was it first used?")
+    # a time told from the article's date
+    assert holds_answer("date", "Oekraïne vraagt al sinds vorig jaar om de granaten.", "Sinds wanneer vraagt Kyiv?")
+    assert holds_answer("date", "Kyiv had requested them since last year.", "Since when has Kyiv asked for them?")
+    assert not holds_answer("date", "Kyiv had requested them for a long time.", "Since when has Kyiv asked for them?")
     assert holds_answer("name", "Spain's defence minister, Margarita Robles, objected.", "Who objected in Spain?")
     assert not holds_answer("name", "De Amerikaanse stap leidt tot een spagaat.", "Who did sign it?")
     # a reason argued, or one that a result follows from ("..., waardoor")
     assert holds_answer("reason", "He argued that the army was running short of shells.", "Why did he send them?")
-    assert holds_answer("reason", "Het besluit viel op vrijdag, waardoor het nieuws onderging.", "Waarom ging het onder?")
+    assert holds_answer("reason", "Het besluit viel op vrijdag, waardoor het nieuws onderging.", "Waarom ging het?")
     assert not holds_answer("reason", "He said he had consulted allies before agreeing.", "Why did he send them?")
     # a name the question gives, in the other language, is not an answer ("Oekraïne" to a question about Ukraine)
     assert not holds_answer("name", "Met de raketten kan Oekraïne doelen bestoken.", "Which Ukraine units fired?")
