@@ -55,6 +55,8 @@ from rag.vector_cache import cache_for
 MIN_ASKED_WORDS = 2  # the question's words beside its names that its words signal needs (ReaderWeights.words)
 MIN_SPOKEN = 0.4  # the share of a topic's names, and of its other words, that a text speaking of it holds
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
+HEADING_WORDS = 6  # a "sentence" this short with no closing punctuation is a heading ("A treaty signed in Prague")
+_CLOSED = re.compile(r"""[.!?:;"'”’)\]]$""")
 # What a number counts is told from what was asked by a looser cosine than translations: it only has to
 # tell "civilians" ~ "burgers" (0.46) from "burgers" ~ "tonnes" (0.2) or "systems" ~ "miljard" (0.27).
 COUNTED_ALIKE = 0.4
@@ -355,7 +357,9 @@ class Reader:
         for i in holding or range(len(passages)):
             p = passages[i]
             for j, text in enumerate(passage_sentences(p)):
-                if len(text.split()) >= MIN_WORDS and not text.endswith("?"):  # a headline asking, not answering
+                words = len(text.split())
+                if (words >= MIN_WORDS and not text.endswith("?")  # a headline asking, not answering
+                        and (words > HEADING_WORDS or _CLOSED.search(text))):
                     found.append(Sentence(i, j, text))
         return found
 

@@ -97,6 +97,13 @@ def test_a_sum_a_measure_or_a_date_is_answered_by_a_sentence_that_gives_it(sampl
     assert answer.citations and said in answer.text.splitlines()[2], answer.text
 
 
+def test_a_heading_is_never_quoted(sample_rag):
+    # the Markdown article on New START has a section "## A treaty signed in Prague"
+    answer = sample_rag.ask("New START", use_llm=False)
+    quoted = [line for line in answer.text.splitlines() if line.startswith('- "')]
+    assert quoted and not any("A treaty signed in Prague" in line for line in quoted), answer.text
+
+
 def test_why_is_answered_by_the_reason_given(sample_rag):
     answer = sample_rag.ask("Why did Biden send cluster munitions?", use_llm=False)
     assert answer.citations and "running short of artillery ammunition" in answer.text, answer.text
