@@ -14,7 +14,7 @@ from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
 from rag.language import language_name, short_text_language
 from rag.llm import LLMError, OllamaLLM
-from rag.names import names_in
+from rag.names import beside_names, names_in
 from rag.prompts import message, render
 from rag.reasoning import strip_reasoning, without_reasoning
 from rag.reader import Reader
@@ -280,8 +280,11 @@ def _ms(started: float) -> float:
 
 
 def _names_something(question: str) -> bool:
-    """The question gives a name or a number of its own: what it is about."""
-    return bool(names_in(question) or numbers_in(question))
+    """The question gives a name, a number or a treaty of its own, and asks something of it: what it is about ("En
+    Polen?" only names what the question before it asked about)."""
+    names = names_in(question)
+    return bool(names or numbers_in(question) or treaties_in(question, question=True)) and bool(
+        beside_names(question, names))
 
 
 def _first(passage: Passage, passages: list[Passage]) -> list[Passage]:

@@ -1078,6 +1078,21 @@ def test_a_follow_up_that_names_a_country_asks_the_same_of_it(sample_rag):
     assert poland.startswith('- "Polen') and "veertien Leopard" not in poland, poland
 
 
+def test_a_follow_up_that_names_nothing_keeps_the_topic_of_the_question_that_named_it(sample_rag):
+    # "the grain deal" names the topic though nothing in it has a capital; "When did it end?" names nothing
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("Who brokered the grain deal?")
+    chat.ask("When did it end?")
+    why = chat.ask("Why?")
+    assert why.citations and all(c.article.source.endswith("16_black-sea-grain-deal.txt") for c in why.citations), why
+    # "En Polen?" only names whom the question before it asked about: after it, the topic goes back to that one
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("Hoeveel Leopards stuurt Duitsland?")
+    chat.ask("En Polen?")
+    when = chat.ask("Wanneer?")
+    assert when.citations and all("leopard" in c.article.source for c in when.citations), when
+
+
 @pytest.mark.parametrize("typed", ["who is jens stoltenberg", "WHO IS JENS STOLTENBERG?", "Who is jens stoltenberg?"])
 def test_a_question_typed_without_capitals_is_answered_as_one_with_them(sample_rag, typed):
     """Names are read by their capitals, and the encoder finds "Stoltenberg" but not "stoltenberg"."""
