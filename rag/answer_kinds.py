@@ -313,15 +313,17 @@ _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pac
                      r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal|(?-i:START|NPT|CTBT|INF))\b", re.I)
 
 
-def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty")) -> bool:
+def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty"),
+                 topic: str = "") -> bool:
     """The question asks about an event (who succeeded someone; someone resigned, was appointed or dismissed; a treaty
     ratified, signed, joined, left or in force: when, how many or why), and the sentence tells none of it. `kinds`:
-    those of these events to look for ("treaty": what happened to a treaty)."""
+    those of these events to look for ("treaty": what happened to a treaty, named in the question or in the `topic` of
+    a follow-up: "And when did Russia suspend it?" after a question on New START)."""
     def applies(kind: str) -> bool:
         if kind == "person":
             return asks_person(question)
         return kind != "treaty" or (intent(question) in ("date", "number", "reason", "place")
-                                    and bool(_TREATY.search(question)))
+                                    and bool(_TREATY.search(f"{topic} {question}")))
 
     told = [tells for asks, tells, kind in _EVENT_WORDS if kind in kinds and asks.search(question) and applies(kind)]
     return bool(told) and not any(tells.search(sentence) for tells in told)

@@ -1,6 +1,7 @@
 """Answer a question from retrieved passages: through the model when it can, extractively when not."""
 from __future__ import annotations
 
+import re
 import time
 from contextlib import closing
 from dataclasses import replace
@@ -34,6 +35,9 @@ THINKING_TOKENS = 2048  # and for a reasoning model's thinking, when it is asked
 LANGUAGE_LETTERS = 40  # the letters of an answer held back to tell its language before it is shown
 MIN_LETTERS = 20  # fewer tell no language
 History = Sequence[dict]  # [{"role": "user" | "assistant", "content": str}, ...]
+# a word that refers back to what was asked before ("het" is as often an article)
+_REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|him|his|she|her|hij|zij|ze|hem|"
+                          r"haar|hun|dit|dat|deze|die|ervan|daarvan|erop|daarop|erover|daarover)\b", re.I)
 
 
 class Answerer:
@@ -216,8 +220,8 @@ class Answerer:
 
         The model rewrites it as a standalone question when it can (topic ""); otherwise the
         question stays as asked and its topic is the conversation's last question, and, when it
-        names nothing itself, the ones before that back to the last that does: after "Which
-        countries did not sign the 2008 treaty?" and "And who did sign it?", "When was it
+        names nothing itself (or refers back), the ones before that back to the last that does, or all when none
+        does: after "Which countries did not sign the 2008 treaty?" and "And who did sign it?", "When was it
         adopted?" is still about the 2008 treaty."""
         if use_llm:
             transcript = "\n".join(f"{m['role']}: {m['content']}" for m in history)
@@ -234,7 +238,7 @@ class Answerer:
         # one that names a treaty changes the topic ("What about the Ottawa treaty?"); one that names a country or a
         # person asks the same of them ("En Nederland?" after the 2008 treaty's non-signers and "Waarom niet?")
         if not treaties_in(question, question=True):
-            start = next((i for i in range(start, -1, -1) if _names_something(previous[i])), start)
+            start = next((i for i in range(start, -1, -1) if _names_something(previous[i])), 0)
         return question, " ".join(previous[max(start, 0):])
 
     def _not_found(self, lang: str, passages: list[Passage], decision: Decision | None = None) -> str:
@@ -280,11 +284,12 @@ def _ms(started: float) -> float:
 
 
 def _names_something(question: str) -> bool:
-    """The question gives a name, a number or a treaty of its own, and asks something of it: what it is about ("En
-    Polen?" only names what the question before it asked about)."""
+    """The question gives a name, a number or a treaty of its own, asks something of it and refers back to nothing:
+    what it is about ("En Polen?" only names what the question before it asked about, "When did Russia suspend it?"
+    refers back to it)."""
     names = names_in(question)
-    return bool(names or numbers_in(question) or treaties_in(question, question=True)) and bool(
-        beside_names(question, names))
+    return (bool(names or numbers_in(question) or treaties_in(question, question=True))
+            and bool(beside_names(question, names)) and not _REFERS_BACK.search(question))
 
 
 def _first(passage: Passage, passages: list[Passage]) -> list[Passage]:

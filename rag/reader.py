@@ -262,7 +262,7 @@ class Reader:
         # about it (or none) is left; nor, while one tells it, one that leaves untold what the question asks happened
         # to a treaty ("Hoeveel landen hebben het verdrag getekend?": not "Drie landen ... staan buiten het verdrag")
         allowed = [i for i, s in enumerate(found) if not s.about_other] or range(len(found))
-        allowed = [i for i in allowed if not event_untold(question, found[i].context, kinds=("treaty",))] or allowed
+        allowed = [i for i in allowed if not event_untold(question, found[i].context, ("treaty",), topic)] or allowed
         named, thing = defined(question), content_words(asked_to_define(question))
         # "Who is Jake Sullivan?", "Wat is clustermunitie?": the sentences that say who he is or what they are, where
         # one does

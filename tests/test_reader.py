@@ -1093,6 +1093,15 @@ def test_a_follow_up_that_names_nothing_keeps_the_topic_of_the_question_that_nam
     assert when.citations and all("leopard" in c.article.source for c in when.citations), when
 
 
+def test_a_follow_up_that_refers_back_asks_what_happened_to_the_topic(sample_rag):
+    # "it" is New START, named two questions before: its suspension is told, not its signing
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("What is New START?")
+    assert "8 April 2010" in chat.ask("When was it signed?").text
+    suspended = chat.ask("And when did Russia suspend it?").text.split("\n\n", 1)[1]
+    assert suspended.startswith('- "On 21 February 2023') and "suspending its participation" in suspended, suspended
+
+
 @pytest.mark.parametrize("typed", ["who is jens stoltenberg", "WHO IS JENS STOLTENBERG?", "Who is jens stoltenberg?"])
 def test_a_question_typed_without_capitals_is_answered_as_one_with_them(sample_rag, typed):
     """Names are read by their capitals, and the encoder finds "Stoltenberg" but not "stoltenberg"."""
