@@ -35,9 +35,10 @@ THINKING_TOKENS = 2048  # and for a reasoning model's thinking, when it is asked
 LANGUAGE_LETTERS = 40  # the letters of an answer held back to tell its language before it is shown
 MIN_LETTERS = 20  # fewer tell no language
 History = Sequence[dict]  # [{"role": "user" | "assistant", "content": str}, ...]
-# a word that refers back to what was asked before ("het" is as often an article)
-_REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|he|him|his|she|her|hij|zij|ze|hem|"
-                          r"haar|hun|dit|dat|deze|die|ervan|daarvan|erop|daarop|erover|daarover)\b", re.I)
+# a word that refers back to what was asked before (not "het", "dat", "die" or "that": as often an article, a
+# conjunction or a relative pronoun)
+_REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her|hij|zij|ze|hem|haar|hun|ervan|daarvan|"
+                          r"erop|daarop|erover|daarover)\b", re.I)
 
 
 class Answerer:
