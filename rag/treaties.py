@@ -28,6 +28,9 @@ _ON = re.compile(rf"\b{_HEAD}\s+(?:on|against|inzake|tegen|over)\s+(?:the\s+|de\
                  re.I)
 # in a question only: "the cluster munitions treaty" (in articles such words are as often "an international treaty")
 _DESCRIBED = re.compile(rf"\bthe\s+((?:[a-z][\w-]*\s+){{1,2}}){_HEAD}\b")
+# one treaty under two names: "The Mine Ban Treaty, usually called the Ottawa Convention", "kortweg CCW genoemd"
+_ALIAS = re.compile(r"\b(?:usually called|also called|also known as|better known as|commonly known as|ook wel|"
+                    r"beter bekend als|kortweg|doorgaans)\b", re.I)
 SAME_FUZZY = 80  # spelling ratio of two qualifiers taken as one ("cluster munitions" ~ "clustermunitie")
 SAME_MEANING = 0.6  # their vectors' cosine taken as one across languages ("wapenhandel" ~ "arms trade": 0.76)
 
@@ -79,6 +82,7 @@ class AskedTreaties:
         self.abbreviations = [pattern for pattern in written if pattern.search(question)]
         self.embedder = embedder
         self._same: dict[str, bool] = {}
+        self._alias_cache: dict[str, set[str]] = {}
 
     def _is_asked(self, name: str) -> bool:
         if name not in self._same:
@@ -110,4 +114,16 @@ class AskedTreaties:
         if not named and self._abbreviated(article):
             return False
         named = named or _treaties_in(title, False)
-        return bool(named) and not any(self._is_asked(name) for name in named)
+        return bool(named) and not any(self._is_asked(name) or name in self._aliases(article) for name in named)
+
+    def _aliases(self, article: str) -> set[str]:
+        """The names the `article` gives an asked treaty besides the asked one ("The Mine Ban Treaty, usually called
+        the Ottawa Convention": "ottawa" for a question on the mine ban treaty)."""
+        if article not in self._alias_cache:
+            found: set[str] = set()
+            for sentence in re.split(r"(?<=[.!?])\s+", article) if _ALIAS.search(article) else ():
+                names = _treaties_in(sentence, False)
+                if _ALIAS.search(sentence) and any(self._is_asked(name) for name in names):
+                    found.update(names)
+            self._alias_cache[article] = found
+        return self._alias_cache[article]
