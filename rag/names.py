@@ -73,7 +73,8 @@ def same_name(word: str) -> str:
 
 def names_in(text: str) -> list[str]:
     """Runs of capitalised words ("Arms Trade Treaty", "Jake Sullivan") and acronyms; a sentence's
-    first word only when it is an acronym or starts a run; no stopwords."""
+    first word only when it is an acronym, starts a run or is a country's name ("China sloot zich aan."); no
+    stopwords."""
     found = []
     for sentence in re.split(r"(?<=[.!?:])\s+", text):
         matches = list(_TOKEN.finditer(sentence))
@@ -81,7 +82,9 @@ def names_in(text: str) -> list[str]:
         run: list[str] = []
         for i, token in enumerate(tokens + [""]):
             capital = bool(token) and token[0].isupper() and fold(token) not in NOT_NAMES
-            first_ok = i > 0 or (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][:1].isupper())
+            # a sentence's first word is a name when a country's: "China sloot zich in 2020 aan."
+            first_ok = (i > 0 or (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][:1].isupper())
+                        or is_country(token))
             if run and token and _BREAK.search(sentence, matches[i - 1].end(), matches[i].start()):
                 found.append(" ".join(run))  # "to Ukraine, Russia's armed forces": two names
                 run = []

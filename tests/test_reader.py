@@ -766,7 +766,11 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     assert names_in("Which Western missiles did Ukraine get before the ATACMS?") == ["Western", "Ukraine", "ATACMS"]
     assert names_in("Were Russian airfields hit in Ukraine’s first strikes?") == ["Russian", "Ukraine"]
     assert names_in("What did Erdogan want for Sweden's NATO membership?") == ["Erdogan", "Sweden", "NATO"]
-    assert names_in("Canada and New Zealand objected, as did New START's negotiators.") == ["New Zealand", "New START"]
+    # a sentence's first word is a name when it starts a run of them or is a country's
+    opening = "Canada and New Zealand objected, as did New START's negotiators."
+    assert names_in(opening) == ["Canada", "New Zealand", "New START"]
+    assert names_in("China sloot zich in 2020 alsnog aan.") == ["China"]
+    assert names_in("Toen sloot China zich aan.") == ["China"]
     assert names_in("If the shells go to Ukraine, Russia will answer.") == ["Ukraine", "Russia"]  # not "Ukraine Russia"
     assert matcher.coverage(["Putin"], ["Poetin dreigt met eigen clustermunitie."]) == [1.0]
     assert matcher.coverage(["ATACMS"], ["Oekraïne zet ATACMS-raketten in."]) == [1.0]
@@ -906,6 +910,8 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
     ("Waar werd de graandeal getekend?", "Istanbul", "Prague"),
     # the article calls it "the Mine Ban Treaty, usually called the Ottawa Convention", and the Ottawa treaty after
     ("Which countries did not join the mine ban treaty?", "India, Pakistan or Israel", "Oslo"),
+    # "China sloot zich in 2020 alsnog aan.": a country that opens a sentence is named there
+    ("Welk land trad in 2020 toe tot het wapenhandelsverdrag?", "China", "stemden tegen"),
 ])
 def test_the_answer_is_about_the_treaty_asked_about(sample_rag, question, said, other):
     answer = sample_rag.ask(question, use_llm=False)
