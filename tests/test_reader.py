@@ -1202,7 +1202,7 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
     for lang in ("en", "nl"):
         s = scores[lang]
         assert s["questions"] >= 40 and s["unanswerable"] >= 10, s
-        # 0.70 English, 0.75 Dutch; on the 168 blind answerable questions alone 0.58 and 0.66, which is what a new user
+        # 0.71 English, 0.75 Dutch; on the 168 blind answerable questions alone 0.59 and 0.66, which is what a new user
         # meets
         assert s["answers_right"] >= 0.65, s
         # Dutch 0.050: 13 of 260, among them "Hoeveel was het steunpakket waard?", whose two words keep every sentence
@@ -1212,7 +1212,7 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
         # 0.64 English, 0.83 Dutch (English near-topic questions are the most often answered: 0.44 of the blind English
         # unanswerable ones are refused)
         assert s["unanswerable_refused"] >= 0.55, s
-        # the first sentence quoted alone: 0.57 English, 0.59 Dutch (a runner-up of the same passage holds the rest)
+        # the first sentence quoted alone: 0.58 English, 0.58 Dutch (a runner-up of the same passage holds the rest)
         assert 0.5 <= s["first_quote_right"] <= s["answers_right"], s
         # the passage quoted first: 0.84 English, 0.85 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
