@@ -45,6 +45,10 @@ ANSWER_SHAPES = {
                          r"dat betekent|betoogde|betoogt|om\b.*\bte)\b"
                          r"|[,:;]\s+so\b|\b(?:that's|that is|which is|this is) why\b|\b(?:therefore|hence)\b", re.I),
 }
+# a sum in words: "tientallen miljarden dollars", "hundreds of millions of dollars"
+_WORDED_AMOUNT = re.compile(rf"\b(?:{_NUMBER_WORDS}|een|a|one)\s+(?:of\s+)?"
+                            rf"(?:miljoen|miljard|miljarden|millions?|billions?)(?:\s+of)?\s+"
+                            rf"(?:dollars?|euros?|pond|pounds?|roebels?)\b", re.I)
 # A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").
 _MEASURES = [
     (re.compile(r"\b(?:range|bereik|distance|afstand|how far|hoe ver)\b", re.I),
@@ -627,7 +631,8 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         return bool(years_in(_TREATY_YEAR.sub(" ", sentence)) - years_in(question)) or any(
             not m.group().isdigit() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
-        return new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence))
+        return ((new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence)))
+                or bool(_WORDED_AMOUNT.search(sentence)))
     units = _units(question)
     if units:
         return any(unit.search(sentence) for unit in units)

@@ -91,7 +91,9 @@ def test_the_question_says_what_it_asks_for(question, kind):
 @pytest.mark.parametrize("question, said", [("Hoeveel militaire hulp hebben de VS sinds de invasie toegezegd?",
                                              "41 miljard dollar"),
                                             ("Wat is het bereik van de ATACMS?", "165 kilometer"),
-                                            ("Sinds wanneer vraagt Kyiv om clustermunitie?", "since last year")])
+                                            ("Sinds wanneer vraagt Kyiv om clustermunitie?", "since last year"),
+                                            ("How much did the US destruction of chemical weapons cost?",
+                                             "tientallen miljarden dollars")])
 def test_a_sum_a_measure_or_a_date_is_answered_by_a_sentence_that_gives_it(sample_rag, question, said):
     answer = sample_rag.ask(question, use_llm=False)
     assert answer.citations and said in answer.text.splitlines()[2], answer.text
@@ -112,6 +114,10 @@ def test_why_is_answered_by_the_reason_given(sample_rag):
 def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert holds_answer("amount", "Het pakket had een waarde van 800 miljoen dollar.", "Hoeveel was het waard?")
     assert not holds_answer("amount", "Het pakket werd in 2023 aangekondigd.", "Hoeveel was het waard?")
+    # a sum in words
+    assert holds_answer("amount", "De vernietiging heeft tientallen miljarden dollars gekost.", "Wat kostte het?")
+    assert holds_answer("amount", "It cost hundreds of millions of dollars.", "How much did it cost?")
+    assert not holds_answer("amount", "Hundreds of tanks were sent.", "How much did it cost?")
     assert holds_answer("date", "Het verdrag trad eind december 2014 in werking.", "Wanneer trad het in werking?")
     assert not holds_answer("date", "The 2008 treaty bans them.", "When was the 2008 treaty signed?")
     # a number is a date only as a year, or with a month or a day: a range of 165 kilometres is none
