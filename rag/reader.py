@@ -216,7 +216,8 @@ class Reader:
         names = treaties.with_names(self.matcher.coverage(asked_names, contexts), asked_names,
                                     [articles[passages[s.passage].article.id] for s in found])
         shown = [self.shown(found, i) for i in range(len(found))]
-        words = self._words_held(beside_names(question, names_in(question)), shown)
+        own_names = names_in(question)  # the question's, not its topic's
+        words = self._words_held(beside_names(question, own_names), shown)
         asked_numbers = numbers_in(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)
@@ -270,7 +271,7 @@ class Reader:
                    or (thing and self._defines(thing, found[i].text))]
         allowed = telling or allowed
         # a follow-up that names its own ("En Nederland?" after the 2008 treaty's non-signers): a sentence naming them
-        own = names_in(question) if topic else []
+        own = own_names if topic else []
         naming = {i for i, s in enumerate(found) if self.matcher.coverage(own, [s.shown])[0] >= 1.0} if own else set()
         if own:
             allowed = [i for i in allowed if i in naming] or allowed

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from rag.sentences import plain_split
 from rag.text import STOPWORDS, fold
 from rag.vector_cache import cache_for
 
@@ -121,7 +122,7 @@ class AskedTreaties:
         the Ottawa Convention": "ottawa" for a question on the mine ban treaty)."""
         if article not in self._alias_cache:
             found: set[str] = set()
-            for sentence in re.split(r"(?<=[.!?])\s+", article) if _ALIAS.search(article) else ():
+            for sentence in plain_split(article) if _ALIAS.search(article) else ():
                 names = _treaties_in(sentence, False)
                 if _ALIAS.search(sentence) and any(self._is_asked(name) for name in names):
                     found.update(names)
