@@ -103,21 +103,27 @@ class Spellings:
             return word
         if word in _countries():
             return _countries()[word]
-        forms = self.capitals.get(word)
-        if forms and sum(forms.values()) >= 2 * self.small[word]:
-            return forms.most_common(1)[0][0]
-        if not forms and not self.small[word]:  # a name as another language spells it ("sjojgoe": "Shoigu")
+        capitalised = self._capitalised(word)
+        if capitalised:
+            return capitalised
+        if word not in self.capitals and not self.small[word]:  # a name as another language spells it ("sjojgoe")
             return self._as_spelled().get(spelling(word), word)
         return word
+
+    def _capitalised(self, word: str) -> str:
+        """How the texts write `word` where they write it with a capital at least twice as often as without; or ""."""
+        forms = self.capitals.get(word)
+        return forms.most_common(1)[0][0] if forms and sum(forms.values()) >= 2 * self.small[word] else ""
 
     def _as_spelled(self) -> dict[str, str]:
         """The words written mostly with a capital, by their spelling folded and transliterated (rag.names)."""
         if self._spelled is None:
             self._spelled = {}
             # the most written last: of two spelled alike, it wins
-            for word, forms in sorted(self.capitals.items(), key=lambda item: sum(item[1].values())):
-                if sum(forms.values()) >= 2 * self.small[word]:
-                    self._spelled[spelling(word)] = forms.most_common(1)[0][0]
+            for word in sorted(self.capitals, key=lambda w: sum(self.capitals[w].values())):
+                capitalised = self._capitalised(word)
+                if capitalised:
+                    self._spelled[spelling(word)] = capitalised
         return self._spelled
 
 
