@@ -310,9 +310,15 @@ _EVENTS = [
      r"|verlaten|verliet|walked out", "treaty"),
     (r"into force|in force|took effect|takes effect|in werking|van kracht", "", "treaty"),
     (rf"suspend\w*|opschort\w*|opgeschort|schort\w*{_ONE_TO_FOUR}op", r"|suspension|opschorting", "treaty"),
+    # how long it runs: "until", "tot" or an extension tells its end ("Wanneer loopt New START af?": "extended ... until
+    # 5 February 2026")
+    (rf"expir\w*|lapse[sd]?|run(?:s)? out|(?<!the )end(?:s|ed)?(?!\s+of)|verlo(?:opt|pen)|verliep|eindig\w*"
+     rf"|l(?:oopt|iep|iepen){_ONE_TO_FOUR}af|tot wanneer",
+     r"|until|till|tot|extended|extension|verleng\w*|afloop", "treaty"),
 ]
 _EVENT_WORDS = [(re.compile(rf"\b(?:{asked})\b", re.I), re.compile(rf"\b(?:{asked}{told})\b", re.I), applies)
                 for asked, told, applies in _EVENTS]
+_DATING = re.compile(r"\b(?:after|before|since|once|nadat|voordat|sinds|toen)\b(?:\s+\S+){0,5}\s+$", re.I)
 _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"
                      r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal|(?-i:START|NPT|CTBT|INF))\b", re.I)
 
@@ -320,16 +326,20 @@ _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pac
 def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty"),
                  topic: str = "") -> bool:
     """The question asks about an event (who succeeded someone; someone resigned, was appointed or dismissed; a treaty
-    ratified, signed, joined, left or in force: when, how many or why), and the sentence tells none of it. `kinds`:
-    those of these events to look for ("treaty": what happened to a treaty, named in the question or in the `topic` of
-    a follow-up: "And when did Russia suspend it?" after a question on New START)."""
+    ratified, signed, joined, left, in force or ending: when, how many or why), and the sentence tells none of it; not
+    one that only dates what is asked ("after the deal lapsed"). `kinds`: those of these events to look for ("treaty":
+    what happened to a treaty, named in the question or in the `topic` of a follow-up: "And when did Russia suspend
+    it?" after a question on New START)."""
     def applies(kind: str) -> bool:
         if kind == "person":
             return asks_person(question)
         return kind != "treaty" or (intent(question) in ("date", "number", "reason", "place")
                                     and bool(_TREATY.search(f"{topic} {question}")))
 
-    told = [tells for asks, tells, kind in _EVENT_WORDS if kind in kinds and asks.search(question) and applies(kind)]
+    def asked(asks: re.Pattern) -> bool:  # the event asked about, not one that only dates it ("after the deal lapsed")
+        return any(not _DATING.search(question, max(0, m.start() - 40), m.start()) for m in asks.finditer(question))
+
+    told = [tells for asks, tells, kind in _EVENT_WORDS if kind in kinds and asked(asks) and applies(kind)]
     return bool(told) and not any(tells.search(sentence) for tells in told)
 
 

@@ -237,6 +237,12 @@ def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedd
     # left a treaty, not "has left experts fearing"
     assert event_untold("Why did Russia withdraw from the treaty?", "The decision has left experts fearing the worst.")
     assert not event_untold("When did Russia withdraw from the treaty?", "In 2023 Russia left the test ban treaty.")
+    # when it ends is told by how long it runs ("until", "tot", an extension), not by when it was signed
+    assert event_untold("Wanneer loopt het verdrag af?", "Noorwegen tekende het verdrag in 2021.")
+    assert not event_untold("When does the treaty expire?", "In 2021 they extended the treaty until 2026.")
+    # an event that only dates what is asked is not the one asked about
+    assert not event_untold("Where were silos hit after the deal lapsed?", "Drones hit the silos in Izmail.")
+    assert not event_untold("Waar werden silo's geraakt nadat de graandeal was verlopen?", "Drones trafen Izmail.")
 
 
 def test_where_a_deal_was_signed_is_quoted_from_the_sentence_that_tells_the_signing(sample_rag):
@@ -244,6 +250,8 @@ def test_where_a_deal_was_signed_is_quoted_from_the_sentence_that_tells_the_sign
     assert "signed in Istanbul" in answer.text.splitlines()[2], answer.text
     answer = sample_rag.ask("When did Russia suspend New START?", use_llm=False)
     assert "On 21 February 2023" in answer.text.splitlines()[2], answer.text
+    answer = sample_rag.ask("Wanneer loopt New START af?", use_llm=False)
+    assert "until 5 February 2026" in answer.text.splitlines()[2], answer.text
 
 
 def test_a_count_of_what_happened_to_a_treaty_is_quoted_from_a_sentence_that_tells_it(use_embedder):
