@@ -291,7 +291,7 @@ _ONE_TO_FOUR = r"\s+(?:\S+\s+){0,4}?"
 _EVENTS = [
     # who came after or before someone ("if the offensive succeeded" asks no one)
     (rf"succeed\w*|replac\w*|successors?|predecessors?|took over from|opvolg\w*|opgevolgd|voorgangers?|vervang\w*"
-     rf"|volgde{_ONE_TO_FOUR}op",
+     rf"|volg(?:t|de|den){_ONE_TO_FOUR}op",
      rf"|took over|taking over|in place of|volg\w*{_ONE_TO_FOUR}op|nam{_ONE_TO_FOUR}over|neemt{_ONE_TO_FOUR}over"
      rf"|overgenomen|in de plaats van", "person"),
     (rf"resign\w*|step(?:s|ped)? down|quit|aftre\w*|trad{_ONE_TO_FOUR}af|opstap\w*|stapte{_ONE_TO_FOUR}op|left office",
@@ -307,7 +307,10 @@ _EVENTS = [
     (rf"withdr\w*|pull(?:s|ed|ing)? out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*"
      rf"|zegde{_ONE_TO_FOUR}op",
      r"|left\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|deal|agreement|accord|convention|initiative|pact)"
-     r"|verlaten|verliet|walked out", "treaty"),
+     # or let it lapse
+     rf"|verlaten|verliet|walked out|lapse\w*|refus\w*{_ONE_TO_FOUR}(?:extend|renew)"
+     rf"|weiger\w*{_ONE_TO_FOUR}te verlengen",
+     "treaty"),
     (r"into force|in force|took effect|takes effect|in werking|van kracht", "", "treaty"),
     (rf"suspend\w*|opschort\w*|opgeschort|schort\w*{_ONE_TO_FOUR}op", r"|suspension|opschorting", "treaty"),
     # how long it runs: "until", "tot" or an extension tells its end ("Wanneer loopt New START af?": "extended ... until

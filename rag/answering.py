@@ -78,7 +78,7 @@ class Answerer:
         decision = decide(asked, passages, self.kb.embedder)
         if decision.answerable:
             reading = Reader(self.kb.embedder).read(standalone, found, topic=topic, lang=lang)
-            decision = covered(standalone, reading, self.kb.embedder)
+            decision = covered(standalone, reading, self.kb.embedder, topic)
             if reading.best is not None and decision.answerable:
                 passages = _first(found[reading.best.passage], passages)
         relevant = passages if decision.answerable else []

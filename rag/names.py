@@ -205,6 +205,12 @@ def _countries() -> frozenset[str]:
                      for f in (name, name.split(",")[0]))
 
 
+def _own_word(word: str, name: str) -> bool:
+    """`word` is one of the words of `name`, a name of several words."""
+    words = re.split(r"[\s-]+", name)
+    return len(words) > 1 and fold(word) in {fold(w) for w in words}
+
+
 class NameMatcher:
     """Finds a question's names in passages, with the embedder's cached vectors for translations."""
 
@@ -280,6 +286,9 @@ class NameMatcher:
         return bool(((seen[:, span:] - seen[:, :-span]) > 0).all(axis=0).any())
 
     def _similar(self, asked: list[str], held: list[str]) -> set[str]:
+        """The asked names whose vector is close to a held name's, that name not one of their own words ("New"
+        is near "New START", and tells nothing of it)."""
         if not asked or not held:
             return set()
-        return {n for n, row in zip(asked, self.vectors.cosines(asked, held)) if float(row.max()) >= SAME_MEANING}
+        return {n for n, row in zip(asked, self.vectors.cosines(asked, held))
+                if any(c >= SAME_MEANING and not _own_word(h, n) for c, h in zip(row, held))}

@@ -147,6 +147,12 @@ class Sentence:
     def has_answer(self) -> bool:
         return bool(self.signals.get("intent", 0.0))
 
+    def telling(self, intent: str) -> str:
+        """What must tell the event a question asks about: what quoting it shows, or, for a reason, which often follows
+        the sentence that tells the event ("Russia pulled out. Moscow had complained for months ..."), the sentence
+        before it too."""
+        return self.context if intent == "reason" else self.shown
+
 
 @dataclass
 class Reading:
@@ -263,7 +269,7 @@ class Reader:
         # about it (or none) is left; nor, while one tells it, one that leaves untold what the question asks happened
         # to a treaty ("Hoeveel landen hebben het verdrag getekend?": not "Drie landen ... staan buiten het verdrag")
         allowed = [i for i, s in enumerate(found) if not s.about_other] or range(len(found))
-        allowed = [i for i in allowed if not event_untold(question, found[i].context, ("treaty",), topic)] or allowed
+        allowed = [i for i in allowed if not event_untold(question, found[i].telling(reading.intent), ("treaty",), topic)] or allowed
         named, thing = defined(question), content_words(asked_to_define(question))
         # "Who is Jake Sullivan?", "Wat is clustermunitie?": the sentences that say who he is or what they are, where
         # one does

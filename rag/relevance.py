@@ -119,8 +119,9 @@ def _holds_own_words(question: str, names: list[str], held: list[str], embedder)
     return len(own) < 2 or bool(alike_or_parts(own, held, embedder).any())
 
 
-def covered(question: str, reading: Reading, embedder) -> Decision:
-    """Whether the passage the reader would quote from speaks to what `question` asks about."""
+def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decision:
+    """Whether the passage the reader would quote from speaks to what `question` asks about (a follow-up's words with
+    the names of its `topic`: "When does it expire?" after "What is New START?")."""
     if reading.best is None:
         return Decision(False, "nothing")
     passage = reading.passages[reading.best.passage]
@@ -132,7 +133,9 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
                                                               [text])[0] < MIN_NAMES:
         return Decision(False, "names")
     held = _words_of(passage)
-    if (_share(content_words(question), held, embedder) < MIN_COVERAGE
+    words = content_words(question)
+    words += [w for w in content_words(" ".join(names_in(topic))) if w not in words]
+    if (_share(words, held, embedder) < MIN_COVERAGE
             or not _holds_own_words(question, asked, held, embedder)):
         return Decision(False, "words")
     # a count, a measure, a sum, a date or someone's name ("Who is X?" aside), where the sentence quoted gives none, is
@@ -140,7 +143,7 @@ def covered(question: str, reading: Reading, embedder) -> Decision:
     if ((reading.needs_kind or reading.intent == "date" or (asks_person(question) and not defined(question)))
             and not reading.best.has_answer):
         return Decision(False, "kind")
-    if event_untold(question, reading.best.context):
+    if event_untold(question, reading.best.telling(reading.intent)):
         return Decision(False, "kind")
     # and the person whose name is asked for by what they are or their office is told by a quote that says so ("the
     # Russian ambassador" is not "Minister van Defensie Kajsa Ollongren", "Denmark's defence minister" not "Premier")
