@@ -206,9 +206,8 @@ def _countries() -> frozenset[str]:
 
 
 def _own_word(word: str, name: str) -> bool:
-    """`word` is one of the words of `name`, a name of several words."""
-    words = re.split(r"[\s-]+", name)
-    return len(words) > 1 and fold(word) in {fold(w) for w in words}
+    """`word` is one of the words of `name` but its last, which may name it alone (a surname: "Wallace")."""
+    return fold(word) in {fold(w) for w in re.split(r"[\s-]+", name)[:-1]}
 
 
 class NameMatcher:
@@ -286,8 +285,8 @@ class NameMatcher:
         return bool(((seen[:, span:] - seen[:, :-span]) > 0).all(axis=0).any())
 
     def _similar(self, asked: list[str], held: list[str]) -> set[str]:
-        """The asked names whose vector is close to a held name's, that name not one of their own words ("New"
-        is near "New START", and tells nothing of it)."""
+        """The asked names whose vector is close to a held name's, that name not one of their own words but the
+        last ("New" is near "New START", and tells nothing of it)."""
         if not asked or not held:
             return set()
         return {n for n, row in zip(asked, self.vectors.cosines(asked, held))
