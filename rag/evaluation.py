@@ -112,7 +112,7 @@ class Scores:
     reciprocal_rank: float = 0.0
     with_answers: int = 0  # answerable questions that give answer strings
     right: int = 0
-    right_first: int = 0  # right by the first sentence the answer quotes alone
+    right_first: int = 0  # right by the answer's first quote alone
     wrongly_refused: int = 0
     unanswerable: int = 0
     refused: int = 0
@@ -215,8 +215,8 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
 
 
 def first_quote(text: str) -> str:
-    """The first sentence an extractive answer quotes (its first `- "..." [n]` line), what a reader meets first; the
-    whole text for an answer written by a model."""
+    """The first quote of an extractive answer (its first `- "..." [n]` line: a sentence, or consecutive ones of an
+    article), what a reader meets first; the whole text for an answer written by a model."""
     return next((line for line in text.splitlines() if line.startswith('- "')), text)
 
 
@@ -248,7 +248,7 @@ def format_scores(report: dict) -> str:
                    for reason, n in report["scores"]["all"].get("refused_by", {}).items()]
         if reasons:
             rows.append("refusals by the check that refused (answerable/unanswerable): " + ", ".join(reasons))
-        rows.append("right by the first sentence quoted alone: " + ", ".join(
+        rows.append("right by the first quote alone: " + ", ".join(
             f"{key} {s.get('first_quote_right', 0):.2f}" for key, s in report["scores"].items()))
         pairs = [f"{pair} {n['right']}/{n['questions']}" for pair, n in report.get("right_by_languages", {}).items()]
         if pairs:

@@ -170,14 +170,16 @@ class Reading:
     sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
 
     def answer(self) -> tuple[str, list[Citation]]:
-        """Lines `- "sentence" [n]` and their citations, numbered in order of first use.
+        """Lines `- "sentence" [n]` (consecutive sentences of a passage on one line) and their citations, numbered in
+        order of first use.
 
         A citation is `supported` when the quote holds the kind of thing asked for and
         mentions every name of the question."""
         numbers: dict[int, int] = {}
-        lines, citations = [], []
+        quotes_shown: list[tuple[int, list[str]]] = []  # (citation number, consecutive sentences)
+        citations = []
         supported = self.best is not None and self.best.has_answer and self.best.names >= 1.0
-        for s in self.quoted:
+        for before, s in zip([None, *self.quoted], self.quoted):
             if s.passage not in numbers:
                 numbers[s.passage] = len(numbers) + 1
                 p = self.passages[s.passage]
@@ -185,8 +187,11 @@ class Reading:
                 citations.append(Citation(n=numbers[s.passage], text=p.text, article=p.article,
                                           supported=supported, quote=" ".join(quotes), quotes=quotes,
                                           sentences=passage_sentences(p)))
-            lines.append(f'- "{s.text}" [{numbers[s.passage]}]')
-        return "\n".join(lines), citations
+            if before is not None and (before.passage, before.position + 1) == (s.passage, s.position):
+                quotes_shown[-1][1].append(s.text)  # the sentence after the one quoted last continues its quote
+            else:
+                quotes_shown.append((numbers[s.passage], [s.text]))
+        return "\n".join(f'- "{" ".join(texts)}" [{n}]' for n, texts in quotes_shown), citations
 
 
 def _is_title(sentence: str, title: str) -> bool:
@@ -269,7 +274,8 @@ class Reader:
         # about it (or none) is left; nor, while one tells it, one that leaves untold what the question asks happened
         # to a treaty ("Hoeveel landen hebben het verdrag getekend?": not "Drie landen ... staan buiten het verdrag")
         allowed = [i for i, s in enumerate(found) if not s.about_other] or range(len(found))
-        allowed = [i for i in allowed if not event_untold(question, found[i].telling(reading.intent), ("treaty",), topic)] or allowed
+        allowed = [i for i in allowed
+                   if not event_untold(question, found[i].telling(reading.intent), ("treaty",), topic)] or allowed
         named, thing = defined(question), content_words(asked_to_define(question))
         # "Who is Jake Sullivan?", "Wat is clustermunitie?": the sentences that say who he is or what they are, where
         # one does

@@ -406,6 +406,20 @@ def test_the_answer_comes_first_when_the_article_tells_something_else_first(use_
     assert reading.answer()[1][0].quote.startswith("Het Mijnenverdrag werd op 14 mei 2011")
 
 
+def test_consecutive_sentences_quoted_are_one_quote(use_embedder):
+    """A sentence quoted after the one it refers back to continues that quote: the reader meets the answer in the
+    first line, not in a second one that starts "Daarmee"."""
+    question = "Hoeveel radars worden met het pakket van 19 juli gekocht?"
+    reading = read_text(use_embedder, question, "Het ministerie maakte woensdag nieuwe steun bekend. Op 19 juli "
+                        "kondigde het een pakket aan van 1,3 miljard euro. Daarmee worden vier radars gekocht.",
+                        lang="nl", asked_in="nl")
+    text, citations = reading.answer()
+    assert text.splitlines() == ['- "Op 19 juli kondigde het een pakket aan van 1,3 miljard euro. Daarmee worden vier '
+                                 'radars gekocht." [1]'], text
+    assert citations[0].quotes == ["Op 19 juli kondigde het een pakket aan van 1,3 miljard euro.",
+                                   "Daarmee worden vier radars gekocht."]
+
+
 def test_yes_or_no_is_answered_by_either(use_embedder):
     question = "Had the army used the new mines by July?"
     reading = read_text(use_embedder, question, "The army received the new mines in June and stored them near the "
@@ -1241,8 +1255,8 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
         # 0.64 English, 0.83 Dutch (English near-topic questions are the most often answered: 0.44 of the blind English
         # unanswerable ones are refused)
         assert s["unanswerable_refused"] >= 0.55, s
-        # the first sentence quoted alone: 0.58 English, 0.58 Dutch (a runner-up of the same passage holds the rest)
-        assert 0.5 <= s["first_quote_right"] <= s["answers_right"], s
+        # the first quote alone: 0.67 English, 0.68 Dutch (a runner-up of the same passage holds the rest)
+        assert 0.6 <= s["first_quote_right"] <= s["answers_right"], s
         # the passage quoted first: 0.84 English, 0.85 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
     report = json.loads(result.stdout)

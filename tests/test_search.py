@@ -79,8 +79,8 @@ def test_a_refusal_is_never_a_right_answer():
     assert [(s["answers_right"], s["answerable_refused"]) for s in scores] == [(0.0, 1.0), (1.0, 0.0)]
 
 
-def test_the_first_sentence_quoted_is_counted_apart():
-    """An answer is right when any sentence it quotes holds the fact; the first sentence is what is read first."""
+def test_the_first_quote_is_counted_apart():
+    """An answer is right when any sentence it quotes holds the fact; its first quote is what is read first."""
     question = Question("Which countries did not sign?", "en", answers=["Rusland"])
     answers = [Answer("", '- "Drie landen staan buiten het verdrag." [1]\n- "Ook Rusland tekende niet." [1]', "nl",
                       "extractive", citations=[object()]),
@@ -90,7 +90,7 @@ def test_the_first_sentence_quoted_is_counted_apart():
     report = evaluate(lambda q, k: [], [question] * 2, ask=lambda q: next(given))
     scores = report["scores"]["all"]
     assert (scores["answers_right"], scores["first_quote_right"]) == (1.0, 0.5)
-    assert "right by the first sentence quoted alone: all 0.50, en 0.50" in format_scores(report).splitlines()
+    assert "right by the first quote alone: all 0.50, en 0.50" in format_scores(report).splitlines()
 
 
 def test_right_answers_are_counted_by_the_question_s_language_and_the_article_s():
