@@ -1255,7 +1255,7 @@ def test_answers_and_refusals_hold_their_measured_level(sample_index):
         # 0.64 English, 0.83 Dutch (English near-topic questions are the most often answered: 0.44 of the blind English
         # unanswerable ones are refused)
         assert s["unanswerable_refused"] >= 0.55, s
-        # the first quote alone: 0.67 English, 0.68 Dutch (a runner-up of the same passage holds the rest)
+        # the first quote alone: 0.67 English, 0.66 Dutch (a runner-up of the same passage holds the rest)
         assert 0.6 <= s["first_quote_right"] <= s["answers_right"], s
         # the passage quoted first: 0.84 English, 0.85 Dutch
         assert s["recall@1"] >= 0.8 and s["recall@5"] >= 0.9 and s["mrr"] >= 0.85, s
