@@ -160,7 +160,9 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
                         re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
 # offices, which someone holds ("the Russian ambassador", "Denmark's defence minister")
-_OFFICES = rf"{_TITLES}|diplomat|diplomaat|ambassador|ambassadeur|commander|commandant|spokesperson"
+_OFFICES = (rf"{_TITLES}|diplomat|diplomaat|ambassador|ambassadeur|commander|commandant|spokesperson|senator|senatoren"
+            r"|senators|governor|gouverneur|mayor|burgemeester|congressman|congreslid|kamerlid|parlementslid|judge|rechter"
+            r"|king|koning|queen|koningin|pope|paus")
 # "Who" asks for a person ("Which country..." asks for a name of any kind), and so does the name of someone described
 # by what they are: "What was the name of the Ukrainian general who...?", "Hoe heet de Nederlandse diplomaat ...?"
 _SOMEONE = (rf"{_OFFICES}|official|officials|functionaris|officer|officier|soldier|soldaat|pilot|piloot|journalist"

@@ -18,8 +18,8 @@ from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.same_words import alike_or_parts
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_to_define, asked_type, counted, counted_in,
-                              defined, describing, holds_answer, intent, introduces, said_about, speaker, subject,
-                              times_in, event_untold, years_in)
+                              defined, describing, holds_answer, intent, introduces, role_asked, said_about, speaker,
+                              subject, times_in, event_untold, years_in)
 from rag.reader import Reader
 from rag.text import content_words, numbers_in
 from rag.treaties import AskedTreaties, same_treaty, treaties_in
@@ -303,6 +303,12 @@ def test_the_name_of_someone_described_is_told_by_a_quote_that_says_what_they_ar
     # "which official" asks for anyone in office, whatever it is
     question = "Which Norwegian official criticised the pledge in Oslo?"
     assert covered(question, Reader(use_embedder).read(question, [passages[0]], lang="en"), use_embedder).answerable
+    # a senator, a mayor, a king are offices too: no minister tells one
+    assert [role_asked(q) for q in ("Welke Amerikaanse senator was tegen de toezegging?", "Which mayor spoke?",
+                                    "Welke koning bezocht Oslo?")] == ["senator", "mayor", "koning"]
+    question = "Welke Noorse senator bekritiseerde de toezegging in Oslo?"
+    reading = Reader(use_embedder).read(question, [passages[1]], lang="nl")
+    assert covered(question, reading, use_embedder).reason == "kind"
 
 
 def test_which_city_is_answered_by_a_city_not_a_country():
