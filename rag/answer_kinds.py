@@ -111,7 +111,7 @@ _ABOUT_WHAT = re.compile(r"\b(?:about|over)\s+$", re.I)  # "What did Reznikov sa
 _SAY = (r"say|said|says|call|called|describe|predict|warn|claim|zei|zegt|zeggen|noemde|noemden|noemt|voorspelde|"
         r"waarschuwde|beschreef|beschreven|omschreef|omschreven|bestempelde|bestempelden|think|thought|dacht|denkt|"
         r"oordeelde|oordeelt|stress|stressed|emphasi[sz]e|emphasi[sz]ed|announce|react|respond|benadrukte|benadrukt"
-        r"|reageerde|reageert")
+        r"|reageerde|reageert|threaten|threatened|dreigde|dreigt|dreigen")
 _SAYING = re.compile(rf"\b(?:{_SAY})\b", re.I)
 # and a sentence with one of these, or another form of saying, asking or calling on, gives someone's words ("Hij deed
 # dat samen met president Volodymyr Zelensky" names him, but gives none; "HRW roept beide landen op" gives HRW's)
@@ -125,7 +125,7 @@ _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secre
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
 _SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven"
                       rf"|omschreef|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte"
-                      rf"|reageerde)\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
+                      rf"|reageerde|dreigde|dreigt)\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
 _ROLE_AFTER = re.compile(rf"\s+(?:[a-z]\w*\s+)?(?=[a-z])\w*(?i:{_TITLES})\b")  # "(Spaanse) defensieminister"
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
@@ -160,9 +160,9 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
                         re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
 # offices, which someone holds ("the Russian ambassador", "Denmark's defence minister")
-_OFFICES = (rf"{_TITLES}|diplomat|diplomaat|ambassador|ambassadeur|commander|commandant|spokesperson|senator|senatoren"
-            r"|senators|governor|gouverneur|mayor|burgemeester|congressman|congreslid|kamerlid|parlementslid|judge|rechter"
-            r"|king|koning|queen|koningin|pope|paus")
+_OFFICES = (rf"{_TITLES}|diplomat|diplomaat|ambassador|ambassadeur|commander|commandant|spokesperson|senators?"
+            r"|senatoren|governor|gouverneur|mayor|burgemeester|congressman|congreslid|kamerlid|parlementslid|judge"
+            r"|rechter|king|koning|queen|koningin|pope|paus")
 # "Who" asks for a person ("Which country..." asks for a name of any kind), and so does the name of someone described
 # by what they are: "What was the name of the Ukrainian general who...?", "Hoe heet de Nederlandse diplomaat ...?"
 _SOMEONE = (rf"{_OFFICES}|official|officials|functionaris|officer|officier|soldier|soldaat|pilot|piloot|journalist"
@@ -447,10 +447,12 @@ def speaker(question: str) -> str:
     found = _SPEAKER.search(question)
     if not found:
         return ""
-    said_by = found.group(2).strip()
+    run = found.group(2).strip()
+    # the name the run starts with, not the object after it ("Waarmee dreigde Medvedev Nederland?")
+    said_by = next((name for name in names_in(question) if run.startswith(name)), run)
     # "How did Russia's defence ministry describe ...?", "Wat zei de Spaanse defensieminister ...?": someone of theirs
     # speaks, not Russia or Spain
-    of_theirs = re.search(r"['’]s$", said_by) or _ROLE_AFTER.match(question, found.end())
+    of_theirs = re.search(r"['’]s$", run) or _ROLE_AFTER.match(question, found.end())
     # after "the", a country ("What did the Netherlands say ...?"), not an office that speaks through its people ("the
     # White House": Sullivan)
     return "" if of_theirs or (found.group(1) and not is_country(said_by)) else said_by

@@ -94,9 +94,18 @@ def names_in(text: str) -> list[str]:
                     found.append(" ".join(run))
                     run = []
             elif run:
-                found.append(" ".join(run))
+                found.extend(_apart_from_country(run))
                 run = []
     return list(dict.fromkeys(found))
+
+
+def _apart_from_country(run: list[str]) -> list[str]:
+    """A run of capitalised words as one name, or two where it ends in a country's name that the whole is not: Dutch
+    puts subject and object side by side ("Waarmee dreigde Medvedev Nederland?")."""
+    for k in range(1, len(run)):
+        if is_country(" ".join(run[k:])):
+            return [" ".join(run)] if is_country(" ".join(run)) else [" ".join(run[:k]), " ".join(run[k:])]
+    return [" ".join(run)]
 
 
 def beside_names(text: str, names: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ Then, once the reader has found the passage it would quote (`covered`):
 - does that passage (or its article's title, or its article's other passages read) mention half of the question's
   names, a treaty it names by what it is on among them? ("Wanneer keurde de Bondsdag
   de Taurus-raketten goed?" finds a passage on Taurus, but the reader's best is about another
-  delivery);
+  delivery); and every country the question names? ("When did Shoigu visit Iran?" finds his visit to Pyongyang);
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
   question's content words must be in it or its title, in either language (word vectors:
   "summit" ~ "top", "signature" ~ "ondertekening"; a Dutch compound by its parts: "graandeal", grain deal). A
@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import asks_person, defined, event_untold, role_asked, said_about, speaker
-from rag.names import NameMatcher, beside_names, names_in
+from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
 from rag.same_words import alike, alike_or_parts
 from rag.text import content_words, fold, numbers_in
@@ -132,6 +132,12 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
     if asked and AskedTreaties(question, embedder).with_names(matcher.coverage(asked, [text]), asked,
                                                               [text])[0] < MIN_NAMES:
         return Decision(False, "names")
+    # and a country it names is named there ("Wanneer bezocht Shoigu Iran?" is not answered by his visit to Pyongyang,
+    # from an article that never names Iran)
+    unnamed = [name for name in asked
+               if is_country(name) and matcher.coverage([name], [f"{passage.article.title} {text}"])[0] < 1.0]
+    if unnamed:
+        return Decision(False, "unnamed", {"who": ", ".join(unnamed)})
     held = _words_of(passage)
     words = content_words(question)
     words += [w for w in content_words(" ".join(names_in(topic))) if w not in words]

@@ -183,6 +183,13 @@ def test_a_country_is_told_from_people_titles_and_alliances():
     assert not any(is_country(n) for n in ("President", "Minister", "NAVO", "Western", "Kyiv", "Zelensky", "UN"))
 
 
+@pytest.mark.parametrize("question", ["When did Shoigu visit Iran?", "Wanneer bezocht Shoigu Iran?"])
+def test_a_country_the_question_names_is_named_by_the_article_quoted(sample_rag, question):
+    """Shoigu's article names his visit to Pyongyang, never Iran: the refusal says so."""
+    answer = sample_rag.ask(question, use_llm=False)
+    assert (answer.citations, answer.refusal) == ([], "unnamed") and "Iran" in answer.text.splitlines()[0], answer.text
+
+
 def test_who_is_answered_by_a_person_not_a_country():
     question = "Who objected to the delivery?"
     assert not holds_answer("name", "Canada and New Zealand also said they objected.", question, is_country)
@@ -807,6 +814,10 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     assert names_in("China sloot zich in 2020 alsnog aan.") == ["China"]
     assert names_in("Toen sloot China zich aan.") == ["China"]
     assert names_in("If the shells go to Ukraine, Russia will answer.") == ["Ukraine", "Russia"]  # not "Ukraine Russia"
+    # Dutch puts subject and object side by side: a run that ends in a country's name is two names, unless it is one
+    assert names_in("Waarmee dreigde Medvedev Nederland?") == ["Medvedev", "Nederland"]
+    assert names_in("Toen trad South Sudan toe.") == ["South Sudan"]
+    assert speaker("Waarmee dreigde Medvedev Nederland?") == speaker("What did Medvedev threaten?") == "Medvedev"
     assert matcher.coverage(["Putin"], ["Poetin dreigt met eigen clustermunitie."]) == [1.0]
     assert matcher.coverage(["ATACMS"], ["Oekraïne zet ATACMS-raketten in."]) == [1.0]
     # a name's own word is no translation of it: "New" is near "New START" by vector
