@@ -115,7 +115,7 @@ _SAY = (r"say|said|says|call|called|describe|predict|warn|claim|zei|zegt|zeggen|
 _SAYING = re.compile(rf"\b(?:{_SAY})\b", re.I)
 # and a sentence with one of these, or another form of saying, asking or calling on, gives someone's words ("Hij deed
 # dat samen met president Volodymyr Zelensky" names him, but gives none; "HRW roept beide landen op" gives HRW's)
-GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|tell|tells|told|write|writes|wrote|warn\w*|calls|claim\w*|predict\w*"
+GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|saying|tell|tells|told|write|writes|wrote|warn\w*|calls|claim\w*|predict\w*"
                          r"|stated?|added|argued|confirm\w*|acknowledg\w*|announc\w*|insist\w*|according|describ\w*"
                          r"|accus\w*|threat\w*|zeiden|gezegd|noem\w*|genoemd|verklaar\w*|schreef|schrijft|waarschuw\w*"
                          r"|voorspel\w*|benadruk\w*|bevestig\w*|meld\w*|vindt|vond|aldus|volgens|beschuldig\w*|kondigde"

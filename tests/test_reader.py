@@ -754,6 +754,10 @@ def test_what_someone_said_about_a_thing_is_quoted_from_words_of_theirs_on_it(sa
 def test_what_a_country_said_is_refused_where_no_article_gives_its_words(sample_rag):
     answer = sample_rag.ask("What did the Netherlands say about cluster munitions?", use_llm=False)
     assert not answer.citations and answer.text.startswith("The articles don't contain the answer"), answer.text
+    # and quoted where one does, its minister "saying" them
+    for question in ("What did Spain say about cluster munitions?", "Wat zei Spanje over clustermunitie?"):
+        answer = sample_rag.ask(question, use_llm=False)
+        assert answer.text.split("\n\n")[1].startswith('- "Spain\'s defence minister, Margarita Robles'), answer.text
 
 
 def test_a_follow_up_asking_for_a_sum_quotes_the_sum(sample_rag):
