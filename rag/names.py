@@ -86,12 +86,12 @@ def names_in(text: str) -> list[str]:
             first_ok = (i > 0 or (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][:1].isupper())
                         or is_country(token))
             if run and token and _BREAK.search(sentence, matches[i - 1].end(), matches[i].start()):
-                found.append(" ".join(run))  # "to Ukraine, Russia's armed forces": two names
+                found.extend(_apart_from_country(run))  # "to Ukraine, Russia's armed forces": two names
                 run = []
             if capital and first_ok:
                 run.append(_POSSESSIVE.sub("", token).strip("’'-"))
                 if _POSSESSIVE.search(token):  # "Sweden's NATO membership": two names
-                    found.append(" ".join(run))
+                    found.extend(_apart_from_country(run))
                     run = []
             elif run:
                 found.extend(_apart_from_country(run))
