@@ -108,6 +108,8 @@ _ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus)\b", re.I)
 _SAYS = r"(?:zei|zegt|zeiden|verklaarde|schreef|noemde|waarschuwde|benadrukte|said|told|wrote|warned|called)"
 _SAID_BY_PRONOUN = re.compile(rf"^(?:\S+\s+){{1,4}}?(?:{_SAYS}\s+(?:hij|zij|ze)|(?:he|she|they)\s+{_SAYS})\b",
                               re.I)
+# or after a comma, telling whose the words before it are: "..., zei hij op 8 juli", "..., she said"
+_PRONOUN_SAID_AFTER = re.compile(rf",\s+(?:{_SAYS}\s+(?:hij|zij|ze)|(?:he|she|they)\s+{_SAYS})\b", re.I)
 
 
 def article_texts(passages: list[Passage]) -> dict[str, str]:
@@ -395,10 +397,12 @@ class Reader:
     @staticmethod
     def refers_back(sentences: list[Sentence], i: int) -> bool:
         """Sentence i refers back to the candidate just before it: it starts so ("Daartoe behoren ..."), a
-        pronoun says something in it ("Op 12 juli zei hij ...") or it counts what that one named ("120 of them")."""
+        pronoun says something in it ("Op 12 juli zei hij ...", "..., zei hij op 8 juli") or it counts what that one
+        named ("120 of them")."""
         text = sentences[i].text
         return Reader._with_previous(sentences, i) != text and bool(
-            _ANAPHOR.match(text) or _SAID_BY_PRONOUN.match(text) or counts_back(text))
+            _ANAPHOR.match(text) or _SAID_BY_PRONOUN.match(text) or _PRONOUN_SAID_AFTER.search(text)
+            or counts_back(text))
 
     @staticmethod
     def shown(sentences: list[Sentence], i: int) -> str:

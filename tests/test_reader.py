@@ -406,6 +406,14 @@ def test_who_said_it_is_read_from_the_sentence_a_pronoun_refers_to(use_embedder)
                         "levert. Ze wilde het besluit van president Maria Lopez niet veroordelen.", lang="nl")
     assert reading.best.text.startswith("Op 3 mei zei ze")
     assert "Anna Jansen" in reading.answer()[0]
+    # and from the one before words attributed after a comma ("..., zei hij op 8 juli")
+    question = "Wat zei Jansen over drones?"
+    reading = read_text(use_embedder, question, "Minister Anna Jansen heeft veel beloofd, maar bij drones trekt ze een "
+                        "grens. Het land levert geen drones, zei ze op 8 juli in Riga. Ook de tanks komen later.",
+                        lang="nl", asked_in="nl")
+    assert covered(question, reading, use_embedder).answerable
+    quote = reading.answer()[0]
+    assert quote.startswith('- "Minister Anna Jansen heeft veel beloofd') and "zei ze op 8 juli" in quote, quote
 
 
 def test_the_answer_comes_first_when_the_article_tells_something_else_first(use_embedder):
