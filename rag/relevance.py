@@ -127,15 +127,14 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
     passage = reading.passages[reading.best.passage]
     matcher = NameMatcher(embedder)
     asked = names_in(question)
-    # the article's other passages read say what this one is about too
+    # the article's title and other passages read say what this one is about too
     text = article_texts(reading.passages)[passage.article.id]
     if asked and AskedTreaties(question, embedder).with_names(matcher.coverage(asked, [text]), asked,
                                                               [text])[0] < MIN_NAMES:
         return Decision(False, "names")
     # and a country it names is named there ("Wanneer bezocht Shoigu Iran?" is not answered by his visit to Pyongyang,
     # from an article that never names Iran)
-    unnamed = [name for name in asked
-               if is_country(name) and matcher.coverage([name], [f"{passage.article.title} {text}"])[0] < 1.0]
+    unnamed = [name for name in asked if is_country(name) and matcher.coverage([name], [text])[0] < 1.0]
     if unnamed:
         return Decision(False, "unnamed", {"who": ", ".join(unnamed)})
     held = _words_of(passage)
