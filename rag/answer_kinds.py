@@ -429,7 +429,11 @@ def subject(question: str, lang: str) -> str:
     found = _SUBJECT.search(question)
     if not found and lang == "nl":
         found = next((m for m in _AFTER_VERB.finditer(question) if fold(m.group(1)) not in _NOT_VERBS), None)
-    run = found.group(found.lastindex) if found else ""
+    return _name_opening(found.group(found.lastindex), question) if found else ""
+
+
+def _name_opening(run: str, question: str) -> str:
+    """The question's name that a run of capitalised words opens with ("Medvedev" of "Medvedev Nederland"), or ""."""
     return next((name for name in names_in(question) if run.startswith(name)), "") if run else ""
 
 
@@ -449,7 +453,7 @@ def speaker(question: str) -> str:
         return ""
     run = found.group(2).strip()
     # the name the run starts with, not the object after it ("Waarmee dreigde Medvedev Nederland?")
-    said_by = next((name for name in names_in(question) if run.startswith(name)), run)
+    said_by = _name_opening(run, question) or run
     # "How did Russia's defence ministry describe ...?", "Wat zei de Spaanse defensieminister ...?": someone of theirs
     # speaks, not Russia or Spain
     of_theirs = re.search(r"['’]s$", run) or _ROLE_AFTER.match(question, found.end())
