@@ -1,6 +1,8 @@
 """Retrieval: the passages that answer a question, best first.
 
-Candidates are the chunks nearest to the question by vector (Chroma). Each is then scored on
+Candidates are the chunks nearest to the question by vector (Chroma), and, for a name of the question that none of
+them mentions, the nearest of those that hold it as written (Chroma's full-text filter: "Who is Tamar Gabelnick?" is
+too short for its vector to find the one article that names her). Each is then scored on
 the signals measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
@@ -34,6 +36,7 @@ from rag.treaties import AskedTreaties
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
+NAMED = 4  # chunks fetched for a name of the question that none of them holds
 TRANSLATED = 8  # of them, the closest whose names are looked up in translation too
 
 
@@ -119,6 +122,8 @@ class Retriever:
         """The `n` chunks nearest to the question's vector, with their signals, unscored."""
         kb = self.kb
         hits = kb.store.query(vector, n=n, where=filters)
+        asked = names_in(question)
+        hits += self._named(asked, vector, hits, filters)
         live, sentences = kb.live_with_sentences([chunk_id for chunk_id, *_ in hits], len(vector))
         found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
         for c in found:
@@ -131,7 +136,6 @@ class Retriever:
                 held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date']}")
                 c.numbers = len(asked_numbers & held) / len(asked_numbers)
         lang = short_text_language(question)
-        asked = names_in(question)
         # the question's words beside its names, which count on their own
         asked_terms = terms(question, lang) - terms(" ".join(asked), lang)
         for c in found:
@@ -153,6 +157,31 @@ class Retriever:
                                                                  [f"{c.meta['title']} {c.text}" for c in found])
         for c, share in zip(found, shares):
             c.names = share
+        return found
+
+    def _named(self, asked: list[str], vector: np.ndarray, hits: list, filters: dict | None) -> list:
+        """For each name of the question that no chunk among `hits` mentions (by spelling, or in translation among the
+        closest few), the chunks nearest to the question among those that hold it as written: the question's vector
+        does not bring every name near ("Who is Tamar Gabelnick?" finds chunks on other people)."""
+        if not asked:
+            return []
+        matcher = NameMatcher(self.kb.embedder)
+        texts = [text for _, text, *_ in hits]
+        seen = {chunk_id for chunk_id, *_ in hits}
+        found = []
+        for name in asked:
+            if (len(name) < 4 or max(matcher.coverage([name], texts, translations=False), default=0.0) >= 1.0
+                    or max(matcher.coverage([name], texts[:TRANSLATED]), default=0.0) >= 1.0):
+                continue
+            # a name of several words by its last too ("Antonio Guterres", the articles' "António Guterres")
+            last = name.split()[-1]
+            named = self.kb.store.query(vector, n=NAMED, where=filters, containing=name)
+            if not named and last != name and len(last) >= 4:
+                named = self.kb.store.query(vector, n=NAMED, where=filters, containing=last)
+            for hit in named:
+                if hit[0] not in seen:
+                    seen.add(hit[0])
+                    found.append(hit)
         return found
 
     def rank(self, candidates: list[Candidate], k: int) -> list[Passage]:

@@ -33,6 +33,11 @@ def test_chroma_server_mode_end_to_end(tmp_path, chroma_server):
     answer = run_rag("ask", EXAMPLE, "--no-llm", "--json", "--index", index, "--chroma-url", chroma_server)
     assert answer.returncode == 0, answer.stderr
     assert json.loads(answer.stdout)["citations"]
+    # a name the question's vector does not bring near is looked up on the server by how it is written
+    named = run_rag("ask", "Who is Tamar Gabelnick?", "--no-llm", "--json", "--index", index, "--chroma-url",
+                    chroma_server)
+    assert named.returncode == 0, named.stderr
+    assert any("Tamar Gabelnick" in c["quote"] for c in json.loads(named.stdout)["citations"]), named.stdout
 
 
 def test_unreachable_chroma_server_is_named(tmp_path):
