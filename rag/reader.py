@@ -45,7 +45,7 @@ from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years,
                               event_untold, holds_answer, intent, introduces, measured, opening_subject, said_about,
                               speaker, subject, times_in, years_in)
 from rag.names import NameMatcher, beside_names, is_country, names_in
-from rag.same_words import SAME_WORD, alike
+from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
 from rag.text import content_words, numbers_in, shared_rare, terms
 from rag.treaties import AskedTreaties
@@ -454,9 +454,10 @@ def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i
 
 def speaks_of(topic: str, text: str, matcher: NameMatcher, embedder) -> bool:
     """The text names at least MIN_SPOKEN of the `topic`'s names and holds as many of its other words, in either
-    language ("about the ATACMS missiles": ATACMS, and "missiles" as "raketten")."""
+    language ("about the ATACMS missiles": ATACMS, and "missiles" as "raketten"; a Dutch compound by its parts: "over de
+    graandeal", "grain deal")."""
     names = names_in(topic)
     if names and matcher.coverage(names, [text])[0] < MIN_SPOKEN:
         return False
     words = beside_names(topic, names)
-    return not words or float(np.mean(alike(words, content_words(text), embedder))) >= MIN_SPOKEN
+    return not words or float(np.mean(alike_or_parts(words, content_words(text), embedder))) >= MIN_SPOKEN

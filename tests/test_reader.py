@@ -752,6 +752,16 @@ def test_what_a_country_said_about_a_thing_is_found_where_it_is_written_as_one_w
     assert answer.citations and "Rusland zal niet aarzelen" in answer.text, answer.text
 
 
+def test_what_someone_said_about_a_thing_written_as_one_word_in_the_question(use_embedder):
+    # "graandeal" is the title's "grain deal": a Dutch compound speaks of a thing by its parts
+    question = "Wat zei Lena Vos over de graandeal?"
+    passage = Passage(1, 0.6, "Russia let the agreement lapse on Monday. Lena Vos said she deeply regretted the "
+                      "decision.", ArticleMeta("a", "Russia pulls out of the grain deal", "2023-07", "en", "a.txt"))
+    reading = Reader(use_embedder).read(question, [passage], lang="nl")
+    assert covered(question, reading, use_embedder).answerable, reading.best
+    assert "deeply regretted" in reading.best.text
+
+
 def test_what_someone_said_about_a_thing_is_quoted_from_words_of_theirs_on_it(sample_rag):
     # the best passage gives Zelensky's gratitude (an article on British aid); the summit's article, his words on NATO
     answer = sample_rag.ask("What did Zelensky say about NATO?", use_llm=False)
