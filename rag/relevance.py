@@ -5,7 +5,7 @@ answer, and a bonus can lift it over any cut-off, so the decision asks three que
 retrieved passages, each calibrated on the answerable and unanswerable questions of the dev
 half of index/answers.jsonl (EVALUATION.md, "Refusals"):
 - is any sentence close to the question at all? (off-topic questions stay under MIN_SENTENCE; a short question
-  is not off-topic when a passage spells out its names, or holds its every word);
+  is not off-topic when a passage spells out its names, or holds its every word, one word where it asks what that is);
 - does some passage mention the names the question gives, in either language? ("Who painted
   the Night Watch?" finds passages about other people);
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import asks_person, defined, event_untold, role_asked, said_about, speaker
+from rag.answer_kinds import asked_to_define, asks_person, defined, event_untold, role_asked, said_about, speaker
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
 from rag.same_words import alike, alike_or_parts
@@ -83,10 +83,12 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     # Jake Sullivan?", "Where was Skripal poisoned?") is too short for its cosine to tell
     one = defined(question)
     named = [one] if one else asked
-    # nor is one whose every word a passage holds ("Hoeveel was het steunpakket waard?": "steunpakket ter waarde van")
+    # nor is one whose every word a passage holds ("Hoeveel was het steunpakket waard?": "steunpakket ter waarde van"),
+    # or one word, where it asks what that is ("Wat is de graandeal?": "grain deal")
     if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
             named and max(matcher.coverage(named, texts, translations=False)) >= 1.0) and not (
-            len(content_words(question)) >= 2 and max(coverage(question, p, embedder) for p in passages) >= 1.0):
+            (len(content_words(question)) >= 2 or asked_to_define(question))
+            and max(coverage(question, p, embedder) for p in passages) >= 1.0):
         return Decision(False, "off-topic")
     if asked and max(matcher.coverage(asked, texts)) < MIN_NAMES:
         unmentioned = [name for name in asked if max(matcher.coverage([name], texts)) < 1.0]

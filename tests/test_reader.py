@@ -1100,6 +1100,14 @@ def test_a_short_question_whose_every_word_a_passage_holds_is_not_off_topic(use_
     assert decide("Hoeveel was het voetbalstadion waard?", [passage], use_embedder).reason == "off-topic"
 
 
+def test_a_question_on_what_one_thing_is_is_not_off_topic_where_a_passage_holds_it(use_embedder):
+    # one word: "graandeal" is the English article's "grain deal", a Dutch compound read by its parts
+    passage = Passage(1, 0.4, "Russia let the Black Sea grain deal lapse on 17 July.",
+                      ArticleMeta("a", "Russia pulls out", "2023-07", "en", "a.txt"), best_sentence=MIN_SENTENCE - 0.05)
+    assert decide("Wat is de graandeal?", [passage], use_embedder).answerable
+    assert decide("Wat is de voetbalbond?", [passage], use_embedder).reason == "off-topic"
+
+
 def test_a_passage_that_does_not_speak_to_the_question_is_no_answer(use_embedder):
     def passage(title: str, text: str, lang: str) -> Passage:
         return Passage(1, 0.6, text, ArticleMeta("a", title, "2023-07", lang, "a.txt"))
