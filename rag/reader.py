@@ -283,7 +283,9 @@ class Reader:
         # one does
         telling = [i for i in allowed if (named and introduces(named, found[i].text))
                    or (thing and self._defines(thing, found[i].text))]
-        allowed = telling or allowed
+        # or else, for "Who is X?", one that names X ("President Joe Biden sprak ...", not the sentence after it)
+        naming_defined = [i for i in allowed if named and self.matcher.coverage([named], [found[i].shown])[0] >= 1.0]
+        allowed = telling or naming_defined or allowed
         # a follow-up that names its own ("En Nederland?" after the 2008 treaty's non-signers): a sentence naming them
         own = own_names if topic else []
         naming = {i for i, s in enumerate(found) if self.matcher.coverage(own, [s.shown])[0] >= 1.0} if own else set()

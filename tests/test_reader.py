@@ -1043,6 +1043,9 @@ def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag)
                                                         "Coalition.")
     answer = sample_rag.ask("What is the Cluster Munition Coalition?", use_llm=False)
     assert "a network of non-governmental organisations" in answer.text.splitlines()[2], answer.text
+    # where no sentence says who he is, the first quote names him, not the sentence after one that does
+    answer = sample_rag.ask("Who is President Joe Biden?", use_llm=False)
+    assert "Joe Biden" in answer.text.splitlines()[2], answer.text
 
 
 @pytest.mark.parametrize("question", ["wat is clustermunitie", "Wat is clustermunitie?", "What are cluster munitions?"])
