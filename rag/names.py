@@ -32,7 +32,7 @@ SHORT = 3  # a name this short is an abbreviation, found only as a word of its o
 # "Zelensky bevestigde dinsdagavond ... en bedankte de Verenigde Staten voor de levering"
 SUBJECT_WORDS = 8
 PLAIN_SPAN = 2  # a name written plainly: its words among this many more neighbouring words ("verdrag inzake ...")
-ALIASES = [{"navo", "nato"}, {"vn", "un"}, {"hrw", "human rights watch"}]
+ALIASES = [{"navo", "nato"}, {"vn", "un", "verenigde naties", "united nations"}, {"hrw", "human rights watch"}]
 _TRANSLITERATION = [("sj", "sh"), ("oe", "u"), ("j", "i"), ("y", "i"), ("ch", "k"), ("c", "k"), ("w", "v")]
 _TOKEN = re.compile(r"[\w’'-]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Ukraine's" names Ukraine
