@@ -5,8 +5,10 @@ question would name no one, find nothing and be refused. The articles say how it
 knowledge base's table of them, rag.knowledge_base): a word they write with a capital (not only where it opens a
 sentence) at least twice as often as without one takes their capitals ("oslo": "Oslo", "opcw": "OPCW"); a name of
 several words they write with capitals takes them all ("convention on cluster munitions", "new start": "New START"),
-where its words alone would not ("cluster munitions" is mostly written small); so does a country's one-word name in
-English or Dutch, and words that are never names (rag.names.NOT_NAMES: "the", "september") keep their case.
+where its words alone would not ("cluster munitions" is mostly written small), as does one that only opens sentences
+where its first word is never written small ("amnesty international", not "the state duma"); so does a country's
+one-word name in English or Dutch, and words that are never names (rag.names.NOT_NAMES: "the", "september") keep their
+case.
 """
 from __future__ import annotations
 
@@ -39,18 +41,23 @@ class Spellings:
         self.capitals: dict[str, Counter[str]] = {}
         self.small: Counter[str] = Counter()
         self.names: dict[str, Counter[str]] = {}  # "arms trade treaty": {"Arms Trade Treaty": 12}
+        # names of several words that open a sentence, whole: "Amnesty International urged ..." (where its first word
+        # is never written small, it is the name's: rag.casing.Spellings.write)
+        self.opening: dict[str, Counter[str]] = {}
         self._spelled: dict[str, str] | None = None  # by rag.names.spelling: "shoigu" (of "sjojgoe"): "Shoigu"
 
     def read(self, sentences: Iterable[str]) -> None:
         self._spelled = None
         words: Counter[str] = Counter()
         runs: Counter[str] = Counter()
+        opening: Counter[str] = Counter()
         for sentence in sentences:
             # past its first word: a capital that only opens a sentence says nothing of the word
             words.update(_WORD.findall(sentence)[1:])
             for found in _NAME_RUN.finditer(sentence):
                 run = found.group()
                 if found.start() == 0:
+                    opening[run] += 1
                     run = run.split(None, 1)[1]
                 if _NAME_RUN.fullmatch(run):
                     runs[run] += 1
@@ -59,12 +66,13 @@ class Spellings:
                 self.capitals.setdefault(word.lower(), Counter())[word] += n
             else:
                 self.small[word.lower()] += n
-        for run, n in runs.items():
-            run = " ".join(run.split())
-            self.names.setdefault(run.lower(), Counter())[run] += n
+        for counted, table in ((runs, self.names), (opening, self.opening)):
+            for run, n in counted.items():
+                run = " ".join(run.split())
+                table.setdefault(run.lower(), Counter())[run] += n
 
     def to_dict(self) -> dict:
-        return {"capitals": self.capitals, "small": self.small, "names": self.names}
+        return {"capitals": self.capitals, "small": self.small, "names": self.names, "opening": self.opening}
 
     @classmethod
     def from_dict(cls, saved: dict) -> "Spellings":
@@ -72,6 +80,7 @@ class Spellings:
         table.capitals = {w: Counter(forms) for w, forms in saved["capitals"].items()}
         table.small = Counter(saved["small"])
         table.names = {n: Counter(forms) for n, forms in saved["names"].items()}
+        table.opening = {n: Counter(forms) for n, forms in saved["opening"].items()}
         return table
 
     def write(self, text: str) -> str:
@@ -83,7 +92,7 @@ class Spellings:
         i = 0
         while i < len(tokens):  # the longest name that starts at each word
             for j in range(min(len(tokens), i + NAME_WORDS), i + 1, -1):
-                forms = self.names.get(" ".join(t.group().lower() for t in tokens[i:j]))
+                forms = self._name(" ".join(t.group().lower() for t in tokens[i:j]))
                 if forms:
                     spans.append((tokens[i].start(), tokens[j - 1].end(), forms.most_common(1)[0][0]))
                     i = j - 1
@@ -96,6 +105,13 @@ class Spellings:
         out.append(_WORD.sub(self._written, text[at:]))
         written = "".join(out)
         return written[:1].upper() + written[1:]
+
+    def _name(self, words: str) -> Counter[str] | None:
+        """How the texts write a name of several words (`words` in small letters): inside a sentence, or opening one
+        where its first word is never written small ("Amnesty International", not "The State Duma")."""
+        first = words.split(None, 1)[0]
+        return self.names.get(words) or (self.opening.get(words) if not self.small[first] and first not in NOT_NAMES
+                                         else None)
 
     def _written(self, m: re.Match) -> str:
         word = m.group().lower()

@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 from rag.casing import Spellings
 from rag.manifest import ArticleRecord, chunk_ids
 
-FORMAT = 1  # of the saved copy
+FORMAT = 2  # of the saved copy (2: with the names that open a sentence)
 # An article removed or replaced leaves its words counted (a name only it gave keeps its capitals) until more than this
 # share of the articles were: then every chunk is read again (20 s at 100,000 chunks, BENCHMARKS.md section 3)
 STALE = 0.1

@@ -1278,6 +1278,10 @@ def test_a_word_is_given_the_capitals_the_articles_write_it_with():
             == "Who signed the Convention on Cluster Munitions? and who used cluster munitions?")
     # nor does one of a word that is never a name
     assert written("IN SEPTEMBER", "Talks resumed in September.") == "In september"
+    # a name of several words that only opens sentences, where its first word is never written small
+    opening = ["Amnesty International urged a halt.", "The State Duma approved the step.", "He met the press."]
+    assert written("wie is amnesty international", *opening) == "Wie is Amnesty International"
+    assert written("what did the state duma approve", *opening) == "What did the State Duma approve"
     # a name as another language spells it, where the articles write it only one way
     assert written("wie is sjojgoe?", "Russian defence minister Sergei Shoigu met Kim Jong Un. Shoigu left.") == \
         "Wie is Shoigu?"
