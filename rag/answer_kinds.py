@@ -304,7 +304,7 @@ _EVENTS = [
     (r"ratif\w*|geratificeerd|bekrachtig\w*", "", "treaty"),
     (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*", r"|signature\w*|signator\w*|handtekening\w*", "treaty"),
     (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
-     rf"|sloten?{_ONE_TO_FOUR}aan", r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*",
+     rf"|sloten?{_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van", r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*",
      "treaty"),
     (rf"withdr\w*|pull(?:s|ed|ing)? out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*"
      rf"|zegde{_ONE_TO_FOUR}op",
@@ -328,23 +328,34 @@ _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pac
                      r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal|(?-i:START|NPT|CTBT|INF))\b", re.I)
 
 
+# where a country stands with a treaty, which answers whether it signed, ratified or joined it: "Ukraine is a member",
+# "Rusland staat buiten het verdrag", "doet niet mee", "have never joined"
+_STANDING = re.compile(r"\b(?:members?|membership|lid|leden|part(?:y|ies)|partij|verdragsstat\w*|ratif\w*|geratificeerd"
+                       r"|sign(?:ed|atory|atories)|ondertek\w*|getekend|joined|aangesloten|outside|buiten"
+                       r"|meedoen|doe[tn]\s+(?:\S+\s+){0,3}?mee)\b", re.I)
+
+
 def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty"),
                  topic: str = "") -> bool:
     """The question asks about an event (who succeeded someone; someone resigned, was appointed or dismissed; a treaty
-    ratified, signed, joined, left, in force or ending: when, how many or why), and the sentence tells none of it; not
+    ratified, signed, joined, left, in force or ending: when, how many, why or whether), and the sentence tells none of
+    it (whether a country did: nor where it stands with the treaty); not
     one that only dates what is asked ("after the deal lapsed"). `kinds`: those of these events to look for ("treaty":
     what happened to a treaty, named in the question or in the `topic` of a follow-up: "And when did Russia suspend
     it?" after a question on New START)."""
     def applies(kind: str) -> bool:
         if kind == "person":
             return asks_person(question)
-        return kind != "treaty" or (intent(question) in ("date", "number", "reason", "place")
+        return kind != "treaty" or ((intent(question) in ("date", "number", "reason", "place")
+                                     or asks_yes_or_no(question))
                                     and bool(_TREATY.search(f"{topic} {question}")))
 
     def asked(asks: re.Pattern) -> bool:  # the event asked about, not one that only dates it ("after the deal lapsed")
         return any(not _DATING.search(question, max(0, m.start() - 40), m.start()) for m in asks.finditer(question))
 
     told = [tells for asks, tells, kind in _EVENT_WORDS if kind in kinds and asked(asks) and applies(kind)]
+    if told and asks_yes_or_no(question):  # yes or no: where the country stands tells it too ("is a member")
+        told.append(_STANDING)
     return bool(told) and not any(tells.search(sentence) for tells in told)
 
 

@@ -303,6 +303,13 @@ class Reader:
                     self.embedder)] or allowed
         doer = subject(question, lang)
         reading.country = doer if doer and is_country(doer) else ""
+        # whether a country did something ("Heeft Oekraïne het Ottawa-verdrag getekend?"): a sentence that names it, no
+        # other in its place ("Rusland, na de VS een van de grootste wapenexporteurs, doet niet mee")
+        if reading.country and asks_yes_or_no(question):
+            allowed = [i for i in allowed
+                       if self.matcher.coverage([reading.country], [found[i].shown])[0] >= 1.0
+                       and not self.matcher.country_instead(reading.country, found[i].shown, found[i].text,
+                                                            question)] or allowed
         # the country whose count, measure or sum is asked for where it describes the thing ("the US aid package", not
         # "the package for Ukraine"): a sentence telling another's in its place is passed over (where the country is
         # the subject, such a quote is refused instead: relevance.covered)

@@ -711,6 +711,17 @@ def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
     assert covered(question, reading, use_embedder).answerable and "veertien" in reading.best.text
 
 
+@pytest.mark.parametrize("question, said", [
+    ("Did the US ratify the Arms Trade Treaty?", "nooit geratificeerd"),
+    ("Did China join the Ottawa treaty?", "China have never joined"),
+    ("Heeft Oekraïne het Ottawa-verdrag getekend?", "Ukraine, by contrast, is a member"),
+    ("Is Ukraine a member of the Ottawa treaty?", "Ukraine, by contrast, is a member")])
+def test_whether_a_country_signed_or_joined_a_treaty_is_told_by_where_it_stands(sample_rag, question, said):
+    # not the treaty's signing or adoption, which names the treaty and says nothing of the country
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and said in answer.text.splitlines()[2], answer.text
+
+
 def test_another_country_where_no_subject_stands_does_not_refuse(sample_rag):
     # "Zelensky bevestigde dinsdagavond ... en bedankte de Verenigde Staten": the United States did not fire them
     answer = sample_rag.ask("When did Ukraine first use ATACMS?", use_llm=False)
