@@ -32,8 +32,9 @@ Then, once the reader has found the passage it would quote (`covered`):
   not answered by the sentence that quotes an unnamed diplomat; "Who is X?" is, by what X is); and for someone
   described, a quote that says what they are? ("the Russian ambassador" is not told by a quote of a minister);
 - for a question about an event (who succeeded someone; someone resigned, was appointed or dismissed; a treaty
-  ratified, signed, joined, left, in force or ending), does the quote speak of it? ("Wie volgde Jens Stoltenberg op?"
-  is not answered by a sentence with Stoltenberg in office);
+  ratified, signed, joined, left, in force or ending), does the quote speak of it, or, asked whether a country did,
+  of where it stands with the treaty? ("Wie volgde Jens Stoltenberg op?" is not answered by a sentence with Stoltenberg
+  in office);
 - for a question about what someone said, does that passage name that person? ("What did
   Stoltenberg say about the ATACMS?" is not answered by someone else's words), and about a thing,
   does it speak of that thing, with a sentence that gives their words? ("Wat zei Mette Frederiksen
