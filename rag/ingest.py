@@ -17,6 +17,7 @@ from rag.embedders import chunk_vector
 from rag.knowledge_base import KnowledgeBase
 from rag.loaders import Article, LoadError, find_files, load_file
 from rag.manifest import ArticleRecord, chunk_id as chunk_id_of
+from rag.names import name_keys
 from rag.retrieval import date_bound
 from rag.sentences import sentence_bounds
 
@@ -177,7 +178,8 @@ class Ingester:
                 rows = sentence_vectors[[row[s] for s in chunk.sentences]]
                 ids.append(chunk_id)
                 texts.append(chunk.text)
-                metadatas.append(dict(meta, chunk=i, sentences=sentence_bounds(chunk.text, chunk.sentences)))
+                metadatas.append(dict(meta, chunk=i, sentences=sentence_bounds(chunk.text, chunk.sentences),
+                                      **_names(chunk.text)))
                 vectors.append(chunk_vector(rows))
                 per_chunk[chunk_id] = rows
         vectors = np.stack(vectors).astype(np.float32)
@@ -213,3 +215,10 @@ class Ingester:
             if gone or dropped:
                 self.kb.remove(record.id)
                 self.report.removed += 1
+
+
+def _names(text: str) -> dict[str, list[str]]:
+    """The chunk's names, word by word, for the lookup of a name the question's vector misses (rag.retrieval); none is
+    no field (Chroma takes no empty list)."""
+    keys = name_keys(text)
+    return {"names": keys} if keys else {}

@@ -71,6 +71,17 @@ def same_name(word: str) -> str:
     return min(_aliases().get(key, [key]))
 
 
+def name_keys(text: str) -> list[str]:
+    """The words of the text's names (`names_in`) as `word_keys`, each once: kept with a chunk, they find the chunks
+    that name someone the question's vector does not bring near (rag.retrieval)."""
+    return sorted({key for name in names_in(text) for key in word_keys(name)})
+
+
+def word_keys(name: str) -> list[str]:
+    """The words of a name, as spelled for comparison (`spelling`: "António" is "antonio"), but the shortest."""
+    return [spelling(word) for word in name.split() if len(word) >= 3]
+
+
 def names_in(text: str) -> list[str]:
     """Runs of capitalised words ("Arms Trade Treaty", "Jake Sullivan") and acronyms; a sentence's
     first word only when it is an acronym, starts a run or is a country's name ("China sloot zich aan."); no

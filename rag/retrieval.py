@@ -1,8 +1,8 @@
 """Retrieval: the passages that answer a question, best first.
 
 Candidates are the chunks nearest to the question by vector (Chroma), and, for a name of the question that none of
-them mentions, the nearest of those that hold it as written (Chroma's full-text filter: "Who is Tamar Gabelnick?" is
-too short for its vector to find the one article that names her). Each is then scored on
+them mentions, the nearest of those that name it (each chunk keeps its names, word by word, in its metadata: "Who is
+Tamar Gabelnick?" is too short for its vector to find the one article that names her). Each is then scored on
 the signals measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
@@ -29,7 +29,7 @@ import numpy as np
 
 from rag.errors import RagError
 from rag.language import short_text_language
-from rag.names import NameMatcher, names_in
+from rag.names import NameMatcher, names_in, word_keys
 from rag.sentences import sentences_at
 from rag.text import numbers_in, shared_rare, terms
 from rag.treaties import AskedTreaties
@@ -76,6 +76,11 @@ def article_meta(meta: dict) -> ArticleMeta:
                        source=meta["source"])
 
 
+def _all_of(conditions: list[dict]) -> dict:
+    """Chroma's `where` for every one of these conditions."""
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
 def date_bound(value: str, upper: bool) -> int:
     """'2023', '2023-07' or '2023-07-14' as a comparable YYYYMMDD number."""
     parts = value.strip().split("-")
@@ -100,9 +105,7 @@ def where(since: str = "", until: str = "", lang: str = "") -> dict | None:
             clauses.append({"date_int": {"$gt": 0}})
     if lang:
         clauses.append({"lang": lang})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return _all_of(clauses) if clauses else None
 
 
 class Retriever:
@@ -161,8 +164,9 @@ class Retriever:
 
     def _named(self, asked: list[str], vector: np.ndarray, hits: list, filters: dict | None) -> list:
         """For each name of the question that no chunk among `hits` mentions (by spelling, or in translation among the
-        closest few), the chunks nearest to the question among those that hold it as written: the question's vector
-        does not bring every name near ("Who is Tamar Gabelnick?" finds chunks on other people)."""
+        closest few), the chunks nearest to the question among those that name it (every word of it, as the chunk's
+        `names` keep them: rag.names.name_keys): the question's vector does not bring every name near ("Who is Tamar
+        Gabelnick?" finds chunks on other people)."""
         if not asked:
             return []
         matcher = NameMatcher(self.kb.embedder)
@@ -170,15 +174,12 @@ class Retriever:
         seen = {chunk_id for chunk_id, *_ in hits}
         found = []
         for name in asked:
-            if (len(name) < 4 or max(matcher.coverage([name], texts, translations=False), default=0.0) >= 1.0
+            keys = word_keys(name)
+            if (not keys or max(matcher.coverage([name], texts, translations=False), default=0.0) >= 1.0
                     or max(matcher.coverage([name], texts[:TRANSLATED]), default=0.0) >= 1.0):
                 continue
-            # a name of several words by its last too ("Antonio Guterres", the articles' "António Guterres")
-            last = name.split()[-1]
-            named = self.kb.store.query(vector, n=NAMED, where=filters, containing=name)
-            if not named and last != name and len(last) >= 4:
-                named = self.kb.store.query(vector, n=NAMED, where=filters, containing=last)
-            for hit in named:
+            named = [{"names": {"$contains": key}} for key in keys]
+            for hit in self.kb.store.query(vector, n=NAMED, where=_all_of([*named, *([filters] if filters else [])])):
                 if hit[0] not in seen:
                     seen.add(hit[0])
                     found.append(hit)

@@ -199,15 +199,12 @@ class ChunkStore:
         """Every article id that has chunks in the store (for consistency checks)."""
         return {m["article_id"] for got in self._scan(["metadatas"]) for m in got["metadatas"]}
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None,
-              containing: str = "") -> list[tuple[str, str, dict, float]]:
-        """The `n` nearest chunks (fewer if the store holds fewer) as (id, text, metadata, cosine similarity); with
-        `containing`, of the chunks whose text holds it (as written: Chroma's full-text filter is case-sensitive)."""
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, str, dict, float]]:
+        """The `n` nearest chunks (fewer if the store holds fewer) as (id, text, metadata, cosine similarity)."""
         from chromadb.errors import InternalError
 
         try:
             got = self.collection.query(query_embeddings=vector[None, :], n_results=n, where=where,
-                                        where_document={"$contains": containing} if containing else None,
                                         include=["documents", "metadatas", "distances"])
         except InternalError as exc:
             if "Nothing found on disk" not in str(exc):

@@ -15,6 +15,7 @@ from conftest import RAG_BIN, run_rag
 from rag.config import Settings
 from rag.engine import RAG
 from rag.errors import RagError
+from rag.names import spelling
 
 TREATY_NL = ("date 2024-03 Het mijnenverbod van Ottawa uit 1997 telt inmiddels meer dan 160 lidstaten. "
              "China, Rusland en de Verenigde Staten zijn nooit toegetreden tot het verdrag. "
@@ -163,6 +164,18 @@ def test_prune_and_remove_leave_no_vectors(tmp_path, engine, copy_articles):
     assert consistent(engine)[0] == n_articles - 2
     missing = run_rag("remove", "0000000000000000", "--index", str(engine.settings.index))
     assert missing.returncode == 2 and "no article with id '0000000000000000'" in missing.stderr
+
+
+def test_a_name_looked_up_goes_with_its_article(tmp_path, engine, copy_articles):
+    """The names a chunk keeps for the lookup of a name the question's vector misses are written and removed with it."""
+    engine.ingest(copy_articles)
+    assert "Tamar Gabelnick" in engine.ask("Who is Tamar Gabelnick?", use_llm=False).text
+    monitor = next(r for r in engine.articles() if "monitor" in r.source)
+    named = {"names": {"$contains": spelling("Gabelnick")}}
+    assert engine.kb.store.collection.get(where=named)["ids"]
+    engine.remove(monitor.id)
+    assert not engine.kb.store.collection.get(where=named)["ids"]
+    assert not engine.ask("Who is Tamar Gabelnick?", use_llm=False).citations
 
 
 def test_near_duplicates_do_not_crowd_results(tmp_path, engine):
