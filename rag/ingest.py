@@ -22,6 +22,7 @@ from rag.retrieval import date_bound
 from rag.sentences import sentence_bounds
 
 BATCH_CHUNKS = 64  # chunks embedded and written together: bounded memory, the last write is short
+NAMES = "names"  # part of every article's version since a chunk keeps its names (`_names`)
 
 
 @dataclass
@@ -126,8 +127,9 @@ class Ingester:
         return self.report
 
     def _version(self, article: Article) -> str:
-        # the chunking settings are part of an article's version: changing them re-chunks it
-        key = f"{article.content_hash}/{self.settings.chunk_size}/{self.settings.chunk_overlap}"
+        # the chunking settings are part of an article's version: changing them re-chunks it; and so is what a chunk
+        # keeps beside its text (NAMES: its names, since an article written without them is written again)
+        key = f"{article.content_hash}/{self.settings.chunk_size}/{self.settings.chunk_overlap}/{NAMES}"
         return hashlib.sha1(key.encode()).hexdigest()
 
     def _add(self, article: Article, path: Path) -> None:

@@ -179,7 +179,8 @@ class Retriever:
                     or max(matcher.coverage([name], texts[:TRANSLATED]), default=0.0) >= 1.0):
                 continue
             named = [{"names": {"$contains": key}} for key in keys]
-            for hit in self.kb.store.query(vector, n=NAMED, where=_all_of([*named, *([filters] if filters else [])])):
+            where_named = _all_of([*named, *([filters] if filters else [])])
+            for hit in self.kb.store.nearest_matching(vector, NAMED, where_named):
                 if hit[0] not in seen:
                     seen.add(hit[0])
                     found.append(hit)

@@ -178,6 +178,21 @@ def test_a_name_looked_up_goes_with_its_article(tmp_path, engine, copy_articles)
     assert not engine.ask("Who is Tamar Gabelnick?", use_llm=False).citations
 
 
+def test_articles_written_before_chunks_kept_names_are_written_again(tmp_path, engine, copy_articles, monkeypatch):
+    """An index whose chunks keep no names (built before they did) is brought up to date by the next ingest."""
+    import rag.ingest
+
+    monkeypatch.setattr(rag.ingest, "NAMES", "")
+    monkeypatch.setattr(rag.ingest, "_names", lambda text: {})
+    n = engine.ingest(copy_articles).added
+    assert not engine.ask("Who is Tamar Gabelnick?", use_llm=False).citations
+    monkeypatch.undo()
+    report = engine.ingest(copy_articles)
+    assert (report.updated, report.skipped) == (n, 0)
+    assert "Tamar Gabelnick" in engine.ask("Who is Tamar Gabelnick?", use_llm=False).text
+    assert engine.ingest(copy_articles).skipped == n
+
+
 def test_near_duplicates_do_not_crowd_results(tmp_path, engine):
     story = ("Ukrainian forces said on Tuesday they had retaken the village of Staromaiorske in the south of the "
              "Donetsk region. The general staff in Kyiv reported that Russian troops had withdrawn after days of "
