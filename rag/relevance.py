@@ -53,12 +53,13 @@ import numpy as np
 from rag.answer_kinds import asked_to_define, asks_person, defined, event_untold, role_asked, said_about, speaker
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
+from rag.retrieval import FAR
 from rag.same_words import alike, alike_or_parts
 from rag.text import content_words, fold, numbers_in
 from rag.treaties import AskedTreaties
 from rag.types import Passage
 
-MIN_SENTENCE = 0.265  # cosine of the best sentence of any passage shown to the question
+MIN_SENTENCE = FAR  # cosine of the best sentence of any passage shown to the question (0.265)
 MIN_NAMES = 0.5  # share of the question's names that the best-covered passage mentions
 MIN_COVERAGE = 0.4  # share of the question's content words in the passage the reader quotes (EVALUATION.md, "Refusals")
 

@@ -1,8 +1,9 @@
 """Retrieval: the passages that answer a question, best first.
 
-Candidates are the chunks nearest to the question by vector (Chroma), and, for a name of the question that none of
-them mentions, the nearest of those that name it (each chunk keeps its names, word by word, in its metadata: "Who is
-Tamar Gabelnick?" is too short for its vector to find the one article that names her). Each is then scored on
+Candidates are the chunks nearest to the question by vector (Chroma), and, where the passages they give are none of
+them close to it, for a name of the question that none of them mentions, the nearest of the chunks that name it (each
+chunk keeps its names, word by word, in its metadata: "Who is Tamar Gabelnick?" is too short for its vector to find
+the one article that names her). Each is then scored on
 the signals measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
@@ -37,6 +38,9 @@ from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
 NAMED = 4  # chunks fetched for a name of the question that none of them holds
+# the cosine of the passages' best sentence under which nothing close to the question was found: its names are looked
+# up then (rag.relevance refuses a question whose passages stay under it as off-topic, unless one spells out its names)
+FAR = 0.265
 TRANSLATED = 8  # of them, the closest whose names are looked up in translation too
 
 
@@ -116,17 +120,24 @@ class Retriever:
         self.weights = weights
 
     def search(self, question: str, k: int, *, since: str = "", until: str = "", lang: str = "") -> list[Passage]:
-        """The `k` best passages, at most one article per group of near-duplicates."""
+        """The `k` best passages, at most one article per group of near-duplicates; where none is close to the
+        question, after its names are looked up ("Who is Tamar Gabelnick?")."""
         vector = self.kb.embedder.embed([question])[0]
-        candidates = self.candidates(question, vector, max(CANDIDATES, 3 * k), where(since, until, lang))
-        return self.rank(candidates, k)
+        n, filters = max(CANDIDATES, 3 * k), where(since, until, lang)
+        passages = self.rank(self.candidates(question, vector, n, filters), k)
+        if max((p.best_sentence for p in passages), default=0.0) < FAR and names_in(question):
+            passages = self.rank(self.candidates(question, vector, n, filters, look_up=True), k)
+        return passages
 
-    def candidates(self, question: str, vector: np.ndarray, n: int, filters: dict | None = None) -> list[Candidate]:
-        """The `n` chunks nearest to the question's vector, with their signals, unscored."""
+    def candidates(self, question: str, vector: np.ndarray, n: int, filters: dict | None = None,
+                   look_up: bool = False) -> list[Candidate]:
+        """The `n` chunks nearest to the question's vector (and, to `look_up` its names, those `_named` finds), with
+        their signals, unscored."""
         kb = self.kb
         hits = kb.store.query(vector, n=n, where=filters)
         asked = names_in(question)
-        hits += self._named(asked, vector, hits, filters)
+        if look_up:
+            hits += self._named(asked, vector, hits, filters)
         live, sentences = kb.live_with_sentences([chunk_id for chunk_id, *_ in hits], len(vector))
         found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
         for c in found:
