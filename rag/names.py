@@ -78,7 +78,7 @@ def name_keys(text: str) -> list[str]:
 
 
 def word_keys(name: str) -> list[str]:
-    """The words of a name, as spelled for comparison (`spelling`: "António" is "antonio"), but the shortest."""
+    """The words of a name of three letters or more, as spelled for comparison (`spelling`: "António" is "antonio")."""
     return [spelling(word) for word in name.split() if len(word) >= 3]
 
 

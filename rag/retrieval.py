@@ -37,11 +37,11 @@ from rag.treaties import AskedTreaties
 from rag.types import ArticleMeta, Passage
 
 CANDIDATES = 24  # chunks taken from the store before rescoring
+TRANSLATED = 8  # of them, the closest whose names are looked up in translation too
 NAMED = 4  # chunks fetched for a name of the question that none of them holds
 # the cosine of the passages' best sentence under which nothing close to the question was found: its names are looked
 # up then (rag.relevance refuses a question whose passages stay under it as off-topic, unless one spells out its names)
 FAR = 0.265
-TRANSLATED = 8  # of them, the closest whose names are looked up in translation too
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,7 @@ class ChunkStore:
                          limit: int = MATCHING) -> list[tuple[str, str, dict, float]]:
         """The `n` chunks nearest to `vector` among those that match `where` (the first `limit` of them), as `query`
         gives them. Read by the metadata filter alone: Chroma's vector search under a filter that few chunks match
-        walks its whole graph (90 ms at 100,000 chunks, against 8; BENCHMARKS.md section 3)."""
+        walks its whole graph (90 ms at 100,000 chunks, against 6; BENCHMARKS.md, "The names each chunk keeps")."""
         got = self.collection.get(where=where, limit=limit, include=["embeddings", "documents", "metadatas"])
         if not got["ids"]:
             return []
