@@ -304,8 +304,8 @@ _EVENTS = [
     (r"ratif\w*|geratificeerd|bekrachtig\w*", "", "treaty"),
     (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*", r"|signature\w*|signator\w*|handtekening\w*", "treaty"),
     (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
-     rf"|sloten?{_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van", r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*",
-     "treaty"),
+     rf"|sloten?{_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van",
+     r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*", "treaty"),
     (rf"withdr\w*|pull(?:s|ed|ing)? out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*"
      rf"|zegde{_ONE_TO_FOUR}op",
      r"|left\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|deal|agreement|accord|convention|initiative|pact)"

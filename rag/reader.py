@@ -106,10 +106,10 @@ _ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus)\b", re.I)
 # A pronoun that says something, after a few opening words, refers back as well: "Op 12 juli zei hij ...",
 # "On 12 July she said ..." (Dutch puts the subject after the verb when something else opens the sentence)
 _SAYS = r"(?:zei|zegt|zeiden|verklaarde|schreef|noemde|waarschuwde|benadrukte|said|told|wrote|warned|called)"
-_SAID_BY_PRONOUN = re.compile(rf"^(?:\S+\s+){{1,4}}?(?:{_SAYS}\s+(?:hij|zij|ze)|(?:he|she|they)\s+{_SAYS})\b",
-                              re.I)
+_PRONOUN_SAYS = rf"(?:{_SAYS}\s+(?:hij|zij|ze)|(?:he|she|they)\s+{_SAYS})\b"
+_SAID_BY_PRONOUN = re.compile(rf"^(?:\S+\s+){{1,4}}?{_PRONOUN_SAYS}", re.I)
 # or after a comma, telling whose the words before it are: "..., zei hij op 8 juli", "..., she said"
-_PRONOUN_SAID_AFTER = re.compile(rf",\s+(?:{_SAYS}\s+(?:hij|zij|ze)|(?:he|she|they)\s+{_SAYS})\b", re.I)
+_PRONOUN_SAID_AFTER = re.compile(rf",\s+{_PRONOUN_SAYS}", re.I)
 
 
 def article_texts(passages: list[Passage]) -> dict[str, str]:
@@ -284,8 +284,8 @@ class Reader:
         telling = [i for i in allowed if (named and introduces(named, found[i].text))
                    or (thing and self._defines(thing, found[i].text))]
         # or else, for "Who is X?", one that names X ("President Joe Biden sprak ...", not the sentence after it)
-        naming_defined = [i for i in allowed if named and self.matcher.coverage([named], [found[i].shown])[0] >= 1.0]
-        allowed = telling or naming_defined or allowed
+        allowed = telling or [i for i in allowed
+                              if named and self.matcher.coverage([named], [found[i].shown])[0] >= 1.0] or allowed
         # a follow-up that names its own ("En Nederland?" after the 2008 treaty's non-signers): a sentence naming them
         own = own_names if topic else []
         naming = {i for i, s in enumerate(found) if self.matcher.coverage(own, [s.shown])[0] >= 1.0} if own else set()
@@ -303,13 +303,10 @@ class Reader:
                     self.embedder)] or allowed
         doer = subject(question, lang)
         reading.country = doer if doer and is_country(doer) else ""
-        # whether a country did something ("Heeft Oekraïne het Ottawa-verdrag getekend?"): a sentence that names it, no
-        # other in its place ("Rusland, na de VS een van de grootste wapenexporteurs, doet niet mee")
+        # whether a country did something ("Heeft Oekraïne het Ottawa-verdrag getekend?"): a sentence that names it
         if reading.country and asks_yes_or_no(question):
             allowed = [i for i in allowed
-                       if self.matcher.coverage([reading.country], [found[i].shown])[0] >= 1.0
-                       and not self.matcher.country_instead(reading.country, found[i].shown, found[i].text,
-                                                            question)] or allowed
+                       if self.matcher.coverage([reading.country], [found[i].shown])[0] >= 1.0] or allowed
         # the country whose count, measure or sum is asked for where it describes the thing ("the US aid package", not
         # "the package for Ukraine"): a sentence telling another's in its place is passed over (where the country is
         # the subject, such a quote is refused instead: relevance.covered)
