@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from rag.dates import MONTH, MONTH_NUMBERS
 from rag.names import NOT_NAMES, is_country, names_in, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
 
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
 # "since February 2022" is about every year from 2022 on
 _SINCE = re.compile(r"\b(?:since|sinds|sedert|vanaf)\s+(?:\w+\s+){0,5}?((?:18|19|20)\d\d)\b", re.I)
-_MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-           r"january|february|march|may|june|july|august|october")
+_MONTHS = "|".join(MONTH_NUMBERS)
 _DAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
          r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 # a sum of money: "how much ... worth" is not answered by "95 percent" (a share asks for a number: "what rate")
@@ -531,10 +531,10 @@ def counted_in(sentence: str) -> list[str]:
 def _counts(tokens: list[str], i: int) -> bool:
     """Token i is a number that counts something: not a day before its month ("On 20 July, spokesman John Kirby"),
     nor a year after its month or a word of time ("In October 2023 the Duma", "het verdrag van 1996")."""
-    if not _COUNT.match(tokens[i]) or (i + 1 < len(tokens) and fold(tokens[i + 1]) in _MONTH_NUMBERS):
+    if not _COUNT.match(tokens[i]) or (i + 1 < len(tokens) and fold(tokens[i + 1]) in MONTH_NUMBERS):
         return False
     before = fold(tokens[i - 1]) if i else ""
-    return not (_YEAR.fullmatch(tokens[i]) and (before in _BEFORE_YEAR or before in _MONTH_NUMBERS))
+    return not (_YEAR.fullmatch(tokens[i]) and (before in _BEFORE_YEAR or before in MONTH_NUMBERS))
 
 
 def counts_back(sentence: str) -> bool:
@@ -566,16 +566,12 @@ def about_other_years(asked: set[str], text: str) -> bool:
     return not any(int(year) >= int(start) for year in asked for start in _SINCE.findall(text))
 
 
-_MONTH_NUMBERS = {name: (i % 12) + 1 for i, name in enumerate(
-    "januari februari maart april mei juni juli augustus september oktober november december "
-    "january february march april may june july august september october november december".split())}
-_MONTH = rf"({'|'.join(_MONTH_NUMBERS)})"
 # a part of a month: "eind augustus", "late August", "earlier in August", "mid-July", "begin juni"
 _PARTS = {"begin": r"begin|early|earlier in|eerder in|at the start of|start of|aan het begin van",
           "mid": r"mid-?|midden|half|medio",
           "end": r"eind|einde|late|later in|at the end of|end of|aan het eind van"}
-_TIMES = re.compile(rf"\b(?:(?P<day>\d{{1,2}})\s+{_MONTH}|{_MONTH}\s+(?P<day2>\d{{1,2}})\b|"
-                    rf"(?P<part>{'|'.join(_PARTS.values())})\s*{_MONTH}|{_MONTH})", re.I)
+_TIMES = re.compile(rf"\b(?:(?P<day>\d{{1,2}})\s+{MONTH}|{MONTH}\s+(?P<day2>\d{{1,2}})\b|"
+                    rf"(?P<part>{'|'.join(_PARTS.values())})\s*{MONTH}|{MONTH})", re.I)
 
 
 def times_in(text: str) -> set[tuple[int, str]]:
@@ -583,7 +579,7 @@ def times_in(text: str) -> set[tuple[int, str]]:
     such as "eind augustus", "earlier in August") or "" for the whole month."""
     found = set()
     for m in _TIMES.finditer(text):
-        month = next(g for g in m.groups()[1:] if g and g.lower() in _MONTH_NUMBERS)
+        month = next(g for g in m.groups()[1:] if g and g.lower() in MONTH_NUMBERS)
         day = m.group("day") or m.group("day2")
         if month in ("may", "march") and not (day or m.group("part")):  # the verbs, not "early May", "on 9 may"
             continue
@@ -593,7 +589,7 @@ def times_in(text: str) -> set[tuple[int, str]]:
             part = next(p for p, words in _PARTS.items() if re.fullmatch(words, m.group("part").strip(), re.I))
         else:
             part = ""
-        found.add((_MONTH_NUMBERS[month.lower()], part))
+        found.add((MONTH_NUMBERS[month.lower()], part))
     return found
 
 

@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from rag.chunking import Chunk, chunk_article
+from rag.dates import days_in
 from rag.dedup import NearDuplicateIndex, minhash
 from rag.embedders import chunk_vector
 from rag.knowledge_base import KnowledgeBase
@@ -22,7 +23,8 @@ from rag.retrieval import date_bound
 from rag.sentences import sentence_bounds
 
 BATCH_CHUNKS = 64  # chunks embedded and written together: bounded memory, the last write is short
-NAMES = "names"  # part of every article's version since a chunk keeps its names (`_names`)
+# part of every article's version: what a chunk keeps for lookups beside its text (`_lookup_keys`)
+KEPT = "names,days"
 
 
 @dataclass
@@ -128,8 +130,8 @@ class Ingester:
 
     def _version(self, article: Article) -> str:
         # the chunking settings are part of an article's version: changing them re-chunks it; and so is what a chunk
-        # keeps beside its text (NAMES: its names, since an article written without them is written again)
-        key = f"{article.content_hash}/{self.settings.chunk_size}/{self.settings.chunk_overlap}/{NAMES}"
+        # keeps beside its text (KEPT: an article written without its names or days is written again)
+        key = f"{article.content_hash}/{self.settings.chunk_size}/{self.settings.chunk_overlap}/{KEPT}"
         return hashlib.sha1(key.encode()).hexdigest()
 
     def _add(self, article: Article, path: Path) -> None:
@@ -181,7 +183,7 @@ class Ingester:
                 ids.append(chunk_id)
                 texts.append(chunk.text)
                 metadatas.append(dict(meta, chunk=i, sentences=sentence_bounds(chunk.text, chunk.sentences),
-                                      **_names(chunk.text)))
+                                      **_lookup_keys(chunk.text)))
                 vectors.append(chunk_vector(rows))
                 per_chunk[chunk_id] = rows
         vectors = np.stack(vectors).astype(np.float32)
@@ -219,8 +221,8 @@ class Ingester:
                 self.report.removed += 1
 
 
-def _names(text: str) -> dict[str, list[str]]:
-    """The chunk's names, word by word, for the lookup of a name the question's vector misses (rag.retrieval); none is
-    no field (Chroma takes no empty list)."""
-    keys = name_keys(text)
-    return {"names": keys} if keys else {}
+def _lookup_keys(text: str) -> dict[str, list[str]]:
+    """The chunk's names, word by word, and the days of a month it names ("14/9"), for the lookup of a name or a date
+    the question's vector misses (rag.retrieval); none is no field (Chroma takes no empty list)."""
+    kept = {"names": name_keys(text), "days": sorted(days_in(text))}
+    return {field: keys for field, keys in kept.items() if keys}

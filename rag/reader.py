@@ -44,10 +44,11 @@ from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years,
                               asks_yes_or_no, counted, counted_in_context, counts_back, defined, describing,
                               event_untold, holds_answer, intent, introduces, measured, opening_subject, said_about,
                               speaker, subject, times_in, years_in)
+from rag.dates import days_in, numbers_and_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
-from rag.text import content_words, numbers_in, shared_rare, terms
+from rag.text import content_words, shared_rare, terms
 from rag.treaties import AskedTreaties
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
@@ -121,8 +122,8 @@ def article_texts(passages: list[Passage]) -> dict[str, str]:
 
 
 def numbers_held(passage: Passage) -> set[str]:
-    """The numbers of a passage's text and of its article's date."""
-    return numbers_in(f"{passage.text} {passage.article.date}")
+    """The numbers of a passage's text and of its article's date, a day of a month as its date."""
+    return numbers_and_days(f"{passage.text} {passage.article.date}")
 
 
 @dataclass
@@ -218,7 +219,7 @@ class Reader:
         `lang` is the question's language, for comparing words with passages in the same one."""
         reading = Reading(intent(question), passages, lang)
         about = f"{topic} {question}" if topic else question
-        found = self._sentences(passages, numbers_in(about))
+        found = self._sentences(passages, numbers_and_days(about))
         if not found:
             return reading
         cosines = self._vectors(passages, found) @ cache_for(self.embedder).embed([about])[0]
@@ -231,7 +232,7 @@ class Reader:
         shown = [self.shown(found, i) for i in range(len(found))]
         own_names = names_in(question)  # the question's, not its topic's
         words = self._words_held(beside_names(question, own_names), shown)
-        asked_numbers = numbers_in(about)
+        asked_numbers = numbers_and_days(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)
         negated = bool(NEGATION.search(question))
@@ -252,7 +253,7 @@ class Reader:
             s.context, s.shown = contexts[i], shown[i]
             # a number in the title says what the whole article is about ("the 2008 treaty"); one in the
             # sentence before is this one's only when it refers back ("China joined in 2020. Russia has not.")
-            held = numbers_in(f"{s.shown} {p.article.title} {p.article.date}")
+            held = numbers_and_days(f"{s.shown} {p.article.title} {p.article.date}")
             same = p.article.lang == lang
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],
@@ -276,6 +277,10 @@ class Reader:
         # about it (or none) is left; nor, while one tells it, one that leaves untold what the question asks happened
         # to a treaty ("Hoeveel landen hebben het verdrag getekend?": not "Drie landen ... staan buiten het verdrag")
         allowed = [i for i, s in enumerate(found) if not s.about_other] or range(len(found))
+        # a question that names a day ("What happened on 20 July?"): a sentence that names it, where one does
+        asked_days = days_in(about)
+        if asked_days:
+            allowed = [i for i in allowed if asked_days & days_in(found[i].shown)] or allowed
         allowed = [i for i in allowed
                    if not event_untold(question, found[i].telling(reading.intent), ("treaty",), topic)] or allowed
         named, thing = defined(question), content_words(asked_to_define(question))

@@ -5,7 +5,8 @@ answer, and a bonus can lift it over any cut-off, so the decision asks three que
 retrieved passages, each calibrated on the answerable and unanswerable questions of the dev
 half of index/answers.jsonl (EVALUATION.md, "Refusals"):
 - is any sentence close to the question at all? (off-topic questions stay under MIN_SENTENCE; a short question
-  is not off-topic when a passage spells out its names, or holds its every word, one word where it asks what that is);
+  is not off-topic when a passage spells out its names or its days of a month, or holds its every word, one word
+  where it asks what that is);
 - does some passage mention the names the question gives, in either language? ("Who painted
   the Night Watch?" finds passages about other people);
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
@@ -51,11 +52,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import asked_to_define, asks_person, defined, event_untold, role_asked, said_about, speaker
+from rag.dates import days_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
 from rag.retrieval import FAR
 from rag.same_words import alike, alike_or_parts
-from rag.text import content_words, fold, numbers_in
+from rag.text import content_words, fold
 from rag.treaties import AskedTreaties
 from rag.types import Passage
 
@@ -86,19 +88,23 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     one = defined(question)
     named = [one] if one else asked
     # nor is one whose every word a passage holds ("Hoeveel was het steunpakket waard?": "steunpakket ter waarde van"),
-    # or one word, where it asks what that is ("Wat is de graandeal?": "grain deal")
+    # or one word, where it asks what that is ("Wat is de graandeal?": "grain deal"); nor one whose days of a month a
+    # passage names ("What happened on May 9?": "Op 9 mei ...")
+    days = days_in(question)
     if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
             named and max(matcher.coverage(named, texts, translations=False)) >= 1.0) and not (
+            days and any(days <= days_in(text) for text in texts)) and not (
             (len(content_words(question)) >= 2 or asked_to_define(question))
             and max(coverage(question, p, embedder) for p in passages) >= 1.0):
         return Decision(False, "off-topic")
     if asked and max(matcher.coverage(asked, texts)) < MIN_NAMES:
         unmentioned = [name for name in asked if max(matcher.coverage([name], texts)) < 1.0]
         return Decision(False, "names", {"what": ", ".join(unmentioned)} if unmentioned else {})
-    numbers = numbers_in(question)
+    numbers = numbers_and_days(question)
     if numbers and not any(numbers <= numbers_held(p) for p in passages):
-        unheld = numbers - set().union(*(numbers_held(p) for p in passages))
-        return Decision(False, "numbers", {"what": ", ".join(sorted(unheld))} if unheld else {})
+        unheld, written = numbers - set().union(*(numbers_held(p) for p in passages)), written_days(question)
+        what = ", ".join(sorted(written.get(n, n) for n in unheld))  # a day as the question writes it
+        return Decision(False, "numbers", {"what": what} if unheld else {})
     return Decision(True)
 
 
@@ -142,10 +148,11 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
     if unnamed:
         return Decision(False, "unnamed", {"who": ", ".join(unnamed)})
     held = _words_of(passage)
-    words = content_words(question)
+    worded = without_days(question)  # its days of a month are numbers, held where they are ("numbers")
+    words = content_words(worded)
     words += [w for w in content_words(" ".join(names_in(topic))) if w not in words]
     if (_share(words, held, embedder) < MIN_COVERAGE
-            or not _holds_own_words(question, asked, held, embedder)):
+            or not _holds_own_words(worded, asked, held, embedder)):
         return Decision(False, "words")
     # a count, a measure, a sum, a date or someone's name ("Who is X?" aside), where the sentence quoted gives none, is
     # not answered

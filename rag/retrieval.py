@@ -3,8 +3,9 @@
 Candidates are the chunks nearest to the question by vector (Chroma), and, where the passages they give are none of
 them close to it, for a name of the question that none of them mentions, the nearest of the chunks that name it (each
 chunk keeps its names, word by word, in its metadata: "Who is Tamar Gabelnick?" is too short for its vector to find
-the one article that names her). Each is then scored on
-the signals measured to help (EVALUATION.md, "Retrieval"):
+the one article that names her); so too for a day of a month the question names and none of them does (each chunk
+keeps its days: "wat gebeurde er op 5 september"). Each is then scored on the signals measured to help (EVALUATION.md,
+"Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
   "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
@@ -12,7 +13,8 @@ the signals measured to help (EVALUATION.md, "Retrieval"):
   treaty the question names by what it is on counts as one of its names, held by a chunk (or its title) that
   names the same treaty in either language ("het wapenhandelsverdrag" = "Arms Trade Treaty"; rag.treaties);
 - the share of the question's numbers in the chunk, its article's title or its date ("the 2008
-  treaty": an article whose title holds the year is about it);
+  treaty": an article whose title holds the year is about it), a day of a month counting as its date only ("20 July"
+  is not held by "20 maart");
 - whether the chunk is in the question's language: the encoder gives those higher cosines, so
   without this a Dutch question prefers a Dutch passage that only shares its topic;
 - for a chunk in the question's language, the share of the question's Snowball-stemmed words
@@ -28,11 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.dates import days_in, numbers_and_days
 from rag.errors import RagError
 from rag.language import short_text_language
 from rag.names import NameMatcher, names_in, word_keys
 from rag.sentences import sentences_at
-from rag.text import numbers_in, shared_rare, terms
+from rag.text import shared_rare, terms
 from rag.treaties import AskedTreaties
 from rag.types import ArticleMeta, Passage
 
@@ -112,6 +115,12 @@ def where(since: str = "", until: str = "", lang: str = "") -> dict | None:
     return _all_of(clauses) if clauses else None
 
 
+def unheld_days(question: str, texts: list[str]) -> set[str]:
+    """The days of a month the question names that none of the texts names."""
+    asked = days_in(question)
+    return asked - set().union(*(days_in(text) for text in texts)) if asked else set()
+
+
 class Retriever:
     """Searches one knowledge base (`kb`: its store, manifest and embedder)."""
 
@@ -121,11 +130,14 @@ class Retriever:
 
     def search(self, question: str, k: int, *, since: str = "", until: str = "", lang: str = "") -> list[Passage]:
         """The `k` best passages, at most one article per group of near-duplicates; where none is close to the
-        question, after its names are looked up ("Who is Tamar Gabelnick?")."""
+        question, after its names are looked up ("Who is Tamar Gabelnick?"), as where none holds a day of a month
+        it names ("wat gebeurde er op 5 september")."""
         vector = self.kb.embedder.embed([question])[0]
         n, filters = max(CANDIDATES, 3 * k), where(since, until, lang)
-        passages = self.rank(self.candidates(question, vector, n, filters), k)
-        if max((p.best_sentence for p in passages), default=0.0) < FAR and names_in(question):
+        found = self.candidates(question, vector, n, filters)
+        passages = self.rank(found, k)
+        far = max((p.best_sentence for p in passages), default=0.0) < FAR
+        if (far and names_in(question)) or unheld_days(question, [c.text for c in found]):
             passages = self.rank(self.candidates(question, vector, n, filters, look_up=True), k)
         return passages
 
@@ -137,17 +149,17 @@ class Retriever:
         hits = kb.store.query(vector, n=n, where=filters)
         asked = names_in(question)
         if look_up:
-            hits += self._named(asked, vector, hits, filters)
+            hits += self._named(question, asked, vector, hits, filters)
         live, sentences = kb.live_with_sentences([chunk_id for chunk_id, *_ in hits], len(vector))
         found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
         for c in found:
             c.sentence_vectors = sentences.get(c.chunk_id)
             rows = c.sentence_vectors
             c.sentence = float((rows @ vector).max()) if rows is not None and len(rows) else c.cosine
-        asked_numbers = numbers_in(question)
+        asked_numbers = numbers_and_days(question)
         if asked_numbers:
             for c in found:
-                held = numbers_in(f"{c.text} {c.meta['title']} {c.meta['date']}")
+                held = numbers_and_days(f"{c.text} {c.meta['title']} {c.meta['date']}")
                 c.numbers = len(asked_numbers & held) / len(asked_numbers)
         lang = short_text_language(question)
         # the question's words beside its names, which count on their own
@@ -173,25 +185,25 @@ class Retriever:
             c.names = share
         return found
 
-    def _named(self, asked: list[str], vector: np.ndarray, hits: list, filters: dict | None) -> list:
+    def _named(self, question: str, asked: list[str], vector: np.ndarray, hits: list,
+               filters: dict | None) -> list:
         """For each name of the question that no chunk among `hits` mentions (by spelling, or in translation among the
-        closest few), the chunks nearest to the question among those that name it (every word of it, as the chunk's
-        `names` keep them: rag.names.name_keys): the question's vector does not bring every name near ("Who is Tamar
-        Gabelnick?" finds chunks on other people)."""
-        if not asked:
-            return []
+        closest few), and each day of a month it names that none of them does, the chunks nearest to the question
+        among those that name it (every word of it, as the chunk's `names` and `days` keep them: rag.ingest): the
+        question's vector does not bring every name or date near ("Who is Tamar Gabelnick?" finds chunks on other
+        people, "wat gebeurde er op 5 september" chunks without that day)."""
         matcher = NameMatcher(self.kb.embedder)
         texts = [text for _, text, *_ in hits]
         seen = {chunk_id for chunk_id, *_ in hits}
-        found = []
+        lookups = [[{"days": {"$contains": day}}] for day in unheld_days(question, texts)]
         for name in asked:
             keys = word_keys(name)
-            if (not keys or max(matcher.coverage([name], texts, translations=False), default=0.0) >= 1.0
-                    or max(matcher.coverage([name], texts[:TRANSLATED]), default=0.0) >= 1.0):
-                continue
-            named = [{"names": {"$contains": key}} for key in keys]
-            where_named = _all_of([*named, *([filters] if filters else [])])
-            for hit in self.kb.store.nearest_matching(vector, NAMED, where_named):
+            if (keys and max(matcher.coverage([name], texts, translations=False), default=0.0) < 1.0
+                    and max(matcher.coverage([name], texts[:TRANSLATED]), default=0.0) < 1.0):
+                lookups.append([{"names": {"$contains": key}} for key in keys])
+        found, within = [], [filters] if filters else []
+        for conditions in lookups:
+            for hit in self.kb.store.nearest_matching(vector, NAMED, _all_of([*conditions, *within])):
                 if hit[0] not in seen:
                     seen.add(hit[0])
                     found.append(hit)

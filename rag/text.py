@@ -35,6 +35,7 @@ iemand iets ik in is ja je jaar jaren kan kon kunnen maar me meer men met mij mi
 niets nog nu of om omdat onder ons ook op over reeds sinds te tegen toch toen tot u uit uw van veel voor
 want waren was wat we wel welk welke werd wordt worden wie wij zal ze zei zegt zelf zich zij zijn zo zonder
 zou waar wanneer waarom hoeveel hoe
+happen happened happens happening gebeuren gebeurde gebeurden gebeurd gebeurt
 """.split())
 
 

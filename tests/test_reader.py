@@ -11,7 +11,7 @@ from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
 from rag.casing import Spellings, cased, lacks_case
 from rag.config import Settings
-from rag.evaluation import format_scores
+from rag.evaluation import first_quote, format_scores
 from rag.names import NameMatcher, is_country, names_in
 from rag.sentences import plain_split
 from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
@@ -925,6 +925,23 @@ def test_the_answer_is_about_the_year_asked_about(sample_rag, question, year):
     assert quotes and all(years_in(q) <= {year} for q in quotes), answer.text
     if year == "1997":
         assert "Jody Williams" in answer.text  # the 2013 laureate, in the same passage, is not the answer
+
+
+@pytest.mark.parametrize("question, day", [
+    ("What happened on July 20?", "20 July"),  # not "Op 20 maart ...", nor the sentence after it
+    ("wat gebeurde er op 21 mei", "21 May"),  # not New START's "21"
+    ("What happened on May 9?", "9 mei"),  # a question too short for its vector to find the article
+    ("Wat gebeurde er op 5 september?", "5 September 2023"),
+    ("What did Kirby confirm on 20 July?", "20 July")])
+def test_a_day_asked_about_is_the_day_the_quote_names(sample_rag, question, day):
+    """A day of a month is a date in either language ("May 9" is "9 mei") and never the same day of another month."""
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and day in first_quote(answer.text), answer.text
+
+
+def test_a_day_no_article_names_is_refused_as_the_question_writes_it(sample_rag):
+    answer = sample_rag.ask("What happened on December 25th?", use_llm=False)
+    assert not answer.citations and "None of them mentions: December 25th." in answer.text, answer.text
 
 
 def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
