@@ -17,11 +17,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from rag.dates import MONTH, MONTH_NUMBERS
+from rag.dates import MONTH, MONTH_NUMBERS, YEAR, years_in
 from rag.names import NOT_NAMES, is_country, names_in, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
 
-_YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
 # "since February 2022" is about every year from 2022 on
 _SINCE = re.compile(r"\b(?:since|sinds|sedert|vanaf)\s+(?:\w+\s+){0,5}?((?:18|19|20)\d\d)\b", re.I)
 _MONTHS = "|".join(MONTH_NUMBERS)
@@ -534,7 +533,7 @@ def _counts(tokens: list[str], i: int) -> bool:
     if not _COUNT.match(tokens[i]) or (i + 1 < len(tokens) and fold(tokens[i + 1]) in MONTH_NUMBERS):
         return False
     before = fold(tokens[i - 1]) if i else ""
-    return not (_YEAR.fullmatch(tokens[i]) and (before in _BEFORE_YEAR or before in MONTH_NUMBERS))
+    return not (YEAR.fullmatch(tokens[i]) and (before in _BEFORE_YEAR or before in MONTH_NUMBERS))
 
 
 def counts_back(sentence: str) -> bool:
@@ -551,11 +550,6 @@ def counted_in_context(sentence: str, context: str) -> list[str]:
 # the year that names a treaty: "het clustermunitieverdrag van 2008", "the 2008 convention", "het 2008-verdrag"
 _TREATY_YEAR = re.compile(r"\b\w*(?:verdrag|akkoord|conventie|treaty|convention)\w*\s+(?:van|of)\s+\d{4}\b"
                           r"|\b\d{4}[\s-](?:\w*verdrag|treaty|convention|conventie|akkoord|accord|agreement)\b", re.I)
-
-
-def years_in(text: str) -> set[str]:
-    """The years (1800-2099) written in `text`."""
-    return set(_YEAR.findall(text))
 
 
 def about_other_years(asked: set[str], text: str) -> bool:

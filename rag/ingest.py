@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from rag.chunking import Chunk, chunk_article
-from rag.dates import days_in
+from rag.dates import dates_in
 from rag.dedup import NearDuplicateIndex, minhash
 from rag.embedders import chunk_vector
 from rag.knowledge_base import KnowledgeBase
@@ -24,7 +24,7 @@ from rag.sentences import sentence_bounds
 
 BATCH_CHUNKS = 64  # chunks embedded and written together: bounded memory, the last write is short
 # part of every article's version: what a chunk keeps for lookups beside its text (`_lookup_keys`)
-KEPT = "names,days"
+KEPT = "names,dates"
 
 
 @dataclass
@@ -130,7 +130,7 @@ class Ingester:
 
     def _version(self, article: Article) -> str:
         # the chunking settings are part of an article's version: changing them re-chunks it; and so is what a chunk
-        # keeps beside its text (KEPT: an article written without its names or days is written again)
+        # keeps beside its text (KEPT: an article written without its names or dates is written again)
         key = f"{article.content_hash}/{self.settings.chunk_size}/{self.settings.chunk_overlap}/{KEPT}"
         return hashlib.sha1(key.encode()).hexdigest()
 
@@ -222,7 +222,7 @@ class Ingester:
 
 
 def _lookup_keys(text: str) -> dict[str, list[str]]:
-    """The chunk's names, word by word, and the days of a month it names ("14/9"), for the lookup of a name or a date
-    the question's vector misses (rag.retrieval); none is no field (Chroma takes no empty list)."""
-    kept = {"names": name_keys(text), "days": sorted(days_in(text))}
+    """The chunk's names, word by word, and its dates (years, and days of a month: "14/9"), for the lookup of a name
+    or a date the question's vector misses (rag.retrieval); none is no field (Chroma takes no empty list)."""
+    kept = {"names": name_keys(text), "dates": sorted(dates_in(text))}
     return {field: keys for field, keys in kept.items() if keys}

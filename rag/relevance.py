@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import asked_to_define, asks_person, defined, event_untold, role_asked, said_about, speaker
-from rag.dates import days_in, numbers_and_days, without_days, written_days
+from rag.dates import numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
 from rag.retrieval import FAR
@@ -88,19 +88,20 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     one = defined(question)
     named = [one] if one else asked
     # nor is one whose every word a passage holds ("Hoeveel was het steunpakket waard?": "steunpakket ter waarde van"),
-    # or one word, where it asks what that is ("Wat is de graandeal?": "grain deal"); nor one whose days of a month a
-    # passage names ("What happened on May 9?": "Op 9 mei ...")
-    days = days_in(question)
+    # or one word, where it asks what that is ("Wat is de graandeal?": "grain deal"); nor one that asks of a date or a
+    # number and little else, where a passage holds it ("What happened on May 9?": "Op 9 mei ...", "Wat gebeurde er in
+    # 1997?"; not "Welke renner won de Tour de France van 2023?")
+    numbers = numbers_and_days(question)
     if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
             named and max(matcher.coverage(named, texts, translations=False)) >= 1.0) and not (
-            days and any(days <= days_in(text) for text in texts)) and not (
+            numbers and len(beside_names(without_days(question), asked)) <= 1
+            and any(numbers <= numbers_held(p) for p in passages)) and not (
             (len(content_words(question)) >= 2 or asked_to_define(question))
             and max(coverage(question, p, embedder) for p in passages) >= 1.0):
         return Decision(False, "off-topic")
     if asked and max(matcher.coverage(asked, texts)) < MIN_NAMES:
         unmentioned = [name for name in asked if max(matcher.coverage([name], texts)) < 1.0]
         return Decision(False, "names", {"what": ", ".join(unmentioned)} if unmentioned else {})
-    numbers = numbers_and_days(question)
     if numbers and not any(numbers <= numbers_held(p) for p in passages):
         unheld, written = numbers - set().union(*(numbers_held(p) for p in passages)), written_days(question)
         what = ", ".join(sorted(written.get(n, n) for n in unheld))  # a day as the question writes it

@@ -3,9 +3,9 @@
 Candidates are the chunks nearest to the question by vector (Chroma), and, where the passages they give are none of
 them close to it, for a name of the question that none of them mentions, the nearest of the chunks that name it (each
 chunk keeps its names, word by word, in its metadata: "Who is Tamar Gabelnick?" is too short for its vector to find
-the one article that names her); so too for a day of a month the question names and none of them does (each chunk
-keeps its days: "wat gebeurde er op 5 september"). Each is then scored on the signals measured to help (EVALUATION.md,
-"Retrieval"):
+the one article that names her); so too for a date the question names (a year, a day of a month) that none of them
+does, close or not (each chunk keeps its dates: "wat gebeurde er op 5 september"). Each is then scored on the signals
+measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
   "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.dates import days_in, numbers_and_days
+from rag.dates import dates_in, numbers_and_days
 from rag.errors import RagError
 from rag.language import short_text_language
 from rag.names import NameMatcher, names_in, word_keys
@@ -115,10 +115,10 @@ def where(since: str = "", until: str = "", lang: str = "") -> dict | None:
     return _all_of(clauses) if clauses else None
 
 
-def unheld_days(question: str, texts: list[str]) -> set[str]:
-    """The days of a month the question names that none of the texts names."""
-    asked = days_in(question)
-    return asked - set().union(*(days_in(text) for text in texts)) if asked else set()
+def unheld_dates(question: str, texts: list[str]) -> set[str]:
+    """The dates (years, days of a month) the question names that none of the texts names."""
+    asked = dates_in(question)
+    return asked - set().union(*(dates_in(text) for text in texts)) if asked else set()
 
 
 class Retriever:
@@ -130,26 +130,26 @@ class Retriever:
 
     def search(self, question: str, k: int, *, since: str = "", until: str = "", lang: str = "") -> list[Passage]:
         """The `k` best passages, at most one article per group of near-duplicates; where none is close to the
-        question, after its names are looked up ("Who is Tamar Gabelnick?"), as where none holds a day of a month
-        it names ("wat gebeurde er op 5 september")."""
+        question, after its names are looked up ("Who is Tamar Gabelnick?"), as where none holds a date it names
+        ("wat gebeurde er op 5 september")."""
         vector = self.kb.embedder.embed([question])[0]
         n, filters = max(CANDIDATES, 3 * k), where(since, until, lang)
         found = self.candidates(question, vector, n, filters)
         passages = self.rank(found, k)
         far = max((p.best_sentence for p in passages), default=0.0) < FAR
-        if (far and names_in(question)) or unheld_days(question, [c.text for c in found]):
+        if (far and names_in(question)) or unheld_dates(question, [c.text for c in found]):
             passages = self.rank(self.candidates(question, vector, n, filters, look_up=True), k)
         return passages
 
     def candidates(self, question: str, vector: np.ndarray, n: int, filters: dict | None = None,
                    look_up: bool = False) -> list[Candidate]:
-        """The `n` chunks nearest to the question's vector (and, to `look_up` its names, those `_named` finds), with
-        their signals, unscored."""
+        """The `n` chunks nearest to the question's vector (and, to `look_up` its names and dates, those `_looked_up`
+        finds), with their signals, unscored."""
         kb = self.kb
         hits = kb.store.query(vector, n=n, where=filters)
         asked = names_in(question)
         if look_up:
-            hits += self._named(question, asked, vector, hits, filters)
+            hits += self._looked_up(question, asked, vector, hits, filters)
         live, sentences = kb.live_with_sentences([chunk_id for chunk_id, *_ in hits], len(vector))
         found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
         for c in found:
@@ -185,17 +185,17 @@ class Retriever:
             c.names = share
         return found
 
-    def _named(self, question: str, asked: list[str], vector: np.ndarray, hits: list,
-               filters: dict | None) -> list:
+    def _looked_up(self, question: str, asked: list[str], vector: np.ndarray, hits: list,
+                   filters: dict | None) -> list:
         """For each name of the question that no chunk among `hits` mentions (by spelling, or in translation among the
-        closest few), and each day of a month it names that none of them does, the chunks nearest to the question
-        among those that name it (every word of it, as the chunk's `names` and `days` keep them: rag.ingest): the
+        closest few), and each date it names that none of them does, the chunks nearest to the question among those
+        that name it (every word of it, as the chunk's `names` and `dates` keep them: rag.ingest): the
         question's vector does not bring every name or date near ("Who is Tamar Gabelnick?" finds chunks on other
         people, "wat gebeurde er op 5 september" chunks without that day)."""
         matcher = NameMatcher(self.kb.embedder)
         texts = [text for _, text, *_ in hits]
         seen = {chunk_id for chunk_id, *_ in hits}
-        lookups = [[{"days": {"$contains": day}}] for day in unheld_days(question, texts)]
+        lookups = [[{"dates": {"$contains": date}}] for date in unheld_dates(question, texts)]
         for name in asked:
             keys = word_keys(name)
             if (keys and max(matcher.coverage([name], texts, translations=False), default=0.0) < 1.0

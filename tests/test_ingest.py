@@ -166,15 +166,15 @@ def test_prune_and_remove_leave_no_vectors(tmp_path, engine, copy_articles):
     assert missing.returncode == 2 and "no article with id '0000000000000000'" in missing.stderr
 
 
-def test_a_name_or_day_looked_up_goes_with_its_article(tmp_path, engine, copy_articles):
-    """The names and days a chunk keeps for the lookup of what the question's vector misses are written and removed
+def test_a_name_or_date_looked_up_goes_with_its_article(tmp_path, engine, copy_articles):
+    """The names and dates a chunk keeps for the lookup of what the question's vector misses are written and removed
     with it."""
     engine.ingest(copy_articles)
     assert "Tamar Gabelnick" in engine.ask("Who is Tamar Gabelnick?", use_llm=False).text
     assert "5 September 2023" in engine.ask("wat gebeurde er op 5 september", use_llm=False).text
     monitor = next(r for r in engine.articles() if "monitor" in r.source)
     named = {"names": {"$contains": spelling("Gabelnick")}}
-    dated = {"days": {"$contains": "5/9"}}
+    dated = {"dates": {"$contains": "5/9"}}
     assert engine.kb.store.collection.get(where=named)["ids"] and engine.kb.store.collection.get(where=dated)["ids"]
     engine.remove(monitor.id)
     assert not engine.kb.store.collection.get(where=named)["ids"]
@@ -184,7 +184,7 @@ def test_a_name_or_day_looked_up_goes_with_its_article(tmp_path, engine, copy_ar
 
 
 def test_articles_written_before_chunks_kept_names_are_written_again(tmp_path, engine, copy_articles, monkeypatch):
-    """An index whose chunks keep no names or days (built before they did) is brought up to date by the next
+    """An index whose chunks keep no names or dates (built before they did) is brought up to date by the next
     ingest."""
     import rag.ingest
 

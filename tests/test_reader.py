@@ -939,6 +939,14 @@ def test_a_day_asked_about_is_the_day_the_quote_names(sample_rag, question, day)
     assert answer.citations and day in first_quote(answer.text), answer.text
 
 
+@pytest.mark.parametrize("question, year", [("What happened in 1997?", "1997"), ("wat gebeurde er in 2005", "2005")])
+def test_a_question_on_a_year_alone_is_answered_by_what_happened_then(sample_rag, question, year):
+    """A question that asks of a year and little else is too short for its vector to tell whether it is on-topic, or
+    to find the one passage that names the year: a passage that holds it answers it."""
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and year in first_quote(answer.text), answer.text
+
+
 def test_a_day_no_article_names_is_refused_as_the_question_writes_it(sample_rag):
     answer = sample_rag.ask("What happened on December 25th?", use_llm=False)
     assert not answer.citations and "None of them mentions: December 25th." in answer.text, answer.text
