@@ -4,8 +4,8 @@ Candidates are the chunks nearest to the question by vector (Chroma), and, where
 them close to it, for a name of the question that none of them mentions, the nearest of the chunks that name it (each
 chunk keeps its names, word by word, in its metadata: "Who is Tamar Gabelnick?" is too short for its vector to find
 the one article that names her); so too for a date the question names (a year, a day of a month) that none of them
-does, close or not (each chunk keeps its dates: "wat gebeurde er op 5 september"). Each is then scored on the signals
-measured to help (EVALUATION.md, "Retrieval"):
+does, there or where the question is little else (each chunk keeps its dates: "wat gebeurde er op 5 september"). Each
+is then scored on the signals measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
   "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.dates import dates_in, numbers_and_days
+from rag.dates import asks_of_a_number, dates_in, numbers_and_days
 from rag.errors import RagError
 from rag.language import short_text_language
 from rag.names import NameMatcher, names_in, word_keys
@@ -115,10 +115,13 @@ def where(since: str = "", until: str = "", lang: str = "") -> dict | None:
     return _all_of(clauses) if clauses else None
 
 
-def unheld_dates(question: str, texts: list[str]) -> set[str]:
-    """The dates (years, days of a month) the question names that none of the texts names."""
+def unheld_dates(question: str, metas: list[tuple[str, dict]]) -> set[str]:
+    """The dates (years, days of a month) the question names that none of these chunks (text, metadata) names, nor
+    its article's title or date."""
     asked = dates_in(question)
-    return asked - set().union(*(dates_in(text) for text in texts)) if asked else set()
+    if not asked:
+        return set()
+    return asked - set().union(*(dates_in(f"{meta['title']} {text} {meta['date']}") for text, meta in metas))
 
 
 class Retriever:
@@ -130,14 +133,16 @@ class Retriever:
 
     def search(self, question: str, k: int, *, since: str = "", until: str = "", lang: str = "") -> list[Passage]:
         """The `k` best passages, at most one article per group of near-duplicates; where none is close to the
-        question, after its names are looked up ("Who is Tamar Gabelnick?"), as where none holds a date it names
-        ("wat gebeurde er op 5 september")."""
+        question, after its names are looked up ("Who is Tamar Gabelnick?"); and after a date it names that none
+        holds, there or where it is little else than the date ("wat gebeurde er op 5 september")."""
         vector = self.kb.embedder.embed([question])[0]
         n, filters = max(CANDIDATES, 3 * k), where(since, until, lang)
         found = self.candidates(question, vector, n, filters)
         passages = self.rank(found, k)
         far = max((p.best_sentence for p in passages), default=0.0) < FAR
-        if (far and names_in(question)) or unheld_dates(question, [c.text for c in found]):
+        # a date none of the candidates holds is looked up where they are far, or the question is little else
+        if ((far and names_in(question))
+                or ((far or asks_of_a_number(question)) and unheld_dates(question, [(c.text, c.meta) for c in found]))):
             passages = self.rank(self.candidates(question, vector, n, filters, look_up=True), k)
         return passages
 
@@ -195,7 +200,7 @@ class Retriever:
         matcher = NameMatcher(self.kb.embedder)
         texts = [text for _, text, *_ in hits]
         seen = {chunk_id for chunk_id, *_ in hits}
-        lookups = [[{"dates": {"$contains": date}}] for date in unheld_dates(question, texts)]
+        lookups = [[{"dates": {"$contains": date}}] for date in unheld_dates(question, [(t, m) for _, t, m, _ in hits])]
         for name in asked:
             keys = word_keys(name)
             if (keys and max(matcher.coverage([name], texts, translations=False), default=0.0) < 1.0
