@@ -11,6 +11,7 @@ from typing import Generator, Sequence
 from rag.casing import cased
 from rag.citation_markers import CitationRenumberer
 from rag.citation_support import build_citations
+from rag.dates import without_dates_of
 from rag.errors import LLMUnavailable, RagError
 from rag.knowledge_base import KnowledgeBase
 from rag.language import language_name, short_text_language
@@ -20,7 +21,7 @@ from rag.prompts import message, render
 from rag.reasoning import strip_reasoning, without_reasoning
 from rag.reader import Reader
 from rag.relevance import Decision, covered, decide
-from rag.text import numbers_in
+from rag.text import content_words, numbers_in
 from rag.treaties import treaties_in
 from rag.tokens import count_tokens
 from rag.types import CITATION_MARKER, Answer, Passage
@@ -240,7 +241,10 @@ class Answerer:
         # person asks the same of them ("En Nederland?" after the 2008 treaty's non-signers and "Waarom niet?")
         if not treaties_in(question, question=True):
             start = next((i for i in range(start, -1, -1) if _names_something(previous[i])), 0)
-        return question, " ".join(previous[max(start, 0):])
+        # one that names a day or a year asks of its own ("And on 7 July?" after "What happened on 20 July?"), and
+        # where the questions before it asked of nothing else, it has no topic
+        topic = without_dates_of(" ".join(previous[max(start, 0):]), question)
+        return question, topic if names_in(topic) or content_words(topic) or numbers_in(topic) else ""
 
     def _not_found(self, lang: str, passages: list[Passage], decision: Decision | None = None) -> str:
         """Not found, what the articles lack when the decision says ("None of them mentions: 2024."), and the

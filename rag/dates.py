@@ -48,6 +48,14 @@ def without_days(text: str) -> str:
     return text
 
 
+def without_dates_of(text: str, question: str) -> str:
+    """The text without the kinds of date the question names ("And on 7 July?" after "What happened on 20 July?" asks
+    of its own day, "En in 2005?" of its own year)."""
+    if days_in(question):
+        text = without_days(text)
+    return YEAR.sub(" ", text) if years_in(question) else text
+
+
 @lru_cache(maxsize=8192)
 def numbers_and_days(text: str) -> frozenset[str]:
     """The text's numbers (`numbers_in`), where a day of a month counts as its date ("20/7"), not as the number 20.

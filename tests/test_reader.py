@@ -11,6 +11,7 @@ from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
 from rag.casing import Spellings, cased, lacks_case
 from rag.config import Settings
+from rag.dates import dates_in
 from rag.evaluation import first_quote, format_scores
 from rag.names import NameMatcher, is_country, names_in
 from rag.sentences import plain_split
@@ -1208,6 +1209,17 @@ def test_a_follow_up_that_names_a_country_asks_the_same_of_it(sample_rag):
     chat.ask("How many tanks did Germany send to Ukraine?")
     poland = chat.ask("And Poland?").text.split("\n\n", 1)[1]
     assert poland.startswith('- "Polen') and "veertien Leopard" not in poland, poland
+
+
+@pytest.mark.parametrize("first, then, date", [("What happened on 20 July?", "And on 7 July?", "7/7"),
+                                               ("Wat gebeurde er op 9 mei?", "En op 25 juli?", "25/7"),
+                                               ("What happened in 1997?", "And in 2005?", "2005")])
+def test_a_follow_up_that_names_a_date_asks_of_its_own(sample_rag, first, then, date):
+    """"And on 7 July?" after a question on 20 July asks what happened on the 7th, not on both days."""
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask(first)
+    answer = chat.ask(then)
+    assert answer.citations and date in dates_in(first_quote(answer.text)), answer.text
 
 
 def test_a_follow_up_that_names_nothing_keeps_the_topic_of_the_question_that_named_it(sample_rag):
