@@ -384,6 +384,17 @@ def defined(question: str) -> str:
     return rest if rest in names_in(question) else ""
 
 
+_LOCATED = re.compile(r"\s*(?:where\s+(?:is|are|was|were|lies)|waar\s+(?:ligt|liggen|lag|is|was|zit))\s+"
+                      r"(?:the\s+|de\s+|het\s+)?([^?]+?)\s*\??\s*$", re.I)
+
+
+def located(question: str) -> str:
+    """The name of the place a question asks where it is and nothing else ("Where is Koepjansk?", "Waar ligt
+    Skrydstrup?"), or ""."""
+    found = _LOCATED.match(question)
+    return found.group(1) if found and found.group(1) in names_in(question) else ""
+
+
 def asked_to_define(question: str) -> str:
     """The thing (not a name) whose nature a question asks ("Wat is clustermunitie?", "What are cluster munitions?"),
     or ""."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.names import beside_names, names_in
 from rag.text import numbers_in
 
 MONTH_NUMBERS = {name: (i % 12) + 1 for i, name in enumerate(
@@ -61,12 +60,6 @@ def numbers_and_days(text: str) -> frozenset[str]:
     """The text's numbers (`numbers_in`), where a day of a month counts as its date ("20/7"), not as the number 20.
     Cached: search and the reader meet the same passages again and again."""
     return frozenset(numbers_in(without_days(text)) | days_in(text))
-
-
-def asks_of_a_number(question: str) -> bool:
-    """The question asks of a date or a number and little else: one word at most beside its names and numbers ("What
-    happened on May 9?", "Wat gebeurde er in 1997?"), too little for its vector to find or to tell what it is about."""
-    return bool(numbers_and_days(question)) and len(beside_names(without_days(question), names_in(question))) <= 1
 
 
 def _days(text: str) -> list[tuple[str, int, int]]:

@@ -42,8 +42,8 @@ import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
                               asks_yes_or_no, counted, counted_in_context, counts_back, defined, describing,
-                              event_untold, holds_answer, intent, introduces, measured, opening_subject, said_about,
-                              speaker, subject, times_in, years_in)
+                              event_untold, holds_answer, intent, introduces, located, measured, opening_subject,
+                              said_about, speaker, subject, times_in, years_in)
 from rag.dates import days_in, numbers_and_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.same_words import SAME_WORD, alike, alike_or_parts
@@ -283,9 +283,9 @@ class Reader:
             allowed = [i for i in allowed if asked_days & days_in(found[i].shown)] or allowed
         allowed = [i for i in allowed
                    if not event_untold(question, found[i].telling(reading.intent), ("treaty",), topic)] or allowed
-        named, thing = defined(question), content_words(asked_to_define(question))
-        # "Who is Jake Sullivan?", "Wat is clustermunitie?": the sentences that say who he is or what they are, where
-        # one does
+        named, thing = defined(question) or located(question), content_words(asked_to_define(question))
+        # "Who is Jake Sullivan?", "Wat is clustermunitie?", "Where is Koepjansk?": the sentences that say who he is,
+        # what they are or where it is ("Bij Koepjansk, in het noordoosten van de regio Charkiv"), where one does
         telling = [i for i in allowed if (named and introduces(named, found[i].text))
                    or (thing and self._defines(thing, found[i].text))]
         # or else, for "Who is X?", one that names X ("President Joe Biden sprak ...", not the sentence after it)

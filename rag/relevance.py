@@ -52,10 +52,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import asked_to_define, asks_person, defined, event_untold, role_asked, said_about, speaker
-from rag.dates import asks_of_a_number, numbers_and_days, without_days, written_days
+from rag.dates import numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
-from rag.retrieval import FAR
+from rag.retrieval import FAR, says_little
 from rag.same_words import alike, alike_or_parts
 from rag.text import content_words, fold
 from rag.treaties import AskedTreaties
@@ -94,7 +94,7 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
     numbers = numbers_and_days(question)
     if max(p.best_sentence for p in passages) < MIN_SENTENCE and not (
             named and max(matcher.coverage(named, texts, translations=False)) >= 1.0) and not (
-            asks_of_a_number(question) and any(numbers <= numbers_held(p) for p in passages)) and not (
+            numbers and says_little(question) and any(numbers <= numbers_held(p) for p in passages)) and not (
             (len(content_words(question)) >= 2 or asked_to_define(question))
             and max(coverage(question, p, embedder) for p in passages) >= 1.0):
         return Decision(False, "off-topic")

@@ -1,11 +1,11 @@
 """Retrieval: the passages that answer a question, best first.
 
 Candidates are the chunks nearest to the question by vector (Chroma), and, where the passages they give are none of
-them close to it, for a name of the question that none of them mentions, the nearest of the chunks that name it (each
-chunk keeps its names, word by word, in its metadata: "Who is Tamar Gabelnick?" is too short for its vector to find
-the one article that names her); so too for a date the question names (a year, a day of a month) that none of them
-does, there or where the question is little else (each chunk keeps its dates: "wat gebeurde er op 5 september"). Each
-is then scored on the signals measured to help (EVALUATION.md, "Retrieval"):
+them close to it or the question says little beside its names and dates, for a name or a date (a year, a day of a
+month) of the question that none of them mentions, the nearest of the chunks that name it: each chunk keeps its names,
+word by word, and its dates in its metadata ("Who is Tamar Gabelnick?" and "wat gebeurde er op 5 september" are too
+short for their vectors to find the one article that names her or the day). Each is then scored on the signals
+measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
   "ATACMS" in "ATACMS-raketten") or translation ("United States" = "Verenigde Staten"; rag.names),
@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.dates import asks_of_a_number, dates_in, numbers_and_days
+from rag.dates import dates_in, numbers_and_days, without_days
 from rag.errors import RagError
 from rag.language import short_text_language
-from rag.names import NameMatcher, names_in, word_keys
+from rag.names import NameMatcher, beside_names, names_in, word_keys
 from rag.sentences import sentences_at
 from rag.text import shared_rare, terms
 from rag.treaties import AskedTreaties
@@ -115,6 +115,13 @@ def where(since: str = "", until: str = "", lang: str = "") -> dict | None:
     return _all_of(clauses) if clauses else None
 
 
+def says_little(question: str) -> bool:
+    """The question says one word at most beside its names, numbers and dates ("Who is Tamar Gabelnick?", "What
+    happened on May 9?", "Waar ligt Skrydstrup?"): too little for its vector to find what it asks about, or to tell
+    whether the articles speak of it."""
+    return len(beside_names(without_days(question), names_in(question))) <= 1
+
+
 def unheld_dates(question: str, metas: list[tuple[str, dict]]) -> set[str]:
     """The dates (years, days of a month) the question names that none of these chunks (text, metadata) names, nor
     its article's title or date."""
@@ -133,16 +140,15 @@ class Retriever:
 
     def search(self, question: str, k: int, *, since: str = "", until: str = "", lang: str = "") -> list[Passage]:
         """The `k` best passages, at most one article per group of near-duplicates; where none is close to the
-        question, after its names are looked up ("Who is Tamar Gabelnick?"); and after a date it names that none
-        holds, there or where it is little else than the date ("wat gebeurde er op 5 september")."""
+        question, or it says little else, after the names and dates it gives that none of them holds are looked up
+        ("Who is Tamar Gabelnick?", "wat gebeurde er op 5 september")."""
         vector = self.kb.embedder.embed([question])[0]
         n, filters = max(CANDIDATES, 3 * k), where(since, until, lang)
         found = self.candidates(question, vector, n, filters)
         passages = self.rank(found, k)
         far = max((p.best_sentence for p in passages), default=0.0) < FAR
-        # a date none of the candidates holds is looked up where they are far, or the question is little else
-        if ((far and names_in(question))
-                or ((far or asks_of_a_number(question)) and unheld_dates(question, [(c.text, c.meta) for c in found]))):
+        if (far or says_little(question)) and (
+                names_in(question) or unheld_dates(question, [(c.text, c.meta) for c in found])):
             passages = self.rank(self.candidates(question, vector, n, filters, look_up=True), k)
         return passages
 

@@ -1052,6 +1052,18 @@ def test_the_reader_quotes_the_sentences_split_at_ingest(sample_rag, use_embedde
     assert [s.text for s in Reader(use_embedder).read(EXAMPLE, bare).quoted] == [s.text for s in kept]
 
 
+@pytest.mark.parametrize("question, place", [("Waar ligt Skrydstrup?", "Skrydstrup"),  # not another air base
+                                             ("Where is Hiroshima?", "Hiroshima"),  # named once, looked up
+                                             ("waar ligt chequers", "Chequers")])
+def test_where_a_place_is_is_answered_by_a_sentence_that_names_it(sample_rag, question, place):
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and place in first_quote(answer.text), answer.text
+
+
+def test_where_a_place_no_article_names_is_is_refused(sample_rag):
+    assert not sample_rag.ask("Where is Atlantis?", use_llm=False).citations
+
+
 def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag):
     assert [defined(q) for q in ("Who is Jake Sullivan?", "Wie is Medvedev?", "Wat is de NAVO?",
                                  "Who is the British prime minister?", "What is Joe Biden's favourite food?")] == \
