@@ -289,6 +289,9 @@ def intent(question: str) -> str:
 # tell it: "Who succeeded Ben Wallace?" is not answered by someone else in the same office, "When did the United States
 # ratify ...?" by when it signed, "Why did Medvedev step down?" by what he said. (asked, told as well, when it applies)
 _ONE_TO_FOUR = r"\s+(?:\S+\s+){0,4}?"
+# the members of a treaty or an alliance, not of a parliament ("consulted allies and members of Congress")
+_LEGISLATURE = r"(?:the\s+|de\s+|het\s+)?(?:congres|congress|parliament|parlement|senate|senaat|house|kamer)\b"
+_MEMBERS = rf"(?:members?|lid|leden)(?!\s+(?:of|van)\s+{_LEGISLATURE})"
 _EVENTS = [
     # who came after or before someone ("if the offensive succeeded" asks no one)
     (rf"succeed\w*|replac\w*|successors?|predecessors?|took over from|opvolg\w*|opgevolgd|voorgangers?|vervang\w*"
@@ -304,7 +307,7 @@ _EVENTS = [
     (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*", r"|signature\w*|signator\w*|handtekening\w*", "treaty"),
     (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
      rf"|sloten?{_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van",
-     r"|accession|lid|leden|members?|membership|part(?:y|ies)|partij|verdragsstat\w*", "treaty"),
+     rf"|accession|{_MEMBERS}|membership|part(?:y|ies)|partij|verdragsstat\w*", "treaty"),
     (rf"withdr\w*|pull(?:s|ed|ing)? out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*"
      rf"|zegde{_ONE_TO_FOUR}op",
      r"|left\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|deal|agreement|accord|convention|initiative|pact)"
@@ -329,7 +332,8 @@ _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pac
 
 # where a country stands with a treaty, which answers whether it signed, ratified or joined it: "Ukraine is a member",
 # "Rusland staat buiten het verdrag", "doet niet mee", "have never joined"
-_STANDING = re.compile(r"\b(?:members?|membership|lid|leden|part(?:y|ies)|partij|verdragsstat\w*|ratif\w*|geratificeerd"
+_STANDING = re.compile(rf"\b(?:{_MEMBERS}|membership|part(?:y|ies)|partij"
+                       r"|verdragsstat\w*|ratif\w*|geratificeerd"
                        r"|sign(?:ed|atory|atories)|ondertek\w*|getekend|joined|aangesloten|outside|buiten"
                        r"|meedoen|doe[tn]\s+(?:\S+\s+){0,3}?mee)\b", re.I)
 

@@ -716,9 +716,11 @@ def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
     ("Did the US ratify the Arms Trade Treaty?", "nooit geratificeerd"),
     ("Did China join the Ottawa treaty?", "China have never joined"),
     ("Heeft Oekraïne het Ottawa-verdrag getekend?", "Ukraine, by contrast, is a member"),
-    ("Is Ukraine a member of the Ottawa treaty?", "Ukraine, by contrast, is a member")])
+    ("Is Ukraine a member of the Ottawa treaty?", "Ukraine, by contrast, is a member"),
+    ("Is Ukraine a member of the cluster munitions convention?", "Russia and Ukraine all remain outside")])
 def test_whether_a_country_signed_or_joined_a_treaty_is_told_by_where_it_stands(sample_rag, question, said):
-    # not the treaty's signing or adoption, which names the treaty and says nothing of the country
+    # not the treaty's signing or adoption, which names the treaty and says nothing of the country; nor the members of
+    # a parliament ("He said he had consulted allies and members of Congress")
     answer = sample_rag.ask(question, use_llm=False)
     assert answer.citations and said in answer.text.splitlines()[2], answer.text
 
