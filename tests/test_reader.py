@@ -717,7 +717,8 @@ def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
     ("Did China join the Ottawa treaty?", "China have never joined"),
     ("Heeft Oekraïne het Ottawa-verdrag getekend?", "Ukraine, by contrast, is a member"),
     ("Is Ukraine a member of the Ottawa treaty?", "Ukraine, by contrast, is a member"),
-    ("Is Ukraine a member of the cluster munitions convention?", "Russia and Ukraine all remain outside")])
+    ("Is Ukraine a member of the cluster munitions convention?", "Russia and Ukraine all remain outside"),
+    ("Has India signed the Ottawa treaty?", "neither have India")])  # not "India ... never signed the NPT"
 def test_whether_a_country_signed_or_joined_a_treaty_is_told_by_where_it_stands(sample_rag, question, said):
     # not the treaty's signing or adoption, which names the treaty and says nothing of the country; nor the members of
     # a parliament ("He said he had consulted allies and members of Congress")
@@ -997,7 +998,11 @@ def test_a_treaty_is_told_by_what_it_is_on(use_embedder):
     assert asked.named_in("Ongeveer 126 landen zijn partij bij het CCW.")
     assert not asked.other_in("Ongeveer 126 landen zijn partij bij het CCW.", title)
     assert not asked.other_in("De regels staan in vijf protocollen.", title, f"{title} Het verdrag, kortweg CCW, ...")
-    assert asked.other_in("De regels staan in vijf protocollen.", title, f"{title} De regels staan ...")
+    # and a well-known abbreviation says what its treaty is on: the CCW is the title's "bepaalde conventionele wapens"
+    assert not asked.other_in("De regels staan in vijf protocollen.", title, f"{title} De regels staan ...")
+    assert treaties_in("India, Pakistan and Israel never signed the NPT.") == ["npt", "non-proliferation"]
+    assert AskedTreaties("Has India signed the Ottawa treaty?", use_embedder).other_in(
+        "India, Pakistan and Israel never signed the NPT.")
     assert asked.other_in("The Ottawa treaty bans landmines.", title, f"{title} kortweg CCW genoemd")
     # an article that gives the asked treaty another name ("usually called") speaks of it by that name too
     asked = AskedTreaties("Which countries did not join the mine ban treaty?", use_embedder)
