@@ -306,7 +306,7 @@ _EVENTS = [
     (r"ratif\w*|geratificeerd|bekrachtig\w*", "", "treaty"),
     (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*", r"|signature\w*|signator\w*|handtekening\w*", "treaty"),
     (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
-     rf"|sloten?{_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van",
+     rf"|sl(?:oot|oten|uit|uiten){_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van",
      rf"|accession|{_MEMBERS}|membership|part(?:y|ies)|partij|verdragsstat\w*", "treaty"),
     (rf"withdr\w*|pull(?:s|ed|ing)? out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*"
      rf"|zegde{_ONE_TO_FOUR}op",
@@ -335,7 +335,8 @@ _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pac
 _STANDING = re.compile(rf"\b(?:{_MEMBERS}|membership|part(?:y|ies)|partij"
                        r"|verdragsstat\w*|ratif\w*|geratificeerd"
                        r"|sign(?:ed|atory|atories)|ondertek\w*|getekend|joined|aangesloten|outside|buiten"
-                       r"|meedoen|doe[tn]\s+(?:\S+\s+){0,3}?mee)\b", re.I)
+                       r"|meedoen|doe[tn]\s+(?:\S+\s+){0,3}?mee|belong\w*|behoor\w*|daartoe\s+behoren"
+                       r"|(?:hoort|horen)\s+(?:\S+\s+){0,12}?bij)\b", re.I)
 
 
 def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty"),
@@ -349,15 +350,18 @@ def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person
     def applies(kind: str) -> bool:
         if kind == "person":
             return asks_person(question)
-        return kind != "treaty" or ((intent(question) in ("date", "number", "reason", "place")
+        return kind != "treaty" or ((intent(question) in ("date", "number", "reason", "place", "name")
                                      or asks_yes_or_no(question))
                                     and bool(_TREATY.search(f"{topic} {question}")))
 
     def asked(asks: re.Pattern) -> bool:  # the event asked about, not one that only dates it ("after the deal lapsed")
         return any(not _DATING.search(question, max(0, m.start() - 40), m.start()) for m in asks.finditer(question))
 
-    told = [tells for asks, tells, kind in _EVENT_WORDS if kind in kinds and asked(asks) and applies(kind)]
-    if told and asks_yes_or_no(question):  # yes or no: where the country stands tells it too ("is a member")
+    events = [(tells, kind) for asks, tells, kind in _EVENT_WORDS if kind in kinds and asked(asks) and applies(kind)]
+    told = [tells for tells, _ in events]
+    # whether or which countries did something to a treaty: where a country stands tells it too ("is a member", "staan
+    # buiten het verdrag")
+    if any(kind == "treaty" for _, kind in events) and (asks_yes_or_no(question) or intent(question) == "name"):
         told.append(_STANDING)
     return bool(told) and not any(tells.search(sentence) for tells in told)
 

@@ -718,7 +718,8 @@ def test_what_a_country_did_is_not_answered_by_what_another_did(use_embedder):
     ("Heeft Oekraïne het Ottawa-verdrag getekend?", "Ukraine, by contrast, is a member"),
     ("Is Ukraine a member of the Ottawa treaty?", "Ukraine, by contrast, is a member"),
     ("Is Ukraine a member of the cluster munitions convention?", "Russia and Ukraine all remain outside"),
-    ("Has India signed the Ottawa treaty?", "neither have India")])  # not "India ... never signed the NPT"
+    ("Has India signed the Ottawa treaty?", "neither have India"),  # not "India ... never signed the NPT"
+    ("Heeft China het CCW-verdrag ondertekend?", "China en Oekraïne bij")])  # "horen daar ook ... bij"
 def test_whether_a_country_signed_or_joined_a_treaty_is_told_by_where_it_stands(sample_rag, question, said):
     # not the treaty's signing or adoption, which names the treaty and says nothing of the country; nor the members of
     # a parliament ("He said he had consulted allies and members of Congress")
@@ -1065,6 +1066,14 @@ def test_the_reader_quotes_the_sentences_split_at_ingest(sample_rag, use_embedde
 def test_where_a_place_is_is_answered_by_a_sentence_that_names_it(sample_rag, question, place):
     answer = sample_rag.ask(question, use_llm=False)
     assert answer.citations and place in first_quote(answer.text), answer.text
+
+
+@pytest.mark.parametrize("question", ["Which countries signed the 2008 treaty?",
+                                      "Welke landen hebben het verdrag van 2008 ondertekend?"])
+def test_which_countries_signed_is_told_by_a_sentence_on_who_signed(sample_rag, question):
+    """Not the article's opening, which names a country and the treaty but tells nothing of who signed."""
+    quote = first_quote(sample_rag.ask(question, use_llm=False).text)
+    assert "handtekening" in quote and "Duitsland, Frankrijk, Nederland" in quote, quote
 
 
 def test_where_a_place_no_article_names_is_is_refused(sample_rag):
