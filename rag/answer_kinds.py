@@ -20,6 +20,7 @@ from typing import Callable
 from rag.dates import MONTH, MONTH_NUMBERS, YEAR, years_in
 from rag.names import NOT_NAMES, is_country, names_in, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
+from rag.treaties import ABBREVIATIONS
 
 # "since February 2022" is about every year from 2022 on
 _SINCE = re.compile(r"\b(?:since|sinds|sedert|vanaf)\s+(?:\w+\s+){0,5}?((?:18|19|20)\d\d)\b", re.I)
@@ -327,7 +328,8 @@ _EVENT_WORDS = [(re.compile(rf"\b(?:{asked})\b", re.I), re.compile(rf"\b(?:{aske
                 for asked, told, applies in _EVENTS]
 _DATING = re.compile(r"\b(?:after|before|since|once|nadat|voordat|sinds|toen)\b(?:\s+\S+){0,5}\s+$", re.I)
 _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"
-                     r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal|(?-i:START|NPT|CTBT|INF))\b", re.I)
+                     r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal"
+                     rf"|(?-i:{'|'.join(ABBREVIATIONS)}))\b", re.I)
 
 
 # where a country stands with a treaty, which answers whether it signed, ratified or joined it: "Ukraine is a member",

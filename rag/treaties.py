@@ -37,7 +37,7 @@ _ALIAS = re.compile(r"\b(?:usually called|also called|also known as|better known
 ABBREVIATIONS = {"NPT": "non-proliferation", "CTBT": "nuclear test ban", "ATT": "arms trade",
                  "CCW": "certain conventional weapons", "CWC": "chemical weapons", "BWC": "biological weapons",
                  "CCM": "cluster munitions", "TPNW": "prohibition of nuclear weapons",
-                 "INF": "intermediate-range nuclear forces"}
+                 "INF": "intermediate-range nuclear forces", "START": "strategic arms reduction"}
 _ABBREVIATED = re.compile(rf"\b({'|'.join(ABBREVIATIONS)})\b")
 _ABBREVIATED_NAMES = {name for pair in ABBREVIATIONS.items() for name in (pair[0].lower(), pair[1])}
 SAME_FUZZY = 80  # spelling ratio of two qualifiers taken as one ("cluster munitions" ~ "clustermunitie")

@@ -1068,6 +1068,13 @@ def test_where_a_place_is_is_answered_by_a_sentence_that_names_it(sample_rag, qu
     assert answer.citations and place in first_quote(answer.text), answer.text
 
 
+@pytest.mark.parametrize("question, year", [("When did the NPT enter into force?", "1970"),  # not New START's
+                                            ("when did New START take effect", "2011")])  # not the NPT's
+def test_a_treaty_named_by_its_abbreviation_is_told_apart_from_others(sample_rag, question, year):
+    quote = first_quote(sample_rag.ask(question, use_llm=False).text)
+    assert year in quote, quote
+
+
 @pytest.mark.parametrize("question", ["Which countries signed the 2008 treaty?",
                                       "Welke landen hebben het verdrag van 2008 ondertekend?"])
 def test_which_countries_signed_is_told_by_a_sentence_on_who_signed(sample_rag, question):
