@@ -316,7 +316,7 @@ _EVENTS = [
      rf"|verlaten|verliet|walked out|lapse\w*|refus\w*{_ONE_TO_FOUR}(?:extend|renew)"
      rf"|weiger\w*{_ONE_TO_FOUR}te verlengen",
      "treaty"),
-    (r"into force|in force|took effect|takes effect|in werking|van kracht", "", "treaty"),
+    (r"into force|in force|t(?:ake|akes|ook|aken|aking) effect|in werking|van kracht", "", "treaty"),
     (rf"suspend\w*|opschort\w*|opgeschort|schort\w*{_ONE_TO_FOUR}op", r"|suspension|opschorting", "treaty"),
     # how long it runs: "until", "tot" or an extension tells its end ("Wanneer loopt New START af?": "extended ... until
     # 5 February 2026")
