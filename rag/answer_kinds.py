@@ -326,7 +326,9 @@ _EVENTS = [
 ]
 _EVENT_WORDS = [(re.compile(rf"\b(?:{asked})\b", re.I), re.compile(rf"\b(?:{asked}{told})\b", re.I), applies)
                 for asked, told, applies in _EVENTS]
-_DATING = re.compile(r"\b(?:after|before|since|once|nadat|voordat|sinds|toen)\b(?:\s+\S+){0,5}\s+$", re.I)
+# (not "since when", which asks)
+_DATING = re.compile(r"\b(?:after|before|since|once|nadat|voordat|sinds|toen)\b(?!\s+(?:when|wanneer)\b)"
+                     r"(?:\s+\S+){0,5}\s+$", re.I)
 _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"
                      r"|conventie\w*|akkoord\w*|overeenkomst\w*|\w*deal"
                      rf"|(?-i:{'|'.join(ABBREVIATIONS)}))\b", re.I)

@@ -1070,7 +1070,8 @@ def test_where_a_place_is_is_answered_by_a_sentence_that_names_it(sample_rag, qu
 
 @pytest.mark.parametrize("question, year", [("When did the NPT enter into force?", "1970"),  # not New START's
                                             ("when did New START take effect", "2011"),  # not the NPT's
-                                            ("When did the Convention on Cluster Munitions take effect?", "2010")])
+                                            ("When did the Convention on Cluster Munitions take effect?", "2010"),
+                                            ("sinds wanneer is het CCW van kracht", "1983")])  # "since when" asks
 def test_when_a_treaty_came_into_force_is_told_of_that_treaty(sample_rag, question, year):
     quote = first_quote(sample_rag.ask(question, use_llm=False).text)
     assert year in quote, quote
