@@ -370,6 +370,20 @@ def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person
     return bool(told) and not any(tells.search(sentence) for tells in told)
 
 
+_CLAUSE = re.compile(r"\s*(?:[,;:]|\s(?:but|maar|while|terwijl|whereas|although|hoewel)\b)\s*", re.I)
+
+
+def event_clauses(question: str, sentence: str) -> str:
+    """The clauses of the sentence that tell the treaty event the question asks about ("Which countries did not sign
+    ...?": "De Verenigde Staten ondertekenden de tekst in 2013", not "maar de Senaat heeft het verdrag nooit
+    geratificeerd"); the whole sentence where it asks none, or no clause tells it alone."""
+    told = [tells for asks, tells, kind in _EVENT_WORDS if kind == "treaty" and asks.search(question)]
+    if not told:
+        return sentence
+    clauses = [c for c in _CLAUSE.split(sentence) if any(tells.search(c) for tells in told)]
+    return " ".join(clauses) or sentence
+
+
 def asks_person(question: str) -> bool:
     """The question asks who someone is by name: "Who...?", "Hoe heet de Nederlandse diplomaat ...?"."""
     return bool(_WHO.match(question))

@@ -42,8 +42,8 @@ import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
                               asks_yes_or_no, counted, counted_in_context, counts_back, defined, describing,
-                              event_untold, holds_answer, intent, introduces, located, measured, opening_subject,
-                              said_about, speaker, subject, times_in, years_in)
+                              event_clauses, event_untold, holds_answer, intent, introduces, located, measured,
+                              opening_subject, said_about, speaker, subject, times_in, years_in)
 from rag.dates import days_in, numbers_and_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.same_words import SAME_WORD, alike, alike_or_parts
@@ -265,7 +265,9 @@ class Reader:
                                              is_country)
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
-                "negation": float(any_answer or bool(NEGATION.search(s.text)) == negated),
+                # of the clause that tells the treaty event asked about, where one does ("did not sign": not "signed
+                # in 2013, but never ratified")
+                "negation": float(any_answer or bool(NEGATION.search(event_clauses(question, s.text))) == negated),
                 "typed": self._typed(s.shown, kind_words, countries),
                 "lead": float(s.position == 0 and _is_title(s.text, p.article.title)), "same_language": float(same),
                 "words": words[i]}
@@ -283,6 +285,11 @@ class Reader:
             allowed = [i for i in allowed if asked_days & days_in(found[i].shown)] or allowed
         allowed = [i for i in allowed
                    if not event_untold(question, found[i].telling(reading.intent), ("treaty",), topic)] or allowed
+        # and, for what a treaty did not have done to it ("Welke landen hebben het verdrag niet ondertekend?"), not one
+        # whose telling of it denies nothing ("De Verenigde Staten ondertekenden de tekst ..., maar ... nooit
+        # geratificeerd"), while one that does is left
+        if negated and not any_answer:
+            allowed = [i for i in allowed if found[i].signals["negation"]] or allowed
         named, thing = defined(question) or located(question), content_words(asked_to_define(question))
         # "Who is Jake Sullivan?", "Wat is clustermunitie?", "Where is Koepjansk?": the sentences that say who he is,
         # what they are or where it is ("Bij Koepjansk, in het noordoosten van de regio Charkiv"), where one does

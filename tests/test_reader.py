@@ -1077,6 +1077,16 @@ def test_when_a_treaty_came_into_force_is_told_of_that_treaty(sample_rag, questi
     assert year in quote, quote
 
 
+@pytest.mark.parametrize("question, said", [
+    # the clause that tells the signing says nothing of a denial; "maar ... nooit geratificeerd" is another event's
+    ("Under which president did the United States sign the Arms Trade Treaty?", "onder president Barack Obama"),
+    # and a question on who did not join is told by a sentence that denies it, not by one on who joined
+    ("Which countries have not joined the cluster munitions convention?", "have never joined the convention")])
+def test_a_denial_is_read_in_the_clause_that_tells_the_treaty_event(sample_rag, question, said):
+    quote = first_quote(sample_rag.ask(question, use_llm=False).text)
+    assert said in quote, quote
+
+
 @pytest.mark.parametrize("question", ["Which countries signed the 2008 treaty?",
                                       "Welke landen hebben het verdrag van 2008 ondertekend?"])
 def test_which_countries_signed_is_told_by_a_sentence_on_who_signed(sample_rag, question):
