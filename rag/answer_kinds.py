@@ -335,12 +335,12 @@ _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pac
 
 
 # where a country stands with a treaty, which answers whether it signed, ratified or joined it: "Ukraine is a member",
-# "Rusland staat buiten het verdrag", "doet niet mee", "have never joined"
-_STANDING = re.compile(rf"\b(?:{_MEMBERS}|membership|part(?:y|ies)|partij"
-                       r"|verdragsstat\w*|ratif\w*|geratificeerd"
-                       r"|sign(?:ed|atory|atories)|ondertek\w*|getekend|joined|aangesloten|outside|buiten"
-                       r"|meedoen|doe[tn]\s+(?:\S+\s+){0,3}?mee|belong\w*|behoor\w*|daartoe\s+behoren"
-                       r"|(?:hoort|horen)\s+(?:\S+\s+){0,12}?bij)\b", re.I)
+# "have never joined", "horen daar ook ... bij"; or outside it: "Rusland staat buiten het verdrag", "doet niet mee"
+_MEMBER_STANDING = (rf"{_MEMBERS}|membership|part(?:y|ies)|partij|verdragsstat\w*|ratif\w*|geratificeerd"
+                    r"|sign(?:ed|atory|atories)|ondertek\w*|getekend|joined|aangesloten|belong\w*|behoor\w*"
+                    r"|(?:hoort|horen)\s+(?:\S+\s+){0,12}?bij")
+_AS_MEMBER = re.compile(rf"\b(?:{_MEMBER_STANDING})\b", re.I)
+_STANDING = re.compile(rf"\b(?:{_MEMBER_STANDING}|outside|buiten|meedoen|doe[tn]\s+(?:\S+\s+){{0,3}}?mee)\b", re.I)
 
 
 def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person", "", "treaty"),
@@ -364,9 +364,12 @@ def event_untold(question: str, sentence: str, kinds: tuple[str, ...] = ("person
     events = [(tells, kind) for asks, tells, kind in _EVENT_WORDS if kind in kinds and asked(asks) and applies(kind)]
     told = [tells for tells, _ in events]
     # whether or which countries did something to a treaty: where a country stands tells it too ("is a member", "staan
-    # buiten het verdrag")
-    if any(kind == "treaty" for _, kind in events) and (asks_yes_or_no(question) or intent(question) == "name"):
-        told.append(_STANDING)
+    # buiten het verdrag"); how many did, how many stand in it ("126 landen zijn partij"), not outside
+    if any(kind == "treaty" for _, kind in events):
+        if asks_yes_or_no(question) or intent(question) == "name":
+            told.append(_STANDING)
+        elif intent(question) == "number":
+            told.append(_AS_MEMBER)
     return bool(told) and not any(tells.search(sentence) for tells in told)
 
 

@@ -1087,6 +1087,13 @@ def test_a_denial_is_read_in_the_clause_that_tells_the_treaty_event(sample_rag, 
     assert said in quote, quote
 
 
+@pytest.mark.parametrize("question, count", [("Hoeveel landen hebben het CCW ondertekend?", "126"),
+                                             ("How many countries are party to the NPT?", "191")])
+def test_how_many_countries_signed_a_treaty_is_told_by_how_many_are_party(sample_rag, question, count):
+    quote = first_quote(sample_rag.ask(question, use_llm=False).text)
+    assert count in quote, quote
+
+
 @pytest.mark.parametrize("question", ["Which countries signed the 2008 treaty?",
                                       "Welke landen hebben het verdrag van 2008 ondertekend?"])
 def test_which_countries_signed_is_told_by_a_sentence_on_who_signed(sample_rag, question):
