@@ -43,8 +43,8 @@ import numpy as np
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
                               asks_yes_or_no, counted, counted_in_context, counts_back, defined, describing,
                               event_clauses, event_untold, holds_answer, intent, introduces, located, measured,
-                              opening_subject, said_about, speaker, subject, times_in, years_in)
-from rag.dates import days_in, numbers_and_days
+                              opening_subject, said_about, speaker, subject, times_in)
+from rag.dates import days_in, numbers_and_days, years_in
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences

@@ -5,8 +5,8 @@ answer, and a bonus can lift it over any cut-off, so the decision asks three que
 retrieved passages, each calibrated on the answerable and unanswerable questions of the dev
 half of index/answers.jsonl (EVALUATION.md, "Refusals"):
 - is any sentence close to the question at all? (off-topic questions stay under MIN_SENTENCE; a short question
-  is not off-topic when a passage spells out its names or its days of a month, or holds its every word, one word
-  where it asks what that is);
+  is not off-topic when a passage spells out its names, holds its every word (one word where it asks what that is),
+  or holds the date or number of a question that says little else: "What happened on May 9?");
 - does some passage mention the names the question gives, in either language? ("Who painted
   the Night Watch?" finds passages about other people);
 - does some passage (or its date) hold every number of the question? ("in 2024" when no

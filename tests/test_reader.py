@@ -11,7 +11,7 @@ from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
 from rag.casing import Spellings, cased, lacks_case
 from rag.config import Settings
-from rag.dates import dates_in
+from rag.dates import dates_in, years_in
 from rag.evaluation import first_quote, format_scores
 from rag.names import NameMatcher, is_country, names_in
 from rag.sentences import plain_split
@@ -20,7 +20,7 @@ from rag.same_words import alike_or_parts
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_to_define, asked_type, counted, counted_in,
                               defined, describing, holds_answer, intent, introduces, role_asked, said_about, speaker,
-                              subject, times_in, event_untold, years_in)
+                              subject, times_in, event_untold)
 from rag.reader import Reader
 from rag.text import content_words, numbers_in
 from rag.treaties import AskedTreaties, same_treaty, treaties_in
