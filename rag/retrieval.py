@@ -144,23 +144,22 @@ class Retriever:
         ("Who is Tamar Gabelnick?", "wat gebeurde er op 5 september")."""
         vector = self.kb.embedder.embed([question])[0]
         n, filters = max(CANDIDATES, 3 * k), where(since, until, lang)
-        found = self.candidates(question, vector, n, filters)
-        passages = self.rank(found, k)
-        far = max((p.best_sentence for p in passages), default=0.0) < FAR
-        if (far or says_little(question)) and (
-                names_in(question) or unheld_dates(question, [(c.text, c.meta) for c in found])):
-            passages = self.rank(self.candidates(question, vector, n, filters, look_up=True), k)
+        hits = self.kb.store.query(vector, n=n, where=filters)
+        passages = self.rank(self._scored(question, vector, hits), k)
+        if max((p.best_sentence for p in passages), default=0.0) < FAR or says_little(question):
+            more = self._looked_up(question, vector, hits, filters)
+            if more:  # ranked again with them, as the signals weigh each candidate among the others
+                passages = self.rank(self._scored(question, vector, hits + more), k)
         return passages
 
-    def candidates(self, question: str, vector: np.ndarray, n: int, filters: dict | None = None,
-                   look_up: bool = False) -> list[Candidate]:
-        """The `n` chunks nearest to the question's vector (and, to `look_up` its names and dates, those `_looked_up`
-        finds), with their signals, unscored."""
+    def candidates(self, question: str, vector: np.ndarray, n: int, filters: dict | None = None) -> list[Candidate]:
+        """The `n` chunks nearest to the question's vector, with their signals, unscored."""
+        return self._scored(question, vector, self.kb.store.query(vector, n=n, where=filters))
+
+    def _scored(self, question: str, vector: np.ndarray, hits: list) -> list[Candidate]:
+        """The store's `hits` (id, text, metadata, cosine) that are live, as candidates with their signals."""
         kb = self.kb
-        hits = kb.store.query(vector, n=n, where=filters)
         asked = names_in(question)
-        if look_up:
-            hits += self._looked_up(question, asked, vector, hits, filters)
         live, sentences = kb.live_with_sentences([chunk_id for chunk_id, *_ in hits], len(vector))
         found = [Candidate(chunk_id, text, meta, cosine) for chunk_id, text, meta, cosine in hits if chunk_id in live]
         for c in found:
@@ -196,14 +195,13 @@ class Retriever:
             c.names = share
         return found
 
-    def _looked_up(self, question: str, asked: list[str], vector: np.ndarray, hits: list,
-                   filters: dict | None) -> list:
+    def _looked_up(self, question: str, vector: np.ndarray, hits: list, filters: dict | None) -> list:
         """For each name of the question that no chunk among `hits` mentions (by spelling, or in translation among the
         closest few), and each date it names that none of them does, the chunks nearest to the question among those
         that name it (every word of it, as the chunk's `names` and `dates` keep them: rag.ingest): the
         question's vector does not bring every name or date near ("Who is Tamar Gabelnick?" finds chunks on other
         people, "wat gebeurde er op 5 september" chunks without that day)."""
-        matcher = NameMatcher(self.kb.embedder)
+        asked, matcher = names_in(question), NameMatcher(self.kb.embedder)
         texts = [text for _, text, *_ in hits]
         seen = {chunk_id for chunk_id, *_ in hits}
         lookups = [[{"dates": {"$contains": date}}] for date in unheld_dates(question, [(t, m) for _, t, m, _ in hits])]
