@@ -18,7 +18,8 @@ Then, once the reader has found the passage it would quote (`covered`):
   delivery); and every country the question names? ("When did Shoigu visit Iran?" finds his visit to Pyongyang);
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
   question's content words must be in it or its title, in either language (word vectors:
-  "summit" ~ "top", "signature" ~ "ondertekening"; a Dutch compound by its parts: "graandeal", grain deal). A
+  "summit" ~ "top", "signature" ~ "ondertekening"; a Dutch compound by its parts: "graandeal", grain deal; what a
+  quote counts, where it counts the thing asked about: "193 verdragsstaten", countries). A
   near-topic question whose fact is absent ("Where will NATO hold its summit in 2024?" finds a passage about F-16
   deliveries in 2024)
   leaves most of its words unmatched; and of two or more words beside its names, one must be
@@ -51,7 +52,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import asked_to_define, asks_person, defined, event_untold, role_asked, said_about, speaker
+from rag.answer_kinds import (asked_to_define, asks_person, counted, defined, event_untold, role_asked, said_about,
+                              speaker)
 from rag.dates import numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
@@ -148,6 +150,8 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
     if unnamed:
         return Decision(False, "unnamed", {"who": ", ".join(unnamed)})
     held = _words_of(passage)
+    if reading.needs_kind and reading.best.has_answer:  # a quote counting what is asked holds it ("193 verdragsstaten")
+        held += counted(question)[0]
     worded = without_days(question)  # its days of a month are numbers, held where they are ("numbers")
     words = content_words(worded)
     words += [w for w in content_words(" ".join(names_in(topic))) if w not in words]

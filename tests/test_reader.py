@@ -1088,7 +1088,10 @@ def test_a_denial_is_read_in_the_clause_that_tells_the_treaty_event(sample_rag, 
 
 
 @pytest.mark.parametrize("question, count", [("Hoeveel landen hebben het CCW ondertekend?", "126"),
-                                             ("How many countries are party to the NPT?", "191")])
+                                             ("How many countries are party to the NPT?", "191"),
+                                             # a quote that counts what is asked holds it: "193 verdragsstaten"
+                                             ("How many countries are party to the Chemical Weapons Convention?",
+                                              "193")])
 def test_how_many_countries_signed_a_treaty_is_told_by_how_many_are_party(sample_rag, question, count):
     quote = first_quote(sample_rag.ask(question, use_llm=False).text)
     assert count in quote, quote
