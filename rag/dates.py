@@ -30,6 +30,17 @@ def dates_in(text: str) -> frozenset[str]:
     return frozenset(years_in(text) | days_in(text))
 
 
+_MONTH_WORD = re.compile(rf"\b{MONTH}\b", re.I)
+_ISO_MONTH = re.compile(r"\b(?:18|19|20)\d\d-(0[1-9]|1[0-2])\b")
+
+
+def months_in(text: str) -> set[int]:
+    """The months the text names (1-12): by name in either language ("May" only with its capital, "may" being a verb),
+    or in a date written "2023-05"."""
+    named = {MONTH_NUMBERS[m.group(1).lower()] for m in _MONTH_WORD.finditer(text) if m.group(1) != "may"}
+    return named | {int(m.group(1)) for m in _ISO_MONTH.finditer(text)}
+
+
 def days_in(text: str) -> set[str]:
     """The days of a month the text names, each as "day/month" ("20/7")."""
     return {day for day, _, _ in _days(text)}

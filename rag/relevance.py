@@ -19,7 +19,8 @@ Then, once the reader has found the passage it would quote (`covered`):
 - does that passage speak to what the question asks about? At least MIN_COVERAGE of the
   question's content words must be in it or its title, in either language (word vectors:
   "summit" ~ "top", "signature" ~ "ondertekening"; a Dutch compound by its parts: "graandeal", grain deal; what a
-  quote counts, where it counts the thing asked about: "193 verdragsstaten", countries). A
+  quote counts, where it counts the thing asked about: "193 verdragsstaten", countries; a month by the passage's
+  dates or its article's: "van mei", "13 May"). A
   near-topic question whose fact is absent ("Where will NATO hold its summit in 2024?" finds a passage about F-16
   deliveries in 2024)
   leaves most of its words unmatched; and of two or more words beside its names, one must be
@@ -54,7 +55,7 @@ import numpy as np
 
 from rag.answer_kinds import (asked_to_define, asks_person, counted, defined, event_untold, role_asked, said_about,
                               speaker)
-from rag.dates import numbers_and_days, without_days, written_days
+from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
 from rag.retrieval import FAR, says_little
@@ -154,6 +155,9 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
         held += counted(question)[0]
     worded = without_days(question)  # its days of a month are numbers, held where they are ("numbers")
     words = content_words(worded)
+    # a month it names is held where the passage or its article's date names it ("van mei": "13 May", "2023-05")
+    months = months_in(f"{passage.article.title} {passage.text} {passage.article.date}")
+    held += [w for w in words if MONTH_NUMBERS.get(w) in months]
     words += [w for w in content_words(" ".join(names_in(topic))) if w not in words]
     if (_share(words, held, embedder) < MIN_COVERAGE
             or not _holds_own_words(worded, asked, held, embedder)):

@@ -11,7 +11,7 @@ from conftest import EXAMPLE, ROOT, run_rag
 from ollama_server import OllamaTestServer
 from rag.casing import Spellings, cased, lacks_case
 from rag.config import Settings
-from rag.dates import dates_in, years_in
+from rag.dates import dates_in, months_in, years_in
 from rag.evaluation import first_quote, format_scores
 from rag.names import NameMatcher, is_country, names_in
 from rag.sentences import plain_split
@@ -94,7 +94,9 @@ def test_the_question_says_what_it_asks_for(question, kind):
                                             ("Wat is het bereik van de ATACMS?", "165 kilometer"),
                                             ("Sinds wanneer vraagt Kyiv om clustermunitie?", "since last year"),
                                             ("How much did the US destruction of chemical weapons cost?",
-                                             "tientallen miljarden dollars")])
+                                             "tientallen miljarden dollars"),
+                                            # "mei" is the month of "13 May 2023", and of an article dated 2023-05
+                                            ("Hoeveel was het Duitse steunpakket van mei waard?", "2.7 billion euros")])
 def test_a_sum_a_measure_or_a_date_is_answered_by_a_sentence_that_gives_it(sample_rag, question, said):
     answer = sample_rag.ask(question, use_llm=False)
     assert answer.citations and said in answer.text.splitlines()[2], answer.text
@@ -1277,6 +1279,11 @@ def test_a_follow_up_that_names_a_date_asks_of_its_own(sample_rag, first, then, 
     chat.ask(first)
     answer = chat.ask(then)
     assert answer.citations and date in dates_in(first_quote(answer.text)), answer.text
+
+
+def test_a_month_is_named_in_either_language_or_by_a_date():
+    assert months_in("Op 13 mei, and on 20 July; the article of 2023-08") == {5, 7, 8}
+    assert months_in("Germany may send more in March") == {3}  # "may" is a verb, "May" the month
 
 
 def test_a_follow_up_that_names_nothing_keeps_the_topic_of_the_question_that_named_it(sample_rag):
