@@ -655,6 +655,11 @@ def _people(sentence: str, is_country: Callable[[str], bool] | None = None) -> l
     return people
 
 
+def surnames_in(text: str, is_country: Callable[[str], bool] | None = None) -> frozenset[str]:
+    """The surnames of the people the text names by a first and last name ("Boris Pistorius": Pistorius)."""
+    return frozenset(words[-1] for n in _people(text, is_country) if len(words := _person_words(n)) > 1)
+
+
 def _person_words(name: str) -> list[str]:
     """The words of a person's name beside their office and nation: "Russian Defence Minister Sergei Shoigu" is
     Sergei Shoigu."""
@@ -666,15 +671,18 @@ def _places(text: str) -> set[str]:
     return {m.group(1) for m in _AT_PLACE.finditer(text) if fold(m.group(1)) not in NOT_NAMES}
 
 
-def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[str], bool] | None = None) -> bool:
+def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[str], bool] | None = None,
+                 surnames: frozenset[str] = frozenset()) -> bool:
     """Whether the sentence holds something of the kind asked for, beyond what the question says
-    (`is_country` tells countries from people, for "who")."""
+    (`is_country` tells countries from people, for "who"; `surnames` are those of the people its passage names in
+    full, who may open a sentence by their surname alone: "Pistorius said ...")."""
     if not kind:
         return True
     if kind in ("name", "place"):
         asked = {spelling(w) for n in names_in(question) for w in re.split(r"[\s-]+", n)}
         if asks_person(question):
             names = [" ".join(_person_words(n)) for n in _people(sentence, is_country)]
+            names += [w for w in _TOKEN.findall(sentence) if w in surnames]
         elif kind == "place":
             where = sentence if _ASKS_ORIGIN.search(question) else _FROM_PLACE.sub(" ", sentence)
             at_place = _places(where)

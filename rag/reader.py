@@ -17,7 +17,9 @@ left: "who got the prize in 1997" is not answered by the 2013 laureate; nor, for
 part of a month, one that names only other parts ("eind augustus" is not "Earlier in August"); nor, for a question
 about a treaty, one that names only others, or none under a title that does (rag.treaties). Nor, for
 "what did X say", another's words while a sentence gives X's (by name, surname, pronoun, or "Dat heeft X gezegd"),
-nor, for what X said about a thing, X's words on another while some speak of it.
+nor, for what X said about a thing, X's words on another while some speak of it. Nor, for words the question quotes,
+a sentence that does not hold them while one does; and for who said them, that sentence tells who, whoever it names
+("The final communique said ...") or by a surname alone where the article names them in full ("Pistorius said ...").
 For a count, a measure or a sum, when the best sentence gives none, the best of its passage that does is quoted
 instead: a follow-up's topic ("Stuurt Washington clustermunitie?" before "Hoeveel was het steunpakket waard?")
 lifts the sentences that repeat it over the one with the amount. And for a count, a measure or a sum of a country
@@ -41,14 +43,14 @@ from typing import Callable
 import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
-                              asks_yes_or_no, counted, counted_in_context, counts_back, defined, describing,
-                              event_clauses, event_untold, holds_answer, intent, introduces, located, measured,
-                              opening_subject, said_about, speaker, subject, times_in)
+                              asks_person, asks_yes_or_no, counted, counted_in_context, counts_back, defined,
+                              describing, event_clauses, event_untold, holds_answer, intent, introduces, located,
+                              measured, opening_subject, said_about, speaker, subject, surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
 from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
-from rag.text import content_words, shared_rare, terms
+from rag.text import content_words, holds_words, quoted, shared_rare, terms
 from rag.treaties import AskedTreaties
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
@@ -245,6 +247,13 @@ class Reader:
         by_meaning = None if by_name else self.embedder  # a name by its spelling only
         kind_words, countries = asked_type(question) if reading.intent == "name" else ([], False)
         top = max(p.score for p in passages) or 1.0
+        who, phrases = reading.intent == "name" and asks_person(question), quoted(question)
+        # who said the words it quotes is told by the sentence that holds them, whoever it names ("The final
+        # communique said ...", "..., aldus de oud-president")
+        gives_quoted = who and bool(phrases)
+        # someone is named by a surname alone where the article has named them in full ("Pistorius said ...")
+        surnames = ({i: surnames_in(articles[passages[i].article.id], is_country) for i in {s.passage for s in found}}
+                    if who else {})
         for i, s in enumerate(found):
             p = passages[s.passage]
             s.cosine = float(cosines[i])
@@ -261,8 +270,9 @@ class Reader:
                 "overlap": (len(asked_terms & terms(contexts[i], lang)) / len(asked_terms)
                             if asked_terms and same else 0.0),
                 # a name may be in the sentence a pronoun refers back to ("... van Wallace. Op 12 juli zei hij ...")
-                "intent": float(holds_answer(reading.intent, s.shown if reading.intent == "name" else s.text, about,
-                                             is_country)
+                "intent": float((holds_answer(reading.intent, s.shown if reading.intent == "name" else s.text,
+                                              about, is_country, surnames.get(s.passage, frozenset()))
+                                 or (gives_quoted and all(holds_words(s.text, q) for q in phrases)))
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
                 # of the clause that tells the treaty event asked about, where one does ("did not sign": not "signed
@@ -283,6 +293,9 @@ class Reader:
         asked_days = days_in(about)
         if asked_days:
             allowed = [i for i in allowed if asked_days & days_in(found[i].shown)] or allowed
+        # words the question quotes ('Who said "a big mistake"?'): a sentence that holds them, where one does
+        if phrases:
+            allowed = [i for i in allowed if all(holds_words(found[i].text, q) for q in phrases)] or allowed
         allowed = [i for i in allowed
                    if not event_untold(question, found[i].telling(reading.intent), ("treaty",), topic)] or allowed
         # and, for what a treaty did not have done to it ("Welke landen hebben het verdrag niet ondertekend?"), not one

@@ -10,7 +10,7 @@ half of index/answers.jsonl (EVALUATION.md, "Refusals"):
 - does some passage mention the names the question gives, in either language? ("Who painted
   the Night Watch?" finds passages about other people);
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
-  article mentions 2024).
+  article mentions 2024); and the words it quotes, as written? ('Who said "we will never surrender"?')
 Then, once the reader has found the passage it would quote (`covered`):
 - does that passage (or its article's title, or its article's other passages read) mention half of the question's
   names, a treaty it names by what it is on among them? ("Wanneer keurde de Bondsdag
@@ -60,7 +60,7 @@ from rag.names import NameMatcher, beside_names, is_country, names_in
 from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
 from rag.retrieval import FAR, says_little
 from rag.same_words import alike, alike_or_parts
-from rag.text import content_words, fold
+from rag.text import content_words, fold, holds_words, quoted
 from rag.treaties import AskedTreaties
 from rag.types import Passage
 
@@ -72,7 +72,8 @@ MIN_COVERAGE = 0.4  # share of the question's content words in the passage the r
 @dataclass(frozen=True)
 class Decision:
     answerable: bool
-    # why not: "nothing", "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country", "unnamed"
+    # why not: "nothing", "off-topic", "names", "numbers", "quote", "words", "kind", "speaker", "topic", "country",
+    # "unnamed"
     reason: str = ""
     # what the articles lack, as the question puts it, for the message that says so (prompts/messages.toml,
     # "not_found_" and the reason): {"what": "2024"}, {"who": "Poland", "other": "Duitsland"}
@@ -108,6 +109,10 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
         unheld, written = numbers - set().union(*(numbers_held(p) for p in passages)), written_days(question)
         what = ", ".join(sorted(written.get(n, n) for n in unheld))  # a day as the question writes it
         return Decision(False, "numbers", {"what": what} if unheld else {})
+    # words it quotes, as they are written ('Who said "we will never surrender"?'): a quote is not translated
+    unquoted = [q for q in quoted(question) if not any(holds_words(p.text, q) for p in passages)]
+    if unquoted:
+        return Decision(False, "quote", {"what": unquoted[0]})
     return Decision(True)
 
 

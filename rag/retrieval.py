@@ -4,7 +4,9 @@ Candidates are the chunks nearest to the question by vector (Chroma), and, where
 them close to it or the question says little beside its names and dates, for a name or a date (a year, a day of a
 month) of the question that none of them mentions, the nearest of the chunks that name it: each chunk keeps its names,
 word by word, and its dates in its metadata ("Who is Tamar Gabelnick?" and "wat gebeurde er op 5 september" are too
-short for their vectors to find the one article that names her or the day). Each is then scored on the signals
+short for their vectors to find the one article that names her or the day); and, for words the question quotes that
+none of them holds, the nearest of the chunks that hold them as written ('Who said "a big mistake"?'; Chroma's
+full-text filter, which reads every chunk, so only then). Each is then scored on the signals
 measured to help (EVALUATION.md, "Retrieval"):
 - the cosine of the chunk's vector and of its best sentence to the question (multilingual);
 - the share of the question's names the chunk mentions, by spelling ("Poetin" = "Putin",
@@ -35,7 +37,7 @@ from rag.errors import RagError
 from rag.language import short_text_language
 from rag.names import NameMatcher, beside_names, names_in, word_keys
 from rag.sentences import sentences_at
-from rag.text import shared_rare, terms
+from rag.text import holds_words, quoted, shared_rare, terms
 from rag.treaties import AskedTreaties
 from rag.types import ArticleMeta, Passage
 
@@ -146,7 +148,7 @@ class Retriever:
         n, filters = max(CANDIDATES, 3 * k), where(since, until, lang)
         hits = self.kb.store.query(vector, n=n, where=filters)
         passages = self.rank(self._scored(question, vector, hits), k)
-        if max((p.best_sentence for p in passages), default=0.0) < FAR or says_little(question):
+        if max((p.best_sentence for p in passages), default=0.0) < FAR or says_little(question) or quoted(question):
             more = self._looked_up(question, vector, hits, filters)
             if more:  # ranked again with them, as the signals weigh each candidate among the others
                 passages = self.rank(self._scored(question, vector, hits + more), k)
@@ -211,8 +213,12 @@ class Retriever:
                     and max(matcher.coverage([name], texts[:TRANSLATED]), default=0.0) < 1.0):
                 lookups.append([{"names": {"$contains": key}} for key in keys])
         found, within = [], [filters] if filters else []
-        for conditions in lookups:
-            for hit in self.kb.store.nearest_matching(vector, NAMED, _all_of([*conditions, *within])):
+        # and words it quotes that none of them holds, as written ('Who said "a big mistake"?')
+        phrases = [q for q in quoted(question) if not any(holds_words(text, q) for text in texts)]
+        for conditions, phrase in [(c, None) for c in lookups] + [([], q) for q in phrases]:
+            for hit in self.kb.store.nearest_matching(
+                    vector, NAMED, _all_of([*conditions, *within]) if conditions or within else None,
+                    where_document={"$contains": phrase} if phrase else None):
                 if hit[0] not in seen:
                     seen.add(hit[0])
                     found.append(hit)

@@ -214,12 +214,15 @@ class ChunkStore:
         return [(i, d, m, 1.0 - dist) for i, d, m, dist in
                 zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
 
-    def nearest_matching(self, vector: np.ndarray, n: int, where: dict[str, Any],
-                         limit: int = MATCHING) -> list[tuple[str, str, dict, float]]:
-        """The `n` chunks nearest to `vector` among those that match `where` (the first `limit` of them), as `query`
-        gives them. Read by the metadata filter alone: Chroma's vector search under a filter that few chunks match
-        walks its whole graph (90 ms at 100,000 chunks, against 6; BENCHMARKS.md, "The names each chunk keeps")."""
-        got = self.collection.get(where=where, limit=limit, include=["embeddings", "documents", "metadatas"])
+    def nearest_matching(self, vector: np.ndarray, n: int, where: dict[str, Any] | None,
+                         limit: int = MATCHING, where_document: dict[str, Any] | None = None,
+                         ) -> list[tuple[str, str, dict, float]]:
+        """The `n` chunks nearest to `vector` among those that match `where` and `where_document` (the first `limit`
+        of them), as `query` gives them. Read by the filters alone: Chroma's vector search under a filter that few
+        chunks match walks its whole graph (90 ms at 100,000 chunks, against 6; BENCHMARKS.md, "The names each chunk
+        keeps")."""
+        got = self.collection.get(where=where, where_document=where_document, limit=limit,
+                                  include=["embeddings", "documents", "metadatas"])
         if not got["ids"]:
             return []
         cosines = np.asarray(got["embeddings"], dtype=np.float32) @ vector

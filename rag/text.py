@@ -39,6 +39,20 @@ happen happened happens happening gebeuren gebeurde gebeurden gebeurd gebeurt
 """.split())
 
 
+_WORD_OR_NUMBER = re.compile(r"\w+")
+_QUOTED = re.compile(r"[\"“„”]([^\"“„”]+)[\"”“]")
+
+
+def quoted(text: str) -> list[str]:
+    """The words the text quotes, two or more at a time ('Who said "as long as it takes"?': as long as it takes)."""
+    return [q for q in (m.group(1).strip(" ,.") for m in _QUOTED.finditer(text)) if len(q.split()) >= 2]
+
+
+def holds_words(text: str, quote: str) -> bool:
+    """The text holds the quoted words in that order, whatever their case, accents and punctuation."""
+    return f" {' '.join(_WORD_OR_NUMBER.findall(fold(quote)))} " in f" {' '.join(_WORD_OR_NUMBER.findall(fold(text)))} "
+
+
 def fold(word: str) -> str:
     """Lowercase without accents: "Oekraïne" -> "oekraine"."""
     word = word.lower()

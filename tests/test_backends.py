@@ -38,6 +38,11 @@ def test_chroma_server_mode_end_to_end(tmp_path, chroma_server):
                     chroma_server)
     assert named.returncode == 0, named.stderr
     assert any("Tamar Gabelnick" in c["quote"] for c in json.loads(named.stdout)["citations"]), named.stdout
+    # and words it quotes, by how they are written
+    said = run_rag("ask", 'Who said "a big mistake"?', "--no-llm", "--json", "--index", index, "--chroma-url",
+                   chroma_server)
+    assert said.returncode == 0, said.stderr
+    assert any("Biden called" in c["quote"] for c in json.loads(said.stdout)["citations"]), said.stdout
 
 
 def test_unreachable_chroma_server_is_named(tmp_path):

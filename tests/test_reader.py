@@ -22,7 +22,7 @@ from rag.answer_kinds import (about_other_times, about_other_years, asked_to_def
                               defined, describing, holds_answer, intent, introduces, role_asked, said_about, speaker,
                               subject, times_in, event_untold)
 from rag.reader import Reader
-from rag.text import content_words, numbers_in
+from rag.text import content_words, holds_words, numbers_in, quoted
 from rag.treaties import AskedTreaties, same_treaty, treaties_in
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
@@ -1173,6 +1173,9 @@ def test_questions_the_articles_do_not_answer_are_refused(sample_rag, question):
     ("Where will NATO hold its summit in 2030?", "None of them mentions: 2030.", "numbers"),
     ("Hoeveel Leopard-tanks leverden Zwitserland en Oostenrijk?", "Geen ervan noemt: Zwitserland, Oostenrijk.",
      "names"),
+    # a quote is held as it is written, or not at all
+    ('Who said "we will never surrender"?', 'None of them holds the words "we will never surrender".', "quote"),
+    ('Wie zei "we geven nooit op"?', 'Geen ervan bevat de woorden "we geven nooit op".', "quote"),
 ])
 def test_a_refusal_says_what_the_articles_lack(sample_rag, question, lacking, refusal):
     answer = sample_rag.ask(question, use_llm=False)
@@ -1181,6 +1184,23 @@ def test_a_refusal_says_what_the_articles_lack(sample_rag, question, lacking, re
                                                 else f"this question. {lacking}")
     assert answer.refusal == refusal  # the check that refused, for a program to act on
     assert sample_rag.ask(EXAMPLE, use_llm=False).refusal == ""
+
+
+@pytest.mark.parametrize("question, said", [
+    ('Who said "a big mistake"?', "Biden called the suspension"),  # a passage the question's vector does not find
+    ('who said "as long as it takes"', "Pistorius said"),  # a surname, of someone named in full before
+    ('Wie zei "zo lang als nodig is"?', "Sunak herhaalde"),
+    ('Who said "when allies agree and conditions are met"?', "The final communique said")])  # no person's words
+def test_who_said_the_words_a_question_quotes_is_told_by_the_sentence_that_holds_them(sample_rag, question, said):
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and said in first_quote(answer.text), answer.text
+
+
+def test_quoted_words_are_held_as_written_whatever_their_case_and_punctuation():
+    assert quoted('Who said "a big mistake"?') == ["a big mistake"] and quoted('Wie zei “zo lang als nodig is”?')
+    assert quoted('What is "clustermunitie"?') == []  # one word names a thing, it quotes nothing
+    assert holds_words('Biden called the suspension "a big mistake".', "A big mistake")
+    assert not holds_words("a bigger mistake", "big mistake")
 
 
 def test_a_short_question_whose_names_a_passage_spells_out_is_not_off_topic(use_embedder):
