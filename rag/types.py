@@ -76,8 +76,8 @@ class Answer:
     # everything retrieved, cited or not; the passage the reader quotes from first
     passages: list[Passage] = field(default_factory=list)
     # why the articles were found not to answer ("" when they do): the check that refused (rag.relevance.Decision's
-    # reason: "off-topic", "names", "numbers", "words", "kind", "speaker", "topic", "country", "unnamed", "nothing"),
-    # or "model" when the model found no answer in the passages it was given
+    # reason: "off-topic", "names", "numbers", "quote", "words", "kind", "speaker", "topic", "country", "unnamed",
+    # "nothing"), or "model" when the model found no answer in the passages it was given
     refusal: str = ""
 
     def to_dict(self) -> dict[str, Any]:
