@@ -395,7 +395,9 @@ def asks_person(question: str) -> bool:
 def role_asked(question: str) -> str:
     """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?",
     "Who was Denmark's defence minister ...?", "Welke Russische generaal ...?": ambassador, minister, generaal), or
-    ""."""
+    "": not an office that is part of the name asked about ("Who is Chancellor Olaf Scholz?")."""
+    if defined(question):
+        return ""
     for pattern in (_WHO, _HOLDER):
         found = pattern.match(question)
         if found and found.group("role"):
@@ -409,8 +411,13 @@ def defined(question: str) -> str:
     found = _DEFINED.match(question)
     if not found:
         return ""
-    rest = found.group(1)
-    return rest if rest in names_in(question) else ""
+    rest, names = found.group(1), names_in(question)
+    if rest in names:
+        return rest
+    # or a name after its holder's office, written small ("Wie is minister Kajsa Ollongren?")
+    named = next((n for n in names if rest.endswith(f" {n}")), "")
+    office = rest[:-len(named)].split() if named else []
+    return named if office and all(_OFFICE.fullmatch(w) for w in office) else ""
 
 
 _LOCATED = re.compile(r"\s*(?:where\s+(?:is|are|was|were|lies)|waar\s+(?:ligt|liggen|lag|is|was|zit))\s+"

@@ -1111,6 +1111,15 @@ def test_where_a_place_no_article_names_is_is_refused(sample_rag):
     assert not sample_rag.ask("Where is Atlantis?", use_llm=False).citations
 
 
+@pytest.mark.parametrize("question, name", [("Who is Chancellor Olaf Scholz?", "Olaf Scholz"),
+                                            ("Wie is minister Kajsa Ollongren?", "Kajsa Ollongren")])
+def test_who_someone_is_asked_with_their_office_is_told_by_a_sentence_that_names_them(sample_rag, question, name):
+    """The office is part of the name asked about, not asked for: the articles' "Bondskanselier" and "Minister van
+    Defensie" need not say "Chancellor" or "minister" again."""
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and name in first_quote(answer.text), answer.text
+
+
 def test_who_someone_is_is_answered_from_the_passage_that_names_them(sample_rag):
     assert [defined(q) for q in ("Who is Jake Sullivan?", "Wie is Medvedev?", "Wat is de NAVO?",
                                  "Who is the British prime minister?", "What is Joe Biden's favourite food?")] == \
