@@ -64,6 +64,12 @@ def _aliases() -> dict[str, frozenset[str]]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _listed() -> frozenset[str]:
+    """The spellings of ALIASES."""
+    return frozenset(spelling(a) for alias in ALIASES for a in alias)
+
+
 def same_name(word: str) -> str:
     """One key for the spellings and aliases of a name: "Koepjansk" and "Kupiansk", "NAVO" and "NATO", "VS" and
     "United States"."""
@@ -177,7 +183,9 @@ def _by_spelling(name: str, text: str) -> bool:
         return True
     if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", folded) for o in _aliases().get(key, {key}) - {key}):
         return True
-    near = [other for other in spelled if abs(len(other) - len(key)) <= 3]
+    # not another known name's ("verenigde naties" is spelled near "verenigde staten")
+    known = _aliases() if key in _aliases() else {}
+    near = [other for other in spelled if abs(len(other) - len(key)) <= 3 and other not in known]
     return process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=100 * SAME_SPELLING) is not None
 
 
@@ -272,6 +280,8 @@ class NameMatcher:
     def _translations(self, asked: list[str], text: str) -> set[str]:
         """The asked names (and their words) whose meaning a name in `text` shares, and the words of
         names of several words that `text` writes plainly ("Chemical Weapons Convention")."""
+        # a name whose every spelling ALIASES lists has no other ("United Nations" is not "Verenigde Staten")
+        asked = [a for a in asked if spelling(a) not in _listed()]
         names = list(dict.fromkeys(w for a in asked for w in [a, *re.split(r"[\s-]+", a)] if w))
         held = list(candidate_names(text))
         # two abbreviations alike in vector are seldom the same thing ("OPCW" ~ "CCW"); one may stand for a name
@@ -306,8 +316,11 @@ class NameMatcher:
 
     def _similar(self, asked: list[str], held: list[str]) -> set[str]:
         """The asked names whose vector is close to a held name's, that name not one of their own words but the
-        last ("New" is near "New START", and tells nothing of it)."""
+        last ("New" is near "New START", and tells nothing of it), nor, where both have known aliases (a country's
+        names, ALIASES), one that is none of them: "Verenigde Naties" is near "Verenigde Staten"."""
         if not asked or not held:
             return set()
+        aliases = _aliases()
         return {n for n, row in zip(asked, self.vectors.cosines(asked, held))
-                if any(c >= SAME_MEANING and not _own_word(h, n) for c, h in zip(row, held))}
+                if any(c >= SAME_MEANING and not _own_word(h, n)
+                       and not (spelling(n) in aliases and spelling(h) in aliases) for c, h in zip(row, held))}

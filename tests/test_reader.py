@@ -866,6 +866,10 @@ def test_names_are_found_across_spelling_and_language(use_embedder):
     assert matcher.coverage(["HRW", "Human Rights Watch"], ["Volgens Human Rights Watch ...", "Volgens HRW ..."],
                             translations=False) == [1.0, 1.0]  # an alias as it is spelled
     assert matcher.coverage(["United Nations"], ["De Verenigde Naties ...", "De VN ..."], translations=False) == [1.0, 1.0]
+    # and the United Nations are not the United States, near as they are in spelling and in vector
+    states = ["De Verenigde Staten beschikken over een omvangrijke voorraad clustergranaten."]
+    assert matcher.coverage(["Verenigde Naties"], states) == matcher.coverage(["United Nations"], states) == [0.0]
+    assert matcher.coverage(["Verenigde Staten"], ["Turkey and the United Nations brokered the deal."]) == [0.0]
     assert matcher.coverage(["Germany"], ["Duitsland stuurt tanks.", "Frankrijk stuurt tanks."]) == [1.0, 0.0]
     # an abbreviation is no other abbreviation, though it may be the name written out
     assert matcher.coverage(["OPCW"], ["Ongeveer 126 landen zijn partij bij het CCW."]) == [0.0]
