@@ -96,8 +96,9 @@ INTENTS = [
     ("place", re.compile(rf"\b(?:where|waar|(?:in|near|at|bij|nabij|op) {_WHICH} (?:city|cities|town|towns|"
                          rf"village|villages|place|places|country|region|stad|steden|dorp|dorpen|plaats|plaatsen|"
                          rf"land|regio))\b", re.I)),
-    # "which country" asks for a name, "what did he say" for anything
-    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_ASKS_NAME}|{_WHICH} (?!{_AUXILIARY}\b)\w+)\b", re.I)),
+    # "which country" asks for a name, "what did he say" for anything, "what about ...?" what was asked before
+    ("name", re.compile(rf"\b(?:who|whom|whose|wie|wiens|{_ASKS_NAME}|{_WHICH} (?!{_AUXILIARY}\b|about\b)\w+)\b",
+                        re.I)),
 ]
 _YES_NO = re.compile(rf"\s*{_AUXILIARY}\b", re.I)
 # The question word that opens the question; "what" and "how" with a verb ask for anything, whatever question word a

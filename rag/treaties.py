@@ -38,7 +38,7 @@ ABBREVIATIONS = {"NPT": "non-proliferation", "CTBT": "nuclear test ban", "ATT": 
                  "CCW": "certain conventional weapons", "CWC": "chemical weapons", "BWC": "biological weapons",
                  "CCM": "cluster munitions", "TPNW": "prohibition of nuclear weapons",
                  "INF": "intermediate-range nuclear forces", "START": "strategic arms reduction"}
-_ABBREVIATED = re.compile(rf"\b({'|'.join(ABBREVIATIONS)})\b")
+_ABBREVIATED = re.compile(rf"(?:\bNew\s+)?\b({'|'.join(ABBREVIATIONS)})\b")  # "New START" by its name
 _ABBREVIATED_NAMES = {name for pair in ABBREVIATIONS.items() for name in (pair[0].lower(), pair[1])}
 SAME_FUZZY = 80  # spelling ratio of two qualifiers taken as one ("cluster munitions" ~ "clustermunitie")
 SAME_MEANING = 0.6  # their vectors' cosine taken as one across languages ("wapenhandel" ~ "arms trade": 0.76)
@@ -53,22 +53,44 @@ def treaties_in(text: str, question: bool = False) -> list[str]:
 @lru_cache(maxsize=8192)  # the same sentences and passages are read for question after question
 def _treaties_in(text: str, question: bool) -> tuple[str, ...]:
     found = []
+    for name, _, _ in _named(text, question):
+        found += [name, ABBREVIATIONS[name.upper()]] if name.upper() in ABBREVIATIONS else [name]
+    return tuple(dict.fromkeys(found))
+
+
+def _named(text: str, question: bool) -> list[tuple[str, int, int]]:
+    """Each treaty the text names: what it is on, lowercased, and where the words that name it start and end."""
+    found = []
     for pattern in _NAMED + [_ON] + ([_DESCRIBED] if question else []):
         for match in pattern.finditer(text):
             words: list[str] = []
-            for word in match.group(1).split():
-                if fold(word) in STOPWORDS and not words:  # "the", "which": "Which Geneva Convention"
+            start = end = match.start(1)
+            for word in re.finditer(r"\S+", match.group(1)):
+                if fold(word.group()) in STOPWORDS and not words:  # "the", "which": "Which Geneva Convention"
+                    start = match.start(1) + word.end()
                     continue
                 # a name after its head ends where its capitals do ("Convention on Cluster Munitions now has")
-                if fold(word) in STOPWORDS or word.isdigit() or (
-                        pattern is _ON and words and words[0][:1].isupper() and word.islower()):
+                if fold(word.group()) in STOPWORDS or word.group().isdigit() or (
+                        pattern is _ON and words and words[0][:1].isupper() and word.group().islower()):
                     break
-                words.append(word)
+                words.append(word.group())
+                end = match.start(1) + word.end()
             if words:
-                found.append(" ".join(words).lower())
-    for match in _ABBREVIATED.finditer(text):
-        found += [match.group(1).lower(), ABBREVIATIONS[match.group(1)]]
-    return tuple(dict.fromkeys(found))
+                # the head before what the treaty is on ("Convention on ..."), or after it ("Ottawa treaty")
+                found.append((" ".join(words).lower(), match.start(), end) if pattern is _ON
+                             else (" ".join(words).lower(), len(text) - len(text[start:].lstrip()), match.end()))
+    found += [(m.group(1).lower(), m.start(), m.end()) for m in _ABBREVIATED.finditer(text)]
+    return found
+
+
+def with_treaty_of(question: str, follow_up: str) -> str:
+    """The `question` asked of the treaty the `follow_up` names in place of its own ("When was the NPT signed?", "And
+    the Ottawa treaty?": "When was the Ottawa treaty signed?"), or "" where either names none."""
+    old, new = (sorted(_named(text, True), key=lambda n: (n[1], n[1] - n[2])) for text in (question, follow_up))
+    if not old or not new:
+        return ""
+    (_, start, end), (_, new_start, new_end) = old[0], new[0]
+    return f"{question[:start]}{follow_up[new_start:new_end]}{question[end:]}"
 
 
 def same_treaty(a: str, b: str, embedder) -> bool:

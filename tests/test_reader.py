@@ -23,7 +23,7 @@ from rag.answer_kinds import (about_other_times, about_other_years, asked_to_def
                               subject, times_in, event_untold)
 from rag.reader import Reader
 from rag.text import content_words, holds_words, numbers_in, quoted
-from rag.treaties import AskedTreaties, same_treaty, treaties_in
+from rag.treaties import AskedTreaties, same_treaty, treaties_in, with_treaty_of
 
 ANSWERS = ROOT / "index" / "answers.jsonl"
 CONVENTION = "05_verdrag-clustermunitie-2008.txt"
@@ -1312,6 +1312,30 @@ def test_a_follow_up_that_names_a_date_asks_of_its_own(sample_rag, first, then, 
     chat.ask(first)
     answer = chat.ask(then)
     assert answer.citations and date in dates_in(first_quote(answer.text)), answer.text
+
+
+@pytest.mark.parametrize("first, then, year", [("When was the NPT signed?", "And the Ottawa treaty?", "1997"),
+                                               ("Wanneer trad het clustermunitieverdrag in werking?",
+                                                "En het Ottawa-verdrag?", "1999"),
+                                               ("When did the Ottawa treaty enter into force?",
+                                                "what about the Arms Trade Treaty", "2014")])
+def test_a_follow_up_that_only_names_another_treaty_asks_the_same_of_it(sample_rag, first, then, year):
+    """Not of both treaties, nor for anything: "And the Ottawa treaty?" after when the NPT was signed asks when the
+    Ottawa treaty was."""
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask(first)
+    answer = chat.ask(then)
+    assert answer.citations and year in first_quote(answer.text), answer.text
+
+
+def test_a_question_is_asked_again_of_another_treaty():
+    assert with_treaty_of("When was the Convention on Cluster Munitions signed?", "And the Ottawa treaty?") == \
+        "When was the Ottawa treaty signed?"
+    assert with_treaty_of("Wanneer trad het CCW in werking?", "En New START?") == "Wanneer trad het New START in werking?"
+    assert with_treaty_of("Wie tekende het clustermunitieverdrag?", "En het wapenhandelsverdrag?") == \
+        "Wie tekende het wapenhandelsverdrag?"
+    assert with_treaty_of("Which countries did not sign the 2008 treaty?", "And the Ottawa treaty?") == ""
+    assert with_treaty_of("When was the NPT signed?", "And Ukraine?") == ""
 
 
 def test_a_month_is_named_in_either_language_or_by_a_date():
