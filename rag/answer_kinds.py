@@ -124,9 +124,10 @@ GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|saying|tell|tells|told|write|writes|wrot
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
-_SPEAKER = re.compile(rf"\b(?i:did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven"
-                      rf"|omschreef|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte"
-                      rf"|reageerde|dreigde|dreigt)\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
+_SPEAKING = (r"did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven|omschreef"
+             r"|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte|reageerde|dreigde|dreigt")
+_SPEAKER = re.compile(rf"\b(?i:{_SPEAKING})\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
+_PRONOUN_SPEAKER = re.compile(rf"\b(?:{_SPEAKING})\s+(?:he|she|hij|zij|ze)\b", re.I)  # "What did he say?"
 _ROLE_AFTER = re.compile(rf"\s+(?:[a-z]\w*\s+)?(?=[a-z])\w*(?i:{_TITLES})\b")  # "(Spaanse) defensieminister"
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
@@ -474,10 +475,11 @@ def _as_written(name: str, sentence: str) -> str:
                  if spelling(" ".join(tokens[i:i + size])) == key), "")
 
 
-def said_about(question: str) -> str:
+def said_about(question: str, topic: str = "") -> str:
     """What a question about someone's words asks they said it about ("What did Kim Jong Un say about the
-    cluster munitions?": "the cluster munitions"); "" for other questions."""
-    found = _ABOUT.search(question) if speaker(question) else None
+    cluster munitions?": "the cluster munitions"); "" for other questions (a follow-up's speaker may be its `topic`'s:
+    `speaker`)."""
+    found = _ABOUT.search(question) if speaker(question, topic) else None
     return found.group(1).strip().rstrip("?").strip() if found else ""
 
 
@@ -502,10 +504,14 @@ def describing(question: str) -> list[str]:
     return [name for name in names_in(question) if any(run.startswith(name) for run in runs)]
 
 
-def speaker(question: str) -> str:
-    """Whose words the question asks about ("What did Jens Stoltenberg say...?", "Hoe noemde Poetin...?"), or ""."""
+def speaker(question: str, topic: str = "") -> str:
+    """Whose words the question asks about ("What did Jens Stoltenberg say...?", "Hoe noemde Poetin...?"), or "";
+    for a follow-up that asks what "he" or "zij" said, the person its `topic` names last ("Who is Dmitry Medvedev?",
+    "What did he say?")."""
     if not _SAYING.search(question):
         return ""
+    if topic and _PRONOUN_SPEAKER.search(question):
+        return next((n for n in reversed(names_in(topic)) if not is_country(n)), "")
     found = _SPEAKER.search(question)
     if not found:
         return ""

@@ -316,12 +316,12 @@ class Reader:
         naming = {i for i, s in enumerate(found) if self.matcher.coverage(own, [s.shown])[0] >= 1.0} if own else set()
         if own:
             allowed = [i for i in allowed if i in naming] or allowed
-        said_by = speaker(question)
+        said_by = speaker(question, topic)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
             # and, for what they said about something, words of theirs that speak of it, where some do ("What did
             # Zelensky say about NATO?": not his gratitude, in an article on British aid)
-            about_what = said_about(question)
+            about_what = said_about(question, topic)
             if about_what:
                 allowed = [i for i in allowed if speaks_of(
                     about_what, f"{passages[found[i].passage].article.title} {found[i].context}", self.matcher,

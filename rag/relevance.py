@@ -181,12 +181,12 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
         told = content_words(f"{passage.article.title} {reading.best.context}")
         if not (any(w.endswith(role) for w in told) or alike([role], told, embedder).any()):  # "onderminister"
             return Decision(False, "kind")
-    said_by = speaker(question)
+    said_by = speaker(question, topic)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
-    topic = said_about(question)
-    if topic and not _says_about(said_by, topic, reading, matcher, embedder):
-        return Decision(False, "topic", {"who": said_by, "what": topic})
+    about = said_about(question, topic)
+    if about and not _says_about(said_by, about, reading, matcher, embedder):
+        return Decision(False, "topic", {"who": said_by, "what": about})
     # what a country did is told by a quote that names it, not one that names another in its place ("Duitsland levert
     # veertien ...") or none
     best = reading.best

@@ -1328,6 +1328,19 @@ def test_a_follow_up_that_only_names_another_treaty_asks_the_same_of_it(sample_r
     assert answer.citations and year in first_quote(answer.text), answer.text
 
 
+@pytest.mark.parametrize("first, then, said", [("Who is Dmitry Medvedev?", "What did he say?", "Medvedev heeft"),
+                                               ("Wie is Jake Sullivan?", "Wat zei hij over clustermunitie?",
+                                                "Sullivan acknowledged")])
+def test_a_follow_up_asks_what_the_person_named_before_said(sample_rag, first, then, said):
+    """"he" is the person the question before named: his words, not a sentence about him ("Medvedev verloor ...")."""
+    assert speaker("What did he say?", "Who is Dmitry Medvedev?") == "Dmitry Medvedev"
+    assert speaker("What did he say?") == "" and speaker("Wat zei ze?", "Wat deed Nederland?") == ""
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask(first)
+    answer = chat.ask(then)
+    assert answer.citations and said in first_quote(answer.text), answer.text
+
+
 def test_a_question_is_asked_again_of_another_treaty():
     assert with_treaty_of("When was the Convention on Cluster Munitions signed?", "And the Ottawa treaty?") == \
         "When was the Ottawa treaty signed?"
