@@ -13,18 +13,17 @@ from rag.citation_markers import CitationRenumberer
 from rag.citation_support import build_citations
 from rag.dates import without_dates_of
 from rag.errors import LLMUnavailable, RagError
+from rag.follow_up import asked_last
 from rag.knowledge_base import KnowledgeBase
 from rag.language import language_name, short_text_language
 from rag.llm import LLMError, OllamaLLM
 from rag.names import beside_names, names_in
 from rag.prompts import message, render
 from rag.reasoning import strip_reasoning, without_reasoning
-from rag.answer_kinds import intent
 from rag.reader import Reader
 from rag.relevance import Decision, covered, decide
-from rag.retrieval import says_little
 from rag.text import content_words, numbers_in
-from rag.treaties import treaties_in, with_treaty_of
+from rag.treaties import treaties_in
 from rag.tokens import count_tokens
 from rag.types import CITATION_MARKER, Answer, Passage
 from rag.validation import check_question
@@ -238,12 +237,11 @@ class Answerer:
             except (LLMUnavailable, LLMError):
                 pass  # the answer step reports the problem; retrieval uses the fallback below
         previous = [m["content"] for m in history if m["role"] == "user"]
-        # one that only names another treaty asks what the question before it asked, of that treaty ("When was the
-        # NPT signed?", "And the Ottawa treaty?")
-        swapped = with_treaty_of(previous[-1], question) if previous and says_little(question) and not intent(
-            question) else ""
-        if swapped:
-            return swapped, ""
+        # one that only names another treaty or speaker asks what the question before it asked, of that ("When was
+        # the NPT signed?", "And the Ottawa treaty?")
+        again = asked_last(previous, question)
+        if again:
+            return again, ""
         start = len(previous) - 1
         # one that names a treaty changes the topic ("What about the Ottawa treaty?"); one that names a country or a
         # person asks the same of them ("En Nederland?" after the 2008 treaty's non-signers and "Waarom niet?")

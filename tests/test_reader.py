@@ -13,6 +13,7 @@ from rag.casing import Spellings, cased, lacks_case
 from rag.config import Settings
 from rag.dates import dates_in, months_in, years_in
 from rag.evaluation import first_quote, format_scores
+from rag.follow_up import asked_again, asked_last
 from rag.names import NameMatcher, is_country, names_in
 from rag.sentences import plain_split
 from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
@@ -1339,6 +1340,28 @@ def test_a_follow_up_asks_what_the_person_named_before_said(sample_rag, first, t
     chat.ask(first)
     answer = chat.ask(then)
     assert answer.citations and said in first_quote(answer.text), answer.text
+
+
+def test_a_follow_up_that_only_names_another_speaker_asks_for_their_words_on_the_same(sample_rag):
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("What did Sunak say about cluster munitions?")
+    answer = chat.ask("And Biden?")
+    assert answer.citations and "Biden said the choice to give Ukraine cluster munitions" in first_quote(answer.text)
+    # asked again in turn: "And the Ottawa treaty?" after "And the CTBT?" asks when it was signed
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("When was the NPT signed?")
+    chat.ask("And the CTBT?")
+    answer = chat.ask("And the Ottawa treaty?")
+    assert answer.citations and "1997" in first_quote(answer.text), answer.text
+
+
+def test_a_follow_up_is_asked_again_of_what_it_names_only_where_it_names_what_the_question_did():
+    assert asked_again("What did Sunak say about cluster munitions?", "En Scholz?") == \
+        "What did Scholz say about cluster munitions?"
+    assert asked_again("Did China join the Ottawa treaty?", "And Ukraine?") == ""  # a country: the topic's way
+    assert asked_again("When was the NPT signed?", "And who signed it?") == ""  # it asks its own
+    assert asked_last(["When was the NPT signed?", "And the CTBT?"], "And the Ottawa treaty?") == \
+        "When was the Ottawa treaty signed?"
 
 
 def test_a_question_is_asked_again_of_another_treaty():
