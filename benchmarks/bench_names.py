@@ -8,7 +8,8 @@ seed) from the sample articles, each with a reference number so no two are the s
 one keeps each chunk's `names` (rag.names.name_keys) in its metadata, as an ingest writes them. A lookup finds the 4
 chunks nearest to a random vector among those that keep a name: one kept by a single chunk, one the sample articles
 write (kept by some 1% of the chunks), one no chunk keeps; as a search makes it (the metadata filter alone, then the
-cosines), and by Chroma's vector search under the filter, which a first version used.
+cosines), and by Chroma's vector search under the filter, which a first version used; and the same words in the chunks'
+text, by Chroma's full-text filter, as a search looks up words a question quotes.
 """
 from __future__ import annotations
 
@@ -61,14 +62,19 @@ def build(folder: Path, texts: list[str], with_names: bool) -> float:
 
 
 def lookups(folder: Path, n: int) -> list[list[str]]:
-    """p50 / p95 ms of each name's lookup, as rag.retrieval makes it and by Chroma's filtered vector search."""
+    """p50 / p95 ms of each name's lookup, as rag.retrieval makes it and by Chroma's filtered vector search; and of
+    the same words looked up in the chunks' text, as a search does for words a question quotes."""
     store = ChunkStore(folder)
     rng = np.random.default_rng(9)
     rows = []
     for label, lookup in (
             ("metadata filter, then cosines (`ChunkStore.nearest_matching`, what a search does)",
-             lambda vector, where: store.nearest_matching(vector, 4, where)),
-            ("Chroma's vector search under the filter", lambda vector, where: store.query(vector, 4, where))):
+             lambda vector, name: store.nearest_matching(vector, 4, {"names": {"$contains": spelling(name)}})),
+            ("Chroma's vector search under the filter",
+             lambda vector, name: store.query(vector, 4, {"names": {"$contains": spelling(name)}})),
+            # a question's quoted words, which only the text holds ('Who said "a big mistake"?')
+            ("the text's words, by Chroma's full-text filter, then cosines (a search for words a question quotes)",
+             lambda vector, name: store.nearest_matching(vector, 4, None, where_document={"$contains": name}))):
         row = [label]
         for name in NAMES:
             times = []
@@ -76,7 +82,7 @@ def lookups(folder: Path, n: int) -> list[list[str]]:
                 vector = rng.normal(size=DIM).astype(np.float32)
                 vector /= np.linalg.norm(vector)
                 started = time.perf_counter()
-                lookup(vector, {"names": {"$contains": spelling(name.format(n=n // 2))}})
+                lookup(vector, name.format(n=n // 2))
                 times.append((time.perf_counter() - started) * 1000)
             row.append(f"{np.percentile(times, 50):.1f} / {np.percentile(times, 95):.1f}")
         rows.append(row)
