@@ -189,6 +189,12 @@ def _by_spelling(name: str, text: str) -> bool:
     return process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=100 * SAME_SPELLING) is not None
 
 
+def spelled_out(name: str, text: str) -> bool:
+    """The text writes the name whole (by its spelling, an alias, or a spelling near it), not only each of its words
+    somewhere."""
+    return _by_spelling(name, text)
+
+
 def _found(name: str, text: str, translated: frozenset[str]) -> bool:
     return _by_spelling(name, text) or name in translated
 

@@ -47,7 +47,7 @@ from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years,
                               describing, event_clauses, event_untold, holds_answer, intent, introduces, located,
                               measured, opening_subject, said_about, speaker, subject, surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
-from rag.names import NameMatcher, beside_names, is_country, names_in
+from rag.names import NameMatcher, beside_names, is_country, names_in, spelled_out
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
 from rag.text import content_words, holds_words, quoted, shared_rare, terms
@@ -316,7 +316,7 @@ class Reader:
         naming = {i for i, s in enumerate(found) if self.matcher.coverage(own, [s.shown])[0] >= 1.0} if own else set()
         if own:
             allowed = [i for i in allowed if i in naming] or allowed
-        said_by = speaker(question, topic)
+        said_by = asked_speaker(question, topic, passages)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
             # and, for what they said about something, words of theirs that speak of it, where some do ("What did
@@ -459,6 +459,18 @@ class Reader:
         if runner_up is not None and runner_up.score >= s.score - SECOND_MARGIN:
             chosen.append(runner_up)
         return chosen
+
+
+def asked_speaker(question: str, topic: str, passages: list[Passage]) -> str:
+    """Whose words the question asks about (rag.answer_kinds.speaker); of a run of names that the passages write
+    each apart but never whole, the first: Dutch puts the object beside the subject ("Hoe noemde Medvedev Biden?":
+    Medvedev; "Lena Vos" stays whole where they write "Vos" alone)."""
+    said_by = speaker(question, topic)
+    words = said_by.split()
+    if len(words) > 1 and not any(spelled_out(said_by, p.text) for p in passages) and all(
+            any(spelled_out(w, p.text) for p in passages) for w in words):
+        return words[0]
+    return said_by
 
 
 def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i: int) -> bool:

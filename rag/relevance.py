@@ -53,11 +53,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import (asked_to_define, asks_person, counted, defined, event_untold, role_asked, said_about,
-                              speaker)
+from rag.answer_kinds import asked_to_define, asks_person, counted, defined, event_untold, role_asked, said_about
 from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, is_country, names_in
-from rag.reader import Reading, article_texts, gives_words, numbers_held, speaks_of
+from rag.reader import Reading, article_texts, asked_speaker, gives_words, numbers_held, speaks_of
 from rag.retrieval import FAR, says_little
 from rag.same_words import alike, alike_or_parts
 from rag.text import content_words, fold, holds_words, quoted
@@ -181,7 +180,7 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
         told = content_words(f"{passage.article.title} {reading.best.context}")
         if not (any(w.endswith(role) for w in told) or alike([role], told, embedder).any()):  # "onderminister"
             return Decision(False, "kind")
-    said_by = speaker(question, topic)
+    said_by = asked_speaker(question, topic, reading.passages)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
     about = said_about(question, topic)

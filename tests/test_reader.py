@@ -1329,6 +1329,14 @@ def test_a_follow_up_that_only_names_another_treaty_asks_the_same_of_it(sample_r
     assert answer.citations and year in first_quote(answer.text), answer.text
 
 
+def test_whose_words_are_asked_is_the_first_of_two_names_no_article_writes_together(sample_rag):
+    """Dutch puts the object beside the subject: "Hoe noemde Medvedev Biden?" asks for Medvedev's words, not for those
+    of "Biden" as the surname of a "Medvedev Biden"."""
+    answer = sample_rag.ask("Hoe noemde Medvedev Biden?", use_llm=False)
+    assert answer.citations and "Medvedev" in first_quote(answer.text) and "Biden called" not in answer.text, \
+        answer.text
+
+
 @pytest.mark.parametrize("first, then, said", [("Who is Dmitry Medvedev?", "What did he say?", "Medvedev heeft"),
                                                ("Wie is Jake Sullivan?", "Wat zei hij over clustermunitie?",
                                                 "Sullivan acknowledged")])
