@@ -40,12 +40,14 @@ happen happened happens happening gebeuren gebeurde gebeurden gebeurd gebeurt
 
 
 _WORD_OR_NUMBER = re.compile(r"\w+")
-_QUOTED = re.compile(r"[\"“„”]([^\"“„”]+)[\"”“]")
+# between double quotes, or single ones that no letter touches from outside ("Sweden's" holds no quote)
+_QUOTED = re.compile(r"[\"“„”]([^\"“„”]+)[\"”“]|(?<!\w)['‘]([^'‘’]+)['’](?!\w)")
 
 
 def quoted(text: str) -> list[str]:
     """The words the text quotes, two or more at a time ('Who said "as long as it takes"?': as long as it takes)."""
-    return [q for q in (m.group(1).strip(" ,.") for m in _QUOTED.finditer(text)) if len(q.split()) >= 2]
+    found = ((m.group(1) or m.group(2)).strip(" ,.") for m in _QUOTED.finditer(text))
+    return [q for q in found if len(q.split()) >= 2]
 
 
 def holds_words(text: str, quote: str) -> bool:

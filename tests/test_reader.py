@@ -1213,6 +1213,8 @@ def test_who_said_the_words_a_question_quotes_is_told_by_the_sentence_that_holds
 def test_quoted_words_are_held_as_written_whatever_their_case_and_punctuation():
     assert quoted('Who said "a big mistake"?') == ["a big mistake"] and quoted('Wie zei “zo lang als nodig is”?')
     assert quoted('What is "clustermunitie"?') == []  # one word names a thing, it quotes nothing
+    assert quoted("Who said 'as long as it takes'?") == ["as long as it takes"]  # single quotes, not apostrophes:
+    assert quoted("What did Erdogan want for Sweden's NATO membership and Turkey's support?") == []
     assert holds_words('Biden called the suspension "a big mistake".', "A big mistake")
     assert not holds_words("a bigger mistake", "big mistake")
 
