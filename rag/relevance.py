@@ -10,8 +10,9 @@ half of index/answers.jsonl (EVALUATION.md, "Refusals"):
 - does some passage mention the names the question gives, in either language? ("Who painted
   the Night Watch?" finds passages about other people);
 - does some passage (or its date) hold every number of the question? ("in 2024" when no
-  article mentions 2024); and the words it quotes, as written? ('Who said "we will never surrender"?')
+  article mentions 2024).
 Then, once the reader has found the passage it would quote (`covered`):
+- does a passage it read hold the words the question quotes, as written? ('Who said "we will never surrender"?')
 - does that passage (or its article's title, or its article's other passages read) mention half of the question's
   names, a treaty it names by what it is on among them? ("Wanneer keurde de Bondsdag
   de Taurus-raketten goed?" finds a passage on Taurus, but the reader's best is about another
@@ -108,10 +109,6 @@ def decide(question: str, passages: list[Passage], embedder) -> Decision:
         unheld, written = numbers - set().union(*(numbers_held(p) for p in passages)), written_days(question)
         what = ", ".join(sorted(written.get(n, n) for n in unheld))  # a day as the question writes it
         return Decision(False, "numbers", {"what": what} if unheld else {})
-    # words it quotes, as they are written ('Who said "we will never surrender"?'): a quote is not translated
-    unquoted = [q for q in quoted(question) if not any(holds_words(p.text, q) for p in passages)]
-    if unquoted:
-        return Decision(False, "quote", {"what": unquoted[0]})
     return Decision(True)
 
 
@@ -141,6 +138,11 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
     the names of its `topic`: "When does it expire?" after "What is New START?")."""
     if reading.best is None:
         return Decision(False, "nothing")
+    # words it quotes, as they are written, in a passage read ('Who said "we will never surrender"?'): a quote is not
+    # translated
+    unquoted = [q for q in quoted(question) if not any(holds_words(p.text, q) for p in reading.passages)]
+    if unquoted:
+        return Decision(False, "quote", {"what": unquoted[0]})
     passage = reading.passages[reading.best.passage]
     matcher = NameMatcher(embedder)
     asked = names_in(question)
