@@ -81,7 +81,8 @@ def main() -> None:
             print(f"\n{split}:\n{format_scores(engine.evaluate(args.questions, split=split))}")
         if not args.fit:
             return
-        table = sentence_table(engine, load_questions(args.questions))
+        # a follow-up's sentences are read with its conversation's topic, which a table of single questions lacks
+        table = sentence_table(engine, [q for q in load_questions(args.questions) if not q.history])
         dev = [row for row in table if row[0] == "dev"]
         test = [row for row in table if row[0] == "test"]
         learned = fit(dev)

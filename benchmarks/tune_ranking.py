@@ -94,7 +94,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = RAG(folder)
         engine.ingest(args.articles)
-        table = candidate_table(engine, load_questions(args.questions))
+        # a follow-up is searched with its conversation's topic, which a table of single questions lacks
+        table = candidate_table(engine, [q for q in load_questions(args.questions) if not q.history])
         learned = fit(table, args.c)
         print(f"current weights: {report(engine, table, np.array(astuple(Weights())))}")
         print(f"fitted on dev:   {report(engine, table, learned)}")

@@ -141,8 +141,15 @@ class RAG:
             raise RagError(f"no questions of split {split!r} in {questions}; "
                            "a question's split is its \"split\" field")
         articles = self.kb.articles()
-        return evaluate(lambda q, n: self.search(q, n), chosen, ask=lambda q: self.ask(q, k=k, use_llm=False),
-                        copies=stories(articles), languages=article_languages(articles))
+
+        def ask(question: str, history: list[str]) -> Answer:
+            chat = self.chat(k=k, use_llm=False)
+            for earlier in history:
+                chat.ask(earlier)
+            return chat.ask(question)
+
+        return evaluate(lambda q, n: self.search(q, n), chosen, ask=ask, copies=stories(articles),
+                        languages=article_languages(articles))
 
     # ---- answering ----
     @property

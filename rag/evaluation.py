@@ -6,7 +6,8 @@ article's file name), "passage" (exact text that holds the answer), optionally "
 any one of which a right answer contains; "A & B" needs both) and "wrong" (strings a right answer
 never contains)}. Unanswerable ones: {"question", "lang", "answerable": false}, optionally with a
 "kind" ("off-topic", "near-topic": the same people and subjects, the fact absent), by which the
-refusals are counted too.
+refusals are counted too. Either may give a "history": the questions asked before it in a conversation, which are
+asked first (a follow-up: "And the Ottawa treaty?" after "When was the NPT signed?").
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Question:
     answerable: bool = True
     split: str = ""  # "dev" (tuned on), "test" (held out, its failures read) or "blind" (written without the code)
     kind: str = ""  # of an unanswerable question: "off-topic", "near-topic", ...
+    history: list[str] = field(default_factory=list)  # the questions asked before it in its conversation, in order
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -54,7 +56,7 @@ def load_questions(path: Path) -> list[Question]:
                 str(record["question"]), str(record["lang"]), str(record["source"]) if answerable else "",
                 str(record["passage"]) if answerable else "", [str(a) for a in record.get("answers", [])],
                 [str(w) for w in record.get("wrong", [])], answerable, str(record.get("split", "")),
-                str(record.get("kind", "")) if not answerable else ""))
+                str(record.get("kind", "")) if not answerable else "", [str(h) for h in record.get("history", [])]))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise RagError(f"{path}:{number}: each line needs question, lang, and either source and passage "
                            f"or \"answerable\": false ({exc})") from None
@@ -149,12 +151,13 @@ class Scores:
 
 
 def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Question],
-             ask: Callable[[str], "Answer"] | None = None, copies: Mapping[str, str] | None = None,
+             ask: Callable[[str, list[str]], "Answer"] | None = None, copies: Mapping[str, str] | None = None,
              languages: Mapping[str, str] | None = None) -> dict:
     """Scores overall and per question language, each answerable question's gold rank (None: not in the top 5)
     and the misses for inspection (of a blind question, neither: its misses are only counted).
 
-    With `ask` (an extractive answer for a question, its passages retrieved with k=5), the
+    With `ask` (an extractive answer for a question after the questions of its history, its passages retrieved with
+    k=5), the
     answers are scored too and the ranks come from the passages each answer was given. With `copies`
     (`stories` of the articles searched), a near-duplicate copy of the answering article counts as it. With
     `languages` (each article's file name to its language), the right answers are counted by the question's
@@ -164,7 +167,7 @@ def evaluate(search: Callable[[str, int], list[Passage]], questions: list[Questi
     misses, ranks = [], []
     for q in questions:
         scores = [groups["all"], groups.setdefault(q.lang, Scores())]
-        answer = ask(q.question) if ask and (q.answers or not q.answerable) else None
+        answer = ask(q.question, q.history) if ask and (q.answers or not q.answerable) else None
         if not q.answerable:
             refused = answer is not None and not answer.citations
             for s in scores:

@@ -88,7 +88,8 @@ def test_a_refusal_is_never_a_right_answer():
     refusal = Answer(question.question, "Niet gevonden. Het dichtst erbij:\n- Rusland dreigt (2023-07)", "nl",
                      "extractive")
     answered = Answer(question.question, '- "Rusland tekende niet." [1]', "nl", "extractive", citations=[object()])
-    scores = [evaluate(lambda q, k: [], [question], ask=lambda q, a=a: a)["scores"]["nl"] for a in (refusal, answered)]
+    scores = [evaluate(lambda q, k: [], [question], ask=lambda q, history, a=a: a)["scores"]["nl"]
+              for a in (refusal, answered)]
     assert [(s["answers_right"], s["answerable_refused"]) for s in scores] == [(0.0, 1.0), (1.0, 0.0)]
 
 
@@ -100,7 +101,7 @@ def test_the_first_quote_is_counted_apart():
                Answer("", '- "Rusland tekende niet." [1]\n- "Drie landen staan buiten het verdrag." [1]', "nl",
                       "extractive", citations=[object()])]
     given = iter(answers)
-    report = evaluate(lambda q, k: [], [question] * 2, ask=lambda q: next(given))
+    report = evaluate(lambda q, k: [], [question] * 2, ask=lambda q, history: next(given))
     scores = report["scores"]["all"]
     assert (scores["answers_right"], scores["first_quote_right"]) == (1.0, 0.5)
     assert "right by the first quote alone: all 0.50, en 0.50" in format_scores(report).splitlines()
@@ -112,11 +113,27 @@ def test_right_answers_are_counted_by_the_question_s_language_and_the_article_s(
                  Question("Which countries did not sign?", "en", source="b.txt", answers=["Rusland"]),
                  Question("Who signed?", "en", source="b.txt", answers=["Frankrijk"])]
     said = Answer("", '- "Rusland en Russia tekenden niet." [1]', "nl", "extractive", citations=[object()])
-    report = evaluate(lambda q, k: [], questions, ask=lambda q: said, languages={"a.txt": "en", "b.txt": "nl"})
+    report = evaluate(lambda q, k: [], questions, ask=lambda q, history: said, languages={"a.txt": "en", "b.txt": "nl"})
     assert report["right_by_languages"] == {"en→nl": {"right": 1, "questions": 2},
                                             "nl→en": {"right": 1, "questions": 1}}
     assert ("right by the question's language → the answering article's: en→nl 1/2, nl→en 1/1"
             in format_scores(report).splitlines())
+
+
+def test_a_follow_up_is_evaluated_after_the_questions_of_its_conversation(sample_rag, tmp_path):
+    """A question's "history" is asked first, in one conversation, as a user would: "And Biden?" after what Sunak
+    said about cluster munitions asks what Biden said about them."""
+    conversation = {"history": ["What did Sunak say about cluster munitions?"], "question": "And Biden?", "lang": "en",
+                    "source": "02_us-cluster-munitions-decision.txt", "answers": ["difficult decision"],
+                    "passage": "President Joe Biden said the choice to give Ukraine cluster munitions"}
+    path = tmp_path / "conversation.jsonl"
+    path.write_text(json.dumps(conversation) + "\n", encoding="utf-8")
+    scores = sample_rag.evaluate(path)["scores"]["all"]
+    assert (scores["answers_right"], scores["recall@1"]) == (1.0, 1.0), scores
+    asked = []
+    evaluate(lambda q, k: [], [Question("And Biden?", "en", history=["What did Sunak say?"], answerable=False)],
+             ask=lambda q, history: asked.append((history, q)) or Answer(q, "", "en", "extractive"))
+    assert asked == [(["What did Sunak say?"], "And Biden?")]
 
 
 def test_a_blind_question_s_misses_are_counted_not_shown(sample_index, tmp_path):
