@@ -53,7 +53,11 @@ def written_days(text: str) -> dict[str, str]:
 
 def without_days(text: str) -> str:
     """The text with its days of a month taken out, to read its other words."""
-    for _, start, end in reversed(_days(text)):
+    return _without(text, _days(text))
+
+
+def _without(text: str, days: list[tuple[str, int, int]]) -> str:
+    for _, start, end in reversed(days):
         text = f"{text[:start]} {text[end:]}"
     return text
 
@@ -70,7 +74,8 @@ def without_dates_of(text: str, question: str) -> str:
 def numbers_and_days(text: str) -> frozenset[str]:
     """The text's numbers (`numbers_in`), where a day of a month counts as its date ("20/7"), not as the number 20.
     Cached: search and the reader meet the same passages again and again."""
-    return frozenset(numbers_in(without_days(text)) | days_in(text))
+    days = _days(text)
+    return frozenset(numbers_in(_without(text, days)) | {day for day, _, _ in days})
 
 
 def _days(text: str) -> list[tuple[str, int, int]]:
