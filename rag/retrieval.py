@@ -202,7 +202,8 @@ class Retriever:
         closest few), and each date it names that none of them does, the chunks nearest to the question among those
         that name it (every word of it, as the chunk's `names` and `dates` keep them: rag.ingest): the
         question's vector does not bring every name or date near ("Who is Tamar Gabelnick?" finds chunks on other
-        people, "wat gebeurde er op 5 september" chunks without that day)."""
+        people, "wat gebeurde er op 5 september" chunks without that day); and so for words it quotes, among the
+        chunks whose text holds them."""
         asked, matcher = names_in(question), NameMatcher(self.kb.embedder)
         texts = [text for _, text, *_ in hits]
         seen = {chunk_id for chunk_id, *_ in hits}
@@ -212,13 +213,15 @@ class Retriever:
             if (keys and max(matcher.coverage([name], texts, translations=False), default=0.0) < 1.0
                     and max(matcher.coverage([name], texts[:TRANSLATED]), default=0.0) < 1.0):
                 lookups.append([{"names": {"$contains": key}} for key in keys])
-        found, within = [], [filters] if filters else []
-        # and words it quotes that none of them holds, as written ('Who said "a big mistake"?')
-        phrases = [q for q in quoted(question) if not any(holds_words(text, q) for text in texts)]
-        for conditions, phrase in [(c, None) for c in lookups] + [([], q) for q in phrases]:
-            for hit in self.kb.store.nearest_matching(
-                    vector, NAMED, _all_of([*conditions, *within]) if conditions or within else None,
-                    where_document={"$contains": phrase} if phrase else None):
+        within = [filters] if filters else []
+        # (metadata filter, full-text filter) of each lookup; and words it quotes that none of them holds, by the
+        # text as written ('Who said "a big mistake"?')
+        filtered = [(_all_of([*conditions, *within]), None) for conditions in lookups]
+        filtered += [(filters, {"$contains": q}) for q in quoted(question)
+                     if not any(holds_words(text, q) for text in texts)]
+        found = []
+        for metadata, document in filtered:
+            for hit in self.kb.store.nearest_matching(vector, NAMED, metadata, where_document=document):
                 if hit[0] not in seen:
                     seen.add(hit[0])
                     found.append(hit)
