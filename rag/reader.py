@@ -252,8 +252,7 @@ class Reader:
         # communique said ...", "..., aldus de oud-president")
         gives_quoted = who and bool(phrases)
         # someone is named by a surname alone where the article has named them in full ("Pistorius said ...")
-        surnames = ({i: surnames_in(articles[passages[i].article.id], is_country) for i in {s.passage for s in found}}
-                    if who else {})
+        surnames = {article: surnames_in(text, is_country) for article, text in articles.items()} if who else {}
         for i, s in enumerate(found):
             p = passages[s.passage]
             s.cosine = float(cosines[i])
@@ -271,7 +270,7 @@ class Reader:
                             if asked_terms and same else 0.0),
                 # a name may be in the sentence a pronoun refers back to ("... van Wallace. Op 12 juli zei hij ...")
                 "intent": float((holds_answer(reading.intent, s.shown if reading.intent == "name" else s.text,
-                                              about, is_country, surnames.get(s.passage, frozenset()))
+                                              about, is_country, surnames.get(p.article.id, frozenset()))
                                  or (gives_quoted and all(holds_words(s.text, q) for q in phrases)))
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
                                                          by_meaning, COUNTED_ALIKE).any())),
