@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from rag.dates import MONTH, MONTH_NUMBERS, YEAR, years_in
@@ -382,11 +383,16 @@ def event_clauses(question: str, sentence: str) -> str:
     """The clauses of the sentence that tell the treaty event the question asks about ("Which countries did not sign
     ...?": "De Verenigde Staten ondertekenden de tekst in 2013", not "maar de Senaat heeft het verdrag nooit
     geratificeerd"); the whole sentence where it asks none, or no clause tells it alone."""
-    told = [tells for asks, tells, kind in _EVENT_WORDS if kind == "treaty" and asks.search(question)]
+    told = _treaty_events_told(question)
     if not told:
         return sentence
     clauses = [c for c in _CLAUSE.split(sentence) if any(tells.search(c) for tells in told)]
     return " ".join(clauses) or sentence
+
+
+@lru_cache(maxsize=256)  # asked of every sentence the reader reads for one question
+def _treaty_events_told(question: str) -> tuple[re.Pattern, ...]:
+    return tuple(tells for asks, tells, kind in _EVENT_WORDS if kind == "treaty" and asks.search(question))
 
 
 def asks_person(question: str) -> bool:
