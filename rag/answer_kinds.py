@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Callable
 
 from rag.dates import MONTH, MONTH_NUMBERS, YEAR, years_in
-from rag.names import NOT_NAMES, is_country, names_in, spelling
+from rag.names import NOT_NAMES, is_country, names_in, of_country, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
 from rag.treaties import ABBREVIATIONS
 
@@ -196,13 +196,17 @@ _NAMED_KINDS = re.compile(
     rf"|[\w-]*\w{{3}}(?:{_NAMED_DUTCH})", re.I)
 _KIND_OF = re.compile(r"kinds?|types?|typen|sorts?|soort|soorten|slag", re.I)
 _WHO = re.compile(rf"\s*(?:(?:who|whom|wie)\b|(?:{_ASKS_NAME})\s+(?:(?:of|van)\s+)?(?:the|de|het)?\s*"
-                  rf"(?:[\w-]+\s+){{0,2}}?(?P<role>{_SOMEONE})\b)", re.I)
+                  rf"(?P<by>(?:[\w-]+\s+){{0,2}}?)(?P<role>{_SOMEONE})\b)", re.I)
 # someone asked for by their office: "Who was Ukraine's defence minister before ...?", "Wie staat aan het hoofd van de
 # OPCW?", "Which Canadian minister ...?" (a word or two, a possessive among them, before it). Not by what any person
 # is ("Which Kremlin official ...?" is answered by its spokesman)
 _HOLDER = re.compile(rf"\s*(?:(?:who|wie)\s+(?:{_BE}|staat|stond)\s+(?:(?:aan\s+)?(?:the|de|het)\s+)?"
-                     rf"|(?:which|welke?)\s+)(?:[\w’'-]+\s+){{0,2}}?(?P<role>{_OFFICES}|head|hoofd|chief"
+                     rf"|(?:which|welke?)\s+)(?P<by>(?:[\w’'-]+\s+){{0,2}}?)(?P<role>{_OFFICES}|head|hoofd|chief"
                      r"|chair|chairman|chairwoman|voorzitter)\b", re.I)
+# a country after an office: "the president of France", "de minister van Defensie van Oekraïne" (a name of one word or
+# two, among the next few words)
+_OF_COUNTRY = re.compile(r"\b(?:of|van)\s+(?:(?:the|de|het)\s+)?([\w’'-]+)(?=(?:\s+([\w’'-]+))?)", re.I)
+_AFTER_OFFICE = 6
 # no person is an acronym ("NATO secretary general ... said"), nor a name joined to a lowercase noun ("Storm
 # Shadow-kruisraketten")
 _THING = re.compile(r"^[A-Z]{2,}$|-[a-z]+$")
@@ -396,21 +400,36 @@ def _treaty_events_told(question: str) -> tuple[re.Pattern, ...]:
 
 
 def asks_person(question: str) -> bool:
-    """The question asks who someone is by name: "Who...?", "Hoe heet de Nederlandse diplomaat ...?"."""
-    return bool(_WHO.match(question))
+    """The question asks who someone is by name: "Who...?", "Hoe heet de Nederlandse diplomaat ...?", "Which Canadian
+    minister ...?"."""
+    return bool(_WHO.match(question) or _HOLDER.match(question))
 
 
 def role_asked(question: str) -> str:
     """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?",
     "Who was Denmark's defence minister ...?", "Welke Russische generaal ...?": ambassador, minister, generaal), or
     "": not an office that is part of the name asked about ("Who is Chancellor Olaf Scholz?")."""
-    if defined(question):
+    found = _role(question)
+    return found.group("role") if found else ""
+
+
+def role_nation(question: str) -> str:
+    """The country of the person a question asks the name of by their office ("Which Canadian minister ...?":
+    Canadian; "Who was Denmark's defence minister?": Denmark; "Wie is de minister van Defensie van Oekraïne?":
+    Oekraïne), or ""."""
+    found = _role(question)
+    if not found:
         return ""
-    for pattern in (_WHO, _HOLDER):
-        found = pattern.match(question)
-        if found and found.group("role"):
-            return found.group("role")
-    return ""
+    after = " ".join(question[found.end():].split()[:_AFTER_OFFICE])
+    named = [n for m in _OF_COUNTRY.finditer(after) for n in (" ".join(filter(None, m.groups())), m.group(1))]
+    return next((w for w in [*_TOKEN.findall(found.group("by")), *named] if of_country(w)), "")
+
+
+def _role(question: str) -> re.Match | None:
+    if defined(question):
+        return None
+    return next((found for pattern in (_WHO, _HOLDER) if (found := pattern.match(question)) and found.group("role")),
+                None)
 
 
 def defined(question: str) -> str:

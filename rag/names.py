@@ -6,7 +6,8 @@ are matched three ways, cheapest first:
 - spelling, with case, accents and Dutch transliteration aside ("Poetin" = "Putin",
   "Sjojgoe" = "Shoigu", "ATACMS" in "ATACMS-raketten");
 - a short table of institutions whose Dutch abbreviation differs (NAVO = NATO), and a country's names in English
-  and Dutch, short forms among them ("VS" = "United States" = "Amerika", ISO 3166 by pycountry);
+  and Dutch, short forms among them ("VS" = "United States" = "Amerika", ISO 3166 by pycountry), and the words for
+  its people ("Spaanse" = "Spanish" = Spain, rag.country_words);
 - the multilingual encoder for translations ("Duitsland" ~ "Germany", "Witte Huis" ~ "White
   House", "Arms Trade Treaty" ~ "wapenhandelsverdrag"); vectors are cached per name. A word of
   a name of several words may also be a plain word there ("Chemical Weapons Convention" in
@@ -21,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from rag.country_words import capitals, demonyms
 from rag.text import STOPWORDS, content_words, fold
 from rag.vector_cache import cache_for
 
@@ -56,9 +58,10 @@ def spelling(name: str) -> str:
 # compared as spelled: "hrw" is "hrv" once transliterated
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, frozenset[str]]:
-    """For each spelling of an alias (ALIASES, a country's names), all of that name's spellings."""
+    """For each spelling of an alias (ALIASES, a country's names and the words for its people: "Spanish" is Spain),
+    all of that name's spellings."""
     found = {}
-    for alias in [*ALIASES, *_country_names().values()]:
+    for alias in [*ALIASES, *(forms | demonyms(code) for code, forms in _country_names().items())]:
         spelled = frozenset(spelling(a) for a in alias)
         found.update(dict.fromkeys(spelled, spelled))
     return found
@@ -208,6 +211,28 @@ def is_country(name: str) -> bool:
     """Whether the name is a country's ("Duitsland", "the Netherlands", "Ukraine's"), not a person's, a title
     ("President") or an alliance ("NAVO")."""
     return spelling(_POSSESSIVE.sub("", name)) in _countries()
+
+
+def of_country(word: str) -> bool:
+    """Whether the word names a country or its people ("Spain", "Spaanse", "Denmark's")."""
+    key = spelling(_POSSESSIVE.sub("", word))
+    return key in _aliases() and key not in _listed()
+
+
+def capital_of(name: str) -> frozenset[str]:
+    """The names of the capital of the country a name or a word for its people names ("Amerikaanse": Washington)."""
+    return _capitals().get(spelling(_POSSESSIVE.sub("", name)), frozenset())
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, frozenset[str]]:
+    return {spelling(word): capitals(code) for code, forms in _country_names().items() if capitals(code)
+            for word in forms | demonyms(code)}
+
+
+def known_name(word: str) -> bool:
+    """Whether the word names a country, its people or a body with known aliases ("Spaanse", "UN", "NAVO")."""
+    return spelling(_POSSESSIVE.sub("", word)) in _aliases()
 
 
 @lru_cache(maxsize=1)

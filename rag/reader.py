@@ -45,12 +45,13 @@ import numpy as np
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
                               asks_person, asks_yes_or_no, counted, counted_in_context, counts_back, defined,
                               describing, event_clauses, event_untold, holds_answer, intent, introduces, located,
-                              measured, opening_subject, said_about, speaker, subject, surnames_in, times_in)
+                              measured, opening_subject, role_asked, role_nation, said_about, speaker, subject,
+                              surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
-from rag.names import NameMatcher, beside_names, is_country, names_in, spelled_out
+from rag.names import NameMatcher, beside_names, is_country, known_name, names_in, spelled_out
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
-from rag.text import content_words, holds_words, quoted, shared_rare, terms
+from rag.text import WORD, content_words, fold, holds_words, quoted, shared_rare, terms
 from rag.treaties import AskedTreaties
 from rag.types import Citation, Passage
 from rag.vector_cache import cache_for
@@ -58,6 +59,7 @@ from rag.vector_cache import cache_for
 MIN_ASKED_WORDS = 2  # the question's words beside its names that its words signal needs (ReaderWeights.words)
 MIN_SPOKEN = 0.4  # the share of a topic's names, and of its other words, that a text speaking of it holds
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
+OFFICE_SPAN = 4  # words from an office to its country ("Spain's defence minister", "minister van Defensie van Spanje")
 HEADING_WORDS = 6  # a "sentence" this short with no closing punctuation is a heading ("A treaty signed in Prague")
 _CLOSED = re.compile(r"""[.!?:;"'”’)\]]$""")
 # What a number counts is told from what was asked by a looser cosine than translations: it only has to
@@ -340,6 +342,13 @@ class Reader:
             allowed = [i for i in allowed if not self.matcher.country_instead(
                 described, found[i].shown, found[i].text, question)] or allowed
         owner = reading.country or described
+        # the person asked for by office and country ("de Spaanse minister van Defensie"): a sentence that names that
+        # country beside the office, where one does ("Spain's defence minister, Margarita Robles", not "British Prime
+        # Minister Rishi Sunak", nor "UN secretary general António Guterres ... Russia's decision")
+        nation, role = role_nation(question), fold(role_asked(question))
+        if nation:
+            allowed = [i for i in allowed
+                       if office_of(nation, role, found[i].text, self.matcher, self.embedder)] or allowed
         best = max(allowed, key=lambda i: found[i].score)
         # a follow-up's topic lifts the sentence that repeats it over the one that gives the sum or count asked for
         # ("Hoeveel was het steunpakket waard?" after a question on cluster munitions): its passage's sentence that
@@ -357,6 +366,8 @@ class Reader:
                 return True
             if owner and self.matcher.country_instead(owner, x.shown, x.text, question):
                 return True
+            if nation and self.matcher.coverage([nation], [x.context])[0] < 1.0:  # nor, for Spain's minister, one
+                return True  # that does not name Spain
             if said_by and not reading.intent and not gives_words(self.matcher, said_by, found, i):
                 return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
@@ -470,6 +481,23 @@ def asked_speaker(question: str, topic: str, passages: list[Passage]) -> str:
             any(spelled_out(w, p.text) for p in passages) for w in words):
         return words[0]
     return said_by
+
+
+def office_of(nation: str, role: str, sentence: str, matcher: NameMatcher, embedder) -> bool | None:
+    """Whether the sentence names the office `role` (or a word meaning it) of the country `nation`: True where it
+    names that country within OFFICE_SPAN words of it ("Spain's defence minister", "minister van Defensie van
+    Spanje"), False where it names the office after another country or body ("British Prime Minister", "UN secretary
+    general"), None where it names neither ("president Donald Trump")."""
+    tokens = WORD.findall(sentence)
+    folded = [fold(t) for t in tokens]
+    close = cache_for(embedder).cosines([role], folded)[0] >= SAME_WORD if tokens else []
+    offices = [at for at, word in enumerate(folded) if word.endswith(role) or close[at]]
+    if any(matcher.coverage([nation], [" ".join(tokens[max(0, at - OFFICE_SPAN):at + OFFICE_SPAN + 1])])[0] >= 1.0
+           for at in offices):
+        return True
+    if any(known_name(t) for at in offices for t in tokens[max(0, at - OFFICE_SPAN):at]):
+        return False
+    return None
 
 
 def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i: int) -> bool:

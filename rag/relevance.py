@@ -54,10 +54,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import asked_to_define, asks_person, counted, defined, event_untold, role_asked, said_about
+from rag.answer_kinds import (asked_to_define, asks_person, counted, defined, event_untold, role_asked, role_nation,
+                              said_about)
 from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
-from rag.names import NameMatcher, beside_names, is_country, names_in
-from rag.reader import Reading, article_texts, asked_speaker, gives_words, numbers_held, speaks_of
+from rag.names import NameMatcher, beside_names, capital_of, is_country, names_in, spelled_out
+from rag.reader import Reading, article_texts, asked_speaker, gives_words, numbers_held, office_of, speaks_of
 from rag.retrieval import FAR, says_little
 from rag.same_words import alike, alike_or_parts
 from rag.text import content_words, fold, holds_words, quoted
@@ -177,10 +178,19 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
         return Decision(False, "kind")
     # and the person whose name is asked for by what they are or their office is told by a quote that says so ("the
     # Russian ambassador" is not "Minister van Defensie Kajsa Ollongren", "Denmark's defence minister" not "Premier")
-    role = fold(role_asked(question))
+    role, told = fold(role_asked(question)), f"{passage.article.title} {reading.best.context}"
     if role:
-        told = content_words(f"{passage.article.title} {reading.best.context}")
-        if not (any(w.endswith(role) for w in told) or alike([role], told, embedder).any()):  # "onderminister"
+        words = content_words(told)
+        if not (any(w.endswith(role) for w in words) or alike([role], words, embedder).any()):  # "onderminister"
+            return Decision(False, "kind")
+    # and of the country it names: a quote that names the office beside that country, or else names the country
+    # ("president Donald Trump ... dat Washington zijn handtekening intrekt"), not another's ("Which Canadian minister
+    # ...?" is not answered by "British Prime Minister ...", nor "Welke Russische generaal ...?" by "UN secretary
+    # general António Guterres ... Russia's decision")
+    nation = role_nation(question)
+    if nation:
+        office = office_of(nation, role, reading.best.context, matcher, embedder)
+        if office is False or (office is None and not _names_country(nation, reading.best.text, matcher)):
             return Decision(False, "kind")
     said_by = asked_speaker(question, topic, reading.passages)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
@@ -198,6 +208,12 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
         if matcher.coverage([reading.country], [f"{passage.article.title} {best.context}"])[0] < 1.0:
             return Decision(False, "unnamed", {"who": reading.country})
     return Decision(True)
+
+
+def _names_country(country: str, text: str, matcher: NameMatcher) -> bool:
+    """The text names the country, or its capital for its government ("Amerikaanse": "dat Washington ... intrekt")."""
+    return (matcher.coverage([country], [text])[0] >= 1.0
+            or any(spelled_out(capital, text) for capital in capital_of(country)))
 
 
 def _says_about(said_by: str, topic: str, reading: Reading, matcher: NameMatcher, embedder) -> bool:

@@ -14,14 +14,14 @@ from rag.config import Settings
 from rag.dates import dates_in, months_in, years_in
 from rag.evaluation import first_quote, format_scores
 from rag.follow_up import asked_again, asked_last
-from rag.names import NameMatcher, is_country, names_in
+from rag.names import NameMatcher, is_country, names_in, same_name
 from rag.sentences import plain_split
 from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.same_words import alike_or_parts
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_to_define, asked_type, counted, counted_in,
-                              defined, describing, holds_answer, intent, introduces, role_asked, said_about, speaker,
-                              subject, times_in, event_untold)
+                              defined, describing, holds_answer, intent, introduces, role_asked, role_nation,
+                              said_about, speaker, subject, times_in, event_untold)
 from rag.reader import Reader
 from rag.text import content_words, holds_words, numbers_in, quoted
 from rag.treaties import AskedTreaties, same_treaty, treaties_in, with_treaty_of
@@ -320,6 +320,36 @@ def test_the_name_of_someone_described_is_told_by_a_quote_that_says_what_they_ar
     question = "Welke Noorse senator bekritiseerde de toezegging in Oslo?"
     reading = Reader(use_embedder).read(question, [passages[1]], lang="nl")
     assert covered(question, reading, use_embedder).reason == "kind"
+
+
+def test_someone_asked_for_by_office_and_country_is_of_that_country(use_embedder):
+    # the words for a country's people are that country's names, in either language; a language is not
+    assert same_name("Spaanse") == same_name("Spanish") == same_name("Spanje") == same_name("Spain")
+    assert same_name("Spaans") != same_name("Spanje")
+    assert [role_nation(q) for q in ("Wie is de Spaanse minister van Defensie?", "Which Canadian minister spoke?",
+                                     "Who was Denmark's defence minister?", "Who is the defence minister?")] == [
+        "Spaanse", "Canadian", "Denmark's", ""]
+    text = ("Britain's foreign secretary Tom Hale called the plan a mistake. Spain's defence minister, Lucia Ortega, "
+            "said such bombs must never be sent. Canada also said it opposed the plan.")
+    reading = read_text(use_embedder, "Wie is de Spaanse minister van Defensie die tegen het plan was?", text,
+                        asked_in="nl")
+    assert "Ortega" in reading.best.text and not any("Hale" in s.text for s in reading.quoted)
+    # a country named, but no one of it in office, or someone of another country or body in that office: refused
+    question = "Which Canadian minister opposed the plan?"
+    assert covered(question, read_text(use_embedder, question, text), use_embedder).reason == "kind"
+    question = "Welke Russische generaal betreurde het besluit?"
+    text = "UN secretary general Ana Costa said she deeply regretted Russia's decision to leave the grain deal."
+    assert covered(question, read_text(use_embedder, question, text, asked_in="nl"), use_embedder).reason == "kind"
+    text = "Russian general Pavel Orlov said he deeply regretted the decision to leave the grain deal."
+    assert covered(question, read_text(use_embedder, question, text, asked_in="nl"), use_embedder).answerable
+    # an office without a country beside it: the quote names the country, or its capital for its government
+    question = "Who is the president of France?"
+    text = "French and British missiles had been delivered before. President Putin called the delivery a mistake."
+    assert covered(question, read_text(use_embedder, question, text), use_embedder).reason == "kind"
+    question = "Welke Amerikaanse president trok de handtekening onder het verdrag in?"
+    text = ("De Verenigde Staten tekenden het verdrag in 2013. "
+            "In 2019 kondigde president Donald Trump aan dat Washington zijn handtekening onder het verdrag intrekt.")
+    assert covered(question, read_text(use_embedder, question, text, lang="nl", asked_in="nl"), use_embedder).answerable
 
 
 def test_which_city_is_answered_by_a_city_not_a_country():
