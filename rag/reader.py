@@ -370,6 +370,11 @@ class Reader:
                 return True  # that does not name Spain
             if said_by and not reading.intent and not gives_words(self.matcher, said_by, found, i):
                 return True
+            # nor, for a follow-up that asks when, another date beside the one the best sentence gives: it names
+            # nothing of its own to tell them apart by ("In what year was that?" after what Trump did with the
+            # signature: 2019, not also the treaty's adoption in 2013)
+            if topic and reading.intent == "date" and found[best].has_answer and x.has_answer:
+                return True
             return bool(named) and self.matcher.coverage([named], [x.text], translations=False)[0] < 1.0
 
         # such a sentence tells who or what on its own, whatever "Dat meldt Hanna Maljar, onderminister ..." refers

@@ -1361,6 +1361,20 @@ def test_a_follow_up_that_only_names_another_treaty_asks_the_same_of_it(sample_r
     assert answer.citations and year in first_quote(answer.text), answer.text
 
 
+@pytest.mark.parametrize("first, then, year, other", [
+    ("What did Trump do with the American signature under the Arms Trade Treaty?", "When was that?", "2019", "2013"),
+    ("Wat deed Trump met de Amerikaanse handtekening onder het wapenhandelsverdrag?", "Wanneer was dat?", "2019",
+     "2020"),
+    ("What must parties do under Protocol V of the CCW?", "Since when does it apply?", "2006", "1983")])
+def test_a_follow_up_asking_when_is_answered_by_one_date(sample_rag, first, then, year, other):
+    """A follow-up that asks when names nothing of its own to choose between two dates by: the best sentence's date
+    is the answer, without another one of the same article beside it."""
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask(first)
+    answer = chat.ask(then)
+    assert answer.citations and year in answer.text and other not in answer.text, answer.text
+
+
 def test_whose_words_are_asked_is_the_first_of_two_names_no_article_writes_together(sample_rag):
     """Dutch puts the object beside the subject: "Hoe noemde Medvedev Biden?" asks for Medvedev's words, not for those
     of "Biden" as the surname of a "Medvedev Biden"."""
