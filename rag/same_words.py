@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag.names import same_name
+from rag.names import known_name, same_name
 from rag.vector_cache import cache_for
 
 SAME_WORD = 0.6  # cosine above which two single words are taken as translations ("signature" ~ "ondertekening")
@@ -24,7 +24,11 @@ def alike(asked: list[str], held: list[str], embedder=None, threshold: float = S
     spelled = {same_name(w) for w in held}
     found = np.array([same_name(w) in spelled for w in asked])
     if embedder is not None:
-        found |= cache_for(embedder).cosines(asked, held).max(axis=1) >= threshold
+        close = cache_for(embedder).cosines(asked, held) >= threshold
+        # a country's name, or its people's, is found by its spellings only: "moeite" is near "roemenie" in vector
+        close[[known_name(w) for w in asked], :] = False
+        close[:, [known_name(w) for w in held]] = False
+        found |= close.any(axis=1)
     return found
 
 

@@ -1296,6 +1296,10 @@ def test_a_passage_that_does_not_speak_to_the_question_is_no_answer(use_embedder
     assert coverage(question, deal, use_embedder) >= MIN_COVERAGE
     held = content_words(f"{deal.article.title} {deal.text}")
     assert alike_or_parts(["graandeal", "wapenembargo"], held, use_embedder).tolist() == [True, False]
+    # a country's name, or its people's, means the same as a word only by its spellings, never by a vector that
+    # happens to be near ("moeite" ~ "roemenie")
+    assert alike_or_parts(["moeite", "spaanse", "roemeense"], ["roemenie", "spain"], use_embedder).tolist() == [
+        False, True, True]
 
 
 def test_a_refusal_does_not_call_the_model(sample_index):
