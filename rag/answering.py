@@ -79,7 +79,8 @@ class Answerer:
         reading = None
         decision = decide(asked, passages, self.kb.embedder)
         if decision.answerable:
-            reading = Reader(self.kb.embedder).read(standalone, found, topic=topic, lang=lang)
+            answered = history[-1]["content"] if topic and history[-1]["role"] == "assistant" else ""
+            reading = Reader(self.kb.embedder).read(standalone, found, topic=topic, answered=answered, lang=lang)
             decision = covered(standalone, reading, self.kb.embedder, topic)
             if reading.best is not None and decision.answerable:
                 passages = _first(found[reading.best.passage], passages)

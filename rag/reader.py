@@ -214,12 +214,14 @@ class Reader:
         self.weights = weights
         self.matcher = NameMatcher(embedder)
 
-    def read(self, question: str, passages: list[Passage], *, topic: str = "", lang: str = "en") -> Reading:
+    def read(self, question: str, passages: list[Passage], *, topic: str = "", answered: str = "",
+             lang: str = "en") -> Reading:
         """Score every sentence of `passages` for `question`.
 
         `topic` is text from earlier in a conversation that says what the question is about
         ("And who did sign it?" after a question about the 2008 treaty): its names and numbers
-        count as the question's, while the intent and the negation are the question's own.
+        count as the question's, while the intent and the negation are the question's own; `answered` is the answer
+        given before it, whose sentences a follow-up that says nothing of its own asks more of ("When did it do that?").
         `lang` is the question's language, for comparing words with passages in the same one."""
         reading = Reading(intent(question), passages, lang)
         about = f"{topic} {question}" if topic else question
@@ -235,7 +237,8 @@ class Reader:
                                     [articles[passages[s.passage].article.id] for s in found])
         shown = [self.shown(found, i) for i in range(len(found))]
         own_names = names_in(question)  # the question's, not its topic's
-        words = self._words_held(beside_names(question, own_names), shown)
+        own_words = beside_names(question, own_names)
+        words = self._words_held(own_words, shown)
         asked_numbers = numbers_and_days(about)
         asked_years, asked_times = years_in(about), times_in(about)
         asked_terms = terms(about, lang)
@@ -317,6 +320,11 @@ class Reader:
         naming = {i for i, s in enumerate(found) if self.matcher.coverage(own, [s.shown])[0] >= 1.0} if own else set()
         if own:
             allowed = [i for i in allowed if i in naming] or allowed
+        # a follow-up that says nothing of its own but what it asks for asks it of what the answer before it quoted,
+        # where a sentence of that holds it ("Which country started talks outside the CCW?", "When did it do that?":
+        # "nam Noorwegen in februari 2007 het initiatief ...", not another date of the CCW's)
+        if answered and not own_words and not own_names:
+            allowed = [i for i in allowed if found[i].has_answer and found[i].text in answered] or allowed
         said_by = asked_speaker(question, topic, passages)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
             allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed

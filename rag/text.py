@@ -31,6 +31,7 @@ then there these they this those though through to too under until up upon very 
 where whether which while who whom whose why will with within without would year years yet you your
 aan al alle alleen als altijd ander andere bij binnen daar daarom dan dat de deze die dit doch doen door
 dus echter een eens eer en enkele er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun
+doet deed deden gedaan
 iemand iets ik in is ja je jaar jaren kan kon kunnen maar me meer men met mij mijn moet na naar niet
 niets nog nu of om omdat onder ons ook op over reeds sinds te tegen toch toen tot u uit uw van veel voor
 want waren was wat we wel welk welke werd wordt worden wie wij zal ze zei zegt zelf zich zij zijn zo zonder

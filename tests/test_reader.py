@@ -1379,6 +1379,18 @@ def test_a_follow_up_asking_when_is_answered_by_one_date(sample_rag, first, then
     assert answer.citations and year in answer.text and other not in answer.text, answer.text
 
 
+@pytest.mark.parametrize("first, then", [
+    ("Which country started separate talks on a cluster munitions ban outside the CCW?", "When did it do that?"),
+    ("Welk land begon buiten het CCW een eigen onderhandelingsproces over clustermunitie?", "Wanneer deed het dat?")])
+def test_a_follow_up_that_says_nothing_of_its_own_asks_more_of_the_answer_before(sample_rag, first, then):
+    """"When did it do that?" asks when Norway started the talks the answer before quoted, not for another date of an
+    article on the CCW."""
+    chat = sample_rag.chat(use_llm=False)
+    assert "Noorwegen" in chat.ask(first).text
+    answer = chat.ask(then)
+    assert answer.citations and "februari 2007" in first_quote(answer.text), answer.text
+
+
 def test_whose_words_are_asked_is_the_first_of_two_names_no_article_writes_together(sample_rag):
     """Dutch puts the object beside the subject: "Hoe noemde Medvedev Biden?" asks for Medvedev's words, not for those
     of "Biden" as the surname of a "Medvedev Biden"."""
