@@ -555,6 +555,11 @@ def _units(question: str) -> list[re.Pattern]:
     return [unit for measure, unit in _MEASURES if measure.search(question)]
 
 
+def asks_count(question: str) -> bool:
+    """The question asks how many ("Hoeveel zijn het er?"), which only a number answers, whatever it counts."""
+    return bool(_HOW_MANY.search(question))
+
+
 def measured(question: str) -> bool:
     """The question names a measure, which only a number in its unit answers ("the range": kilometres)."""
     return bool(_units(question))

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import (asked_to_define, asks_person, counted, defined, event_untold, role_asked, role_nation,
+from rag.answer_kinds import (asked_to_define, asks_count, asks_person, counted, defined, event_untold, role_asked, role_nation,
                               said_about)
 from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, capital_of, is_country, names_in, spelled_out
@@ -171,7 +171,8 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
         return Decision(False, "words")
     # a count, a measure, a sum, a date or someone's name ("Who is X?" aside), where the sentence quoted gives none, is
     # not answered
-    if ((reading.needs_kind or reading.intent == "date" or (asks_person(question) and not defined(question)))
+    if ((reading.needs_kind or reading.intent == "date" or (asks_person(question) and not defined(question))
+         or (reading.intent == "number" and asks_count(question)))
             and not reading.best.has_answer):
         return Decision(False, "kind")
     if event_untold(question, reading.best.telling(reading.intent)):

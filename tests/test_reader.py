@@ -352,6 +352,16 @@ def test_someone_asked_for_by_office_and_country_is_of_that_country(use_embedder
     assert covered(question, read_text(use_embedder, question, text, lang="nl", asked_in="nl"), use_embedder).answerable
 
 
+def test_how_many_is_answered_by_a_number_whatever_it_counts(use_embedder):
+    """"Hoeveel zijn het er?" counts what its topic named; a quote without a number does not answer it."""
+    topic, question = "Waar wil Rusland tactische kernwapens in Belarus stationeren?", "Hoeveel zijn het er?"
+    told = [Passage(1, 0.6, text, ArticleMeta("a", "Kernwapens in Belarus", "2023-06", "nl", "a.txt")) for text in (
+        "Moskou kondigde in maart aan dat het tactische kernwapens in Belarus zou stationeren.",
+        "Moskou kondigde in maart aan dat het tien tactische kernwapens in Belarus zou stationeren.")]
+    assert [covered(question, Reader(use_embedder).read(question, [p], topic=topic, lang="nl"), use_embedder,
+                    topic).reason for p in told] == ["kind", ""]
+
+
 def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Near which cities were the airfields hit?"
     assert not holds_answer("place", "Raketten uit de Verenigde Staten troffen twee vliegvelden.", question, is_country)
