@@ -54,8 +54,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import (asked_to_define, asks_count, asks_person, counted, defined, event_untold, role_asked, role_nation,
-                              said_about)
+from rag.answer_kinds import (asked_to_define, asks_count, asks_person, counted, defined, event_untold, role_asked,
+                              role_nation, said_about)
 from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, capital_of, is_country, names_in, spelled_out
 from rag.reader import Reading, article_texts, asked_speaker, gives_words, numbers_held, office_of, speaks_of
