@@ -129,6 +129,7 @@ _SPEAKING = (r"did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|
              r"|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte|reageerde|dreigde|dreigt")
 _SPEAKER = re.compile(rf"\b(?i:{_SPEAKING})\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:{_SPEAKING})\s+(?:he|she|hij|zij|ze)\b", re.I)  # "What did he say?"
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|him|his|hij|zij|hem)\b", re.I)
 _ROLE_AFTER = re.compile(rf"\s+(?:[a-z]\w*\s+)?(?=[a-z])\w*(?i:{_TITLES})\b")  # "(Spaanse) defensieminister"
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
 _DEFINED = re.compile(rf"\s*(?:who|what|wie|wat)\s+{_BE}\s+(?:the\s+|de\s+|het\s+)?"
@@ -553,6 +554,16 @@ def speaker(question: str, topic: str = "") -> str:
 
 def _units(question: str) -> list[re.Pattern]:
     return [unit for measure, unit in _MEASURES if measure.search(question)]
+
+
+def referred_person(question: str, topic: str) -> str:
+    """The person a follow-up refers to as "he", "she", "hij" or "zij": the last its `topic` names ("Who is Kajsa
+    Ollongren?", "Which party does she belong to?"), or ""."""
+    if not topic or not _PERSONAL_PRONOUN.search(question):
+        return ""
+    # no acronym is part of a person's name ("New START"), and an office is not ("President Joe Biden")
+    return next((" ".join(_person_words(n)) for n in reversed(_people(topic, is_country))
+                 if not any(w.isupper() for w in n.split())), "")
 
 
 def asks_count(question: str) -> bool:

@@ -54,8 +54,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer_kinds import (asked_to_define, asks_count, asks_person, counted, defined, event_untold, role_asked,
-                              role_nation, said_about)
+from rag.answer_kinds import (asked_to_define, asks_count, asks_person, counted, defined, event_untold,
+                              referred_person, role_asked, role_nation, said_about)
 from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, capital_of, is_country, names_in, spelled_out
 from rag.reader import Reading, article_texts, asked_speaker, gives_words, numbers_held, office_of, speaks_of
@@ -196,6 +196,11 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
     said_by = asked_speaker(question, topic, reading.passages)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
+    # the person a follow-up's "she" or "hij" is ("Who is Kajsa Ollongren?", "Which party does she belong to?") is
+    # named in the article quoted
+    person = referred_person(question, topic)
+    if person and matcher.coverage([person], [text])[0] < 1.0:
+        return Decision(False, "unnamed", {"who": person})
     about = said_about(question, topic)
     if about and not _says_about(said_by, about, reading, matcher, embedder):
         return Decision(False, "topic", {"who": said_by, "what": about})
