@@ -536,8 +536,9 @@ def speaker(question: str, topic: str = "") -> str:
     "What did he say?")."""
     if not _SAYING.search(question):
         return ""
-    if topic and _PRONOUN_SPEAKER.search(question):
-        return next((n for n in reversed(names_in(topic)) if not is_country(n)), "")
+    if topic and _PRONOUN_SPEAKER.search(question):  # a person, not a place ("naar Berlijn")
+        places = _places(topic)
+        return next((n for n in reversed(names_in(topic)) if not is_country(n) and n not in places), "")
     found = _SPEAKER.search(question)
     if not found:
         return ""

@@ -1424,11 +1424,15 @@ def test_whose_words_are_asked_is_the_first_of_two_names_no_article_writes_toget
 
 @pytest.mark.parametrize("first, then, said", [("Who is Dmitry Medvedev?", "What did he say?", "Medvedev heeft"),
                                                ("Wie is Jake Sullivan?", "Wat zei hij over clustermunitie?",
-                                                "Sullivan acknowledged")])
+                                                "Sullivan acknowledged"),
+                                               ("Wanneer kwam Zelensky na de invasie voor het eerst naar Berlijn?",
+                                                "Hoe noemde hij Duitsland?", "reliable ally")])
 def test_a_follow_up_asks_what_the_person_named_before_said(sample_rag, first, then, said):
     """"he" is the person the question before named: his words, not a sentence about him ("Medvedev verloor ...")."""
     assert speaker("What did he say?", "Who is Dmitry Medvedev?") == "Dmitry Medvedev"
     assert speaker("What did he say?") == "" and speaker("Wat zei ze?", "Wat deed Nederland?") == ""
+    # a person, not a place the question before named after them
+    assert speaker("Hoe noemde hij Duitsland?", "Wanneer kwam Zelensky naar Berlijn?") == "Zelensky"
     chat = sample_rag.chat(use_llm=False)
     chat.ask(first)
     answer = chat.ask(then)
