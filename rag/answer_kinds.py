@@ -129,6 +129,7 @@ _SPEAKING = (r"did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|
              r"|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte|reageerde|dreigde|dreigt")
 _SPEAKER = re.compile(rf"\b(?i:{_SPEAKING})\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:{_SPEAKING})\s+(?:he|she|hij|zij|ze)\b", re.I)  # "What did he say?"
+_POSSESSIVE_PRONOUN = re.compile(r"(?:its|their|his|her|hun|zijn|haar)\s", re.I)
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|him|his|hij|zij|hem)\b", re.I)
 _ROLE_AFTER = re.compile(rf"\s+(?:[a-z]\w*\s+)?(?=[a-z])\w*(?i:{_TITLES})\b")  # "(Spaanse) defensieminister"
 _BE = r"(?:is|are|was|were|zijn|waren)"  # "to be" in English and Dutch
@@ -461,9 +462,10 @@ def located(question: str) -> str:
 
 def asked_to_define(question: str) -> str:
     """The thing (not a name) whose nature a question asks ("Wat is clustermunitie?", "What are cluster munitions?"),
-    or ""."""
+    or "": not a measure, nor what something has ("Wat is hun bereik?", "What is its aim?" ask a value)."""
     found = _DEFINED.match(question)
-    if not found or defined(question) or not re.match(r"\s*(?:what|wat)\b", question, re.I):
+    if (not found or defined(question) or not re.match(r"\s*(?:what|wat)\b", question, re.I) or measured(question)
+            or _POSSESSIVE_PRONOUN.match(found.group(1))):
         return ""
     return found.group(1) if len(found.group(1).split()) <= 3 else ""  # not "what is the treaty that ..."
 

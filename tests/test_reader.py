@@ -1414,6 +1414,16 @@ def test_a_follow_up_that_says_nothing_of_its_own_asks_more_of_the_answer_before
     assert answer.citations and "februari 2007" in first_quote(answer.text), answer.text
 
 
+def test_what_something_has_is_a_value_not_a_definition(sample_rag):
+    """"Wat is hun bereik?" after the missiles Britain sends asks their range, not what a range is."""
+    assert [asked_to_define(q) for q in ("Wat is hun bereik?", "What is its aim?", "Wat is het bereik van de raket?",
+                                         "Wat is clustermunitie?")] == ["", "", "", "clustermunitie"]
+    chat = sample_rag.chat(use_llm=False)
+    chat.ask("Welke kruisraketten levert Groot-Brittannië volgens Wallace?")
+    answer = chat.ask("Wat is hun bereik?")
+    assert answer.citations and "250 kilometer" in first_quote(answer.text), answer.text
+
+
 def test_whose_words_are_asked_is_the_first_of_two_names_no_article_writes_together(sample_rag):
     """Dutch puts the object beside the subject: "Hoe noemde Medvedev Biden?" asks for Medvedev's words, not for those
     of "Biden" as the surname of a "Medvedev Biden"."""
