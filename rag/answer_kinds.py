@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Callable
 
 from rag.dates import MONTH, MONTH_NUMBERS, YEAR, years_in
-from rag.names import NOT_NAMES, is_country, names_in, of_country, spelling
+from rag.names import NOT_NAMES, is_capital, is_country, names_in, of_country, spelling
 from rag.text import STOPWORDS, content_words, fold, numbers_in
 from rag.treaties import ABBREVIATIONS
 
@@ -538,9 +538,10 @@ def speaker(question: str, topic: str = "") -> str:
     "What did he say?")."""
     if not _SAYING.search(question):
         return ""
-    if topic and _PRONOUN_SPEAKER.search(question):  # a person, not a place ("naar Berlijn")
+    if topic and _PRONOUN_SPEAKER.search(question):  # a person, not a place ("naar Berlijn", "visit Berlin")
         places = _places(topic)
-        return next((n for n in reversed(names_in(topic)) if not is_country(n) and n not in places), "")
+        return next((n for n in reversed(names_in(topic))
+                     if not (is_country(n) or n in places or is_capital(n))), "")
     found = _SPEAKER.search(question)
     if not found:
         return ""

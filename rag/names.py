@@ -224,6 +224,16 @@ def capital_of(name: str) -> frozenset[str]:
     return _capitals().get(spelling(_POSSESSIVE.sub("", name)), frozenset())
 
 
+def is_capital(name: str) -> bool:
+    """Whether the name is a capital's that rag.country_words lists ("Berlin", "Moskou")."""
+    return spelling(name) in _capital_spellings()
+
+
+@lru_cache(maxsize=1)
+def _capital_spellings() -> frozenset[str]:
+    return frozenset(spelling(c) for forms in _capitals().values() for c in forms)
+
+
 @lru_cache(maxsize=1)
 def _capitals() -> dict[str, frozenset[str]]:
     return {spelling(word): capitals(code) for code, forms in _country_names().items() if capitals(code)

@@ -1443,6 +1443,7 @@ def test_a_follow_up_asks_what_the_person_named_before_said(sample_rag, first, t
     assert speaker("What did he say?") == "" and speaker("Wat zei ze?", "Wat deed Nederland?") == ""
     # a person, not a place the question before named after them
     assert speaker("Hoe noemde hij Duitsland?", "Wanneer kwam Zelensky naar Berlijn?") == "Zelensky"
+    assert speaker("What did he call Germany?", "When did Zelensky first visit Berlin?") == "Zelensky"  # a capital
     chat = sample_rag.chat(use_llm=False)
     chat.ask(first)
     answer = chat.ask(then)
