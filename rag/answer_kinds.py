@@ -560,14 +560,18 @@ def _units(question: str) -> list[re.Pattern]:
     return [unit for measure, unit in _MEASURES if measure.search(question)]
 
 
-def referred_person(question: str, topic: str) -> str:
-    """The person a follow-up refers to as "he", "she", "hij" or "zij": the last its `topic` names ("Who is Kajsa
-    Ollongren?", "Which party does she belong to?"), or ""."""
+def referred_people(question: str, topic: str, answered: str = "") -> list[str]:
+    """Who a follow-up may refer to as "he", "she", "hij" or "zij": the person its `topic` names last ("Who is Kajsa
+    Ollongren?", "Which party does she belong to?"), or else the people the answer before it (`answered`) names ("Wie
+    tekende New START namens de VS?", "In welk jaar kreeg hij de Nobelprijs?": Barack Obama, Dmitry Medvedev)."""
     if not topic or not _PERSONAL_PRONOUN.search(question):
-        return ""
+        return []
     # no acronym is part of a person's name ("New START"), and an office is not ("President Joe Biden")
-    return next((" ".join(_person_words(n)) for n in reversed(_people(topic, is_country))
-                 if not any(w.isupper() for w in n.split())), "")
+    def people(text: str) -> list[str]:
+        return list(dict.fromkeys(" ".join(_person_words(n)) for n in _people(text, is_country)
+                                  if not any(w.isupper() for w in n.split())))
+
+    return people(topic)[-1:] or people(answered)
 
 
 def asks_count(question: str) -> bool:

@@ -81,7 +81,7 @@ class Answerer:
         if decision.answerable:
             answered = history[-1]["content"] if topic and history[-1]["role"] == "assistant" else ""
             reading = Reader(self.kb.embedder).read(standalone, found, topic=topic, answered=answered, lang=lang)
-            decision = covered(standalone, reading, self.kb.embedder, topic)
+            decision = covered(standalone, reading, self.kb.embedder, topic, answered)
             if reading.best is not None and decision.answerable:
                 passages = _first(found[reading.best.passage], passages)
         relevant = passages if decision.answerable else []

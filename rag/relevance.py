@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import (asked_to_define, asks_count, asks_person, counted, defined, event_untold,
-                              referred_person, role_asked, role_nation, said_about)
+                              referred_people, role_asked, role_nation, said_about)
 from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, capital_of, is_country, names_in, spelled_out
 from rag.reader import Reading, article_texts, asked_speaker, gives_words, numbers_held, office_of, speaks_of
@@ -134,9 +134,9 @@ def _holds_own_words(question: str, names: list[str], held: list[str], embedder)
     return len(own) < 2 or bool(alike_or_parts(own, held, embedder).any())
 
 
-def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decision:
+def covered(question: str, reading: Reading, embedder, topic: str = "", answered: str = "") -> Decision:
     """Whether the passage the reader would quote from speaks to what `question` asks about (a follow-up's words with
-    the names of its `topic`: "When does it expire?" after "What is New START?")."""
+    the names of its `topic`: "When does it expire?" after "What is New START?"; `answered`: the answer before it)."""
     if reading.best is None:
         return Decision(False, "nothing")
     # words it quotes, as they are written, in a passage read ('Who said "we will never surrender"?'): a quote is not
@@ -196,11 +196,11 @@ def covered(question: str, reading: Reading, embedder, topic: str = "") -> Decis
     said_by = asked_speaker(question, topic, reading.passages)
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
-    # the person a follow-up's "she" or "hij" is ("Who is Kajsa Ollongren?", "Which party does she belong to?") is
-    # named in the article quoted
-    person = referred_person(question, topic)
-    if person and matcher.coverage([person], [text])[0] < 1.0:
-        return Decision(False, "unnamed", {"who": person})
+    # the person a follow-up's "she" or "hij" is ("Who is Kajsa Ollongren?", "Which party does she belong to?"), or
+    # one of those the answer before it named where its topic names none, is named in the article quoted
+    people = referred_people(question, topic, answered)
+    if people and not any(matcher.coverage([person], [text])[0] >= 1.0 for person in people):
+        return Decision(False, "unnamed", {"who": people[0]})
     about = said_about(question, topic)
     if about and not _says_about(said_by, about, reading, matcher, embedder):
         return Decision(False, "topic", {"who": said_by, "what": about})

@@ -20,7 +20,7 @@ from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.same_words import alike_or_parts
 from rag.types import ArticleMeta, Passage
 from rag.answer_kinds import (about_other_times, about_other_years, asked_to_define, asked_type, counted, counted_in,
-                              defined, describing, holds_answer, intent, introduces, referred_person, role_asked,
+                              defined, describing, holds_answer, intent, introduces, referred_people, role_asked,
                               role_nation, said_about, speaker, subject, times_in, event_untold)
 from rag.reader import Reader
 from rag.text import content_words, holds_words, numbers_in, quoted
@@ -365,14 +365,23 @@ def test_how_many_is_answered_by_a_number_whatever_it_counts(use_embedder):
 def test_the_person_a_follow_up_calls_she_is_named_by_the_article_quoted(use_embedder):
     """"Which party does she belong to?" after "Who is Lena Vos?" is not answered by another's party."""
     topic, question = "Who is Lena Vos?", "Which party does she belong to?"
-    assert referred_person(question, topic) == "Lena Vos"
-    assert referred_person(question, "Wat zei president Joe Biden?") == "Joe Biden"  # the person, not the office
-    assert referred_person("Which party is it?", topic) == ""
+    assert referred_people(question, topic) == ["Lena Vos"]
+    assert referred_people(question, "Wat zei president Joe Biden?") == ["Joe Biden"]  # the person, not the office
+    assert referred_people("Which party is it?", topic) == []
     told = [Passage(1, 0.6, text, ArticleMeta("a", "Partijen", "2023-06", "en", "a.txt")) for text in (
         "Many critics of the decision belong to President Biden's own Democratic Party.",
         "Lena Vos, the defence minister, belongs to the Democratic Party.")]
     assert [covered(question, Reader(use_embedder).read(question, [p], topic=topic, lang="en"), use_embedder,
                     topic).reason for p in told] == ["unnamed", ""]
+    # where the question before names no one, "he" is one of those its answer named
+    topic, question = "Who signed the treaty for Norway?", "When did he win the Nobel Peace Prize?"
+    answered = '- "The treaty was signed by Prime Minister Jonas Berg and Foreign Minister Eva Lund." [1]'
+    assert referred_people(question, topic, answered) == ["Jonas Berg", "Eva Lund"]
+    told = [Passage(1, 0.6, text, ArticleMeta("a", "Nobel", "2023-10", "en", "a.txt")) for text in (
+        "The Nobel Peace Prize went to the OPCW in 2013 for its work against chemical weapons.",
+        "Jonas Berg won the Nobel Peace Prize in 2013 for his work on the treaty.")]
+    assert [covered(question, Reader(use_embedder).read(question, [p], topic=topic, lang="en"), use_embedder,
+                    topic, answered).reason for p in told] == ["unnamed", ""]
 
 
 def test_which_city_is_answered_by_a_city_not_a_country():
