@@ -566,8 +566,9 @@ def referred_people(question: str, topic: str, answered: str = "") -> list[str]:
     tekende New START namens de VS?", "In welk jaar kreeg hij de Nobelprijs?": Barack Obama, Dmitry Medvedev)."""
     if not topic or not _PERSONAL_PRONOUN.search(question):
         return []
-    # no acronym is part of a person's name ("New START"), and an office is not ("President Joe Biden")
+
     def people(text: str) -> list[str]:
+        # no acronym is part of a person's name ("New START"), and an office is not ("President Joe Biden")
         return list(dict.fromkeys(" ".join(_person_words(n)) for n in _people(text, is_country)
                                   if not any(w.isupper() for w in n.split())))
 
