@@ -312,6 +312,9 @@ _EVENTS = [
      r"|ontslag\w*", ""),
     (r"appoint\w*|benoem\w*|elected|sworn in|gekozen|verkozen|beëdigd", r"|named|became|werd|new", ""),
     (r"dismiss\w*|sacked|ontslagen|ontheven|removed from office", r"|ontslag\w*|uit (?:zijn|haar) functie", ""),
+    # something arrived, which a promise or an announcement does not tell ("gaat leveren"); not one still to come
+    (r"arrived|did\s+(?:\S+\s+){0,6}?arrive|aangekomen|arriveerde\w*|kw(?:am|amen)\s+(?:\S+\s+){0,6}?aan",
+     r"|arriv\w*|delivered|landed|geland", ""),
     # what happens to a treaty: a member, a party or a signature tells that a country joined or signed
     (r"ratif\w*|geratificeerd|bekrachtig\w*", "", "treaty"),
     (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*", r"|signature\w*|signator\w*|handtekening\w*", "treaty"),

@@ -228,6 +228,12 @@ def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedd
     # "succeeded" as success is no succession
     assert refusal("Who said what Russia would do if the offensive succeeded?", in_office) != "kind"
     assert event_untold("Wie volgt Pavel Orlov op?", in_office)
+    # something that arrived, which a promise does not tell; not something still to come
+    promised = "Noorwegen kondigde in maart aan dat het zes drones aan Oekraïne gaat leveren."
+    assert event_untold("When did the first Norwegian drones arrive in Ukraine?", promised)
+    assert not event_untold("Wanneer kwamen de eerste drones in Oekraïne aan?",
+                            "De eerste drones zijn in juni in Oekraïne aangekomen.")
+    assert not event_untold("How many of them are to arrive in 2024?", promised)
     # why someone stepped down
     assert event_untold("Why did Pavel Orlov step down?", in_office)
     assert not event_untold("Why did Pavel Orlov step down?", "Orlov trad in augustus af omdat hij ziek was.")
