@@ -264,9 +264,13 @@ class Reader:
             if self.refers_back(found, i):  # read with its referent
                 s.cosine = max(s.cosine, (s.cosine + float(cosines[i - 1])) / 2)
             s.context, s.shown = contexts[i], shown[i]
-            # a number in the title says what the whole article is about ("the 2008 treaty"); one in the
-            # sentence before is this one's only when it refers back ("China joined in 2020. Russia has not.")
-            held = numbers_and_days(f"{s.shown} {p.article.title} {p.article.date}")
+            # a number in the title says what the whole article is about ("the 2008 treaty"), but a sum or count of
+            # it not what a sentence with sums or counts of its own tells ("Van een half miljard tot 1,3 miljard
+            # dollar" above "ruim 41 miljard dollar"); one in the sentence before is this one's only when it refers
+            # back ("China joined in 2020. Russia has not.")
+            heading = f"{p.article.title} {p.article.date}"
+            own, above = numbers_and_days(s.shown), numbers_and_days(heading)
+            held = own | (above & years_in(heading) if own - years_in(s.shown) else above)
             same = p.article.lang == lang
             s.signals = {
                 "passage": p.score / top, "top_passage": float(s.passage == 0), "names": names[i],

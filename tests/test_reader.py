@@ -390,6 +390,20 @@ def test_the_person_a_follow_up_calls_she_is_named_by_the_article_quoted(use_emb
                     topic, answered).reason for p in told] == ["unnamed", ""]
 
 
+def test_a_sum_in_the_title_is_not_every_sentence_s(use_embedder):
+    """A title's year says what its article is about ("the 2008 treaty"); a sum in it is one of the sums its
+    sentences tell, not theirs: "Van een half miljard tot 1,3 miljard dollar" does not make "ruim 41 miljard dollar"
+    the 1.3 billion package."""
+    text = ("Sinds de invasie in februari 2022 hebben de Verenigde Staten voor ruim 41 miljard dollar aan militaire "
+            "hulp voor Oekraïne aangekondigd, verdeeld over tientallen pakketten. Op 9 mei volgde een pakket van 1,2 "
+            "miljard dollar. Op 19 juli kondigde het Pentagon een nieuw USAI-pakket aan van 1,3 miljard dollar.")
+    passage = Passage(1, 0.6, text, ArticleMeta("a", "Van een half miljard tot 1,3 miljard dollar: de steunpakketten",
+                                                "2023-07", "nl", "a.txt"))
+    question = "When did the Pentagon announce the 1.3 billion dollar aid package for Ukraine?"
+    reading = Reader(use_embedder).read(question, [passage], lang="en")
+    assert "19 juli" in reading.best.text, reading.best.text
+
+
 def test_which_city_is_answered_by_a_city_not_a_country():
     question = "Near which cities were the airfields hit?"
     assert not holds_answer("place", "Raketten uit de Verenigde Staten troffen twee vliegvelden.", question, is_country)
