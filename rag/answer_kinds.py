@@ -264,6 +264,12 @@ def _thing(after_which: str) -> tuple[list[str], bool]:
     return content_words(" ".join(run)), False
 
 
+def asks_parties(question: str, topic: str = "") -> bool:
+    """The question asks who signed, ratified or joined a treaty (named in it or in its `topic`): countries answer it
+    ("And who did sign it?" after the 2008 treaty's non-signers), not people ("Who signed the law?")."""
+    return bool(_WHO_DID.match(question) and _PARTY_EVENT.search(question) and _TREATY.search(f"{topic} {question}"))
+
+
 def asks_yes_or_no(question: str) -> bool:
     """The question opens with a verb ("Did...?", "Heeft...?"): its answer may say yes or no."""
     return bool(_YES_NO.match(question))
@@ -339,6 +345,9 @@ _EVENTS = [
 _EVENT_WORDS = [(re.compile(rf"\b(?:{asked})\b", re.I), re.compile(rf"\b(?:{asked}{told})\b", re.I), applies)
                 for asked, told, applies in _EVENTS]
 # (not "since when", which asks)
+_WHO_DID = re.compile(r"\W*(?:(?:and|en)\s+)?(?:who|wie)\b", re.I)
+_PARTY_EVENT = re.compile(r"\b(?:sign(?:s|ed)?|ondertek\w*|getekend|tekende\w*|ratif\w*|geratificeerd|join\w*"
+                          r"|aangesloten|toegetreden)\b", re.I)
 _DATING = re.compile(r"\b(?:after|before|since|once|nadat|voordat|sinds|toen)\b(?!\s+(?:when|wanneer)\b)"
                      r"(?:\s+\S+){0,5}\s+$", re.I)
 _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"

@@ -43,7 +43,7 @@ from typing import Callable
 import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
-                              asks_person, asks_yes_or_no, counted, counted_in_context, counts_back, defined,
+                              asks_parties, asks_person, asks_yes_or_no, counted, counted_in_context, counts_back, defined,
                               describing, event_clauses, event_untold, holds_answer, intent, introduces, located,
                               measured, opening_subject, role_asked, role_nation, said_about, speaker, subject,
                               surnames_in, times_in)
@@ -251,6 +251,7 @@ class Reader:
                               or reading.intent == "amount")
         by_meaning = None if by_name else self.embedder  # a name by its spelling only
         kind_words, countries = asked_type(question) if reading.intent == "name" else ([], False)
+        countries = countries or (reading.intent == "name" and asks_parties(question, topic))
         top = max(p.score for p in passages) or 1.0
         who, phrases = reading.intent == "name" and asks_person(question), quoted(question)
         # who said the words it quotes is told by the sentence that holds them, whoever it names ("The final

@@ -19,9 +19,9 @@ from rag.sentences import plain_split
 from rag.relevance import MIN_COVERAGE, MIN_SENTENCE, coverage, covered, decide
 from rag.same_words import alike_or_parts
 from rag.types import ArticleMeta, Passage
-from rag.answer_kinds import (about_other_times, about_other_years, asked_to_define, asked_type, counted, counted_in,
-                              defined, describing, holds_answer, intent, introduces, referred_people, role_asked,
-                              role_nation, said_about, speaker, subject, times_in, event_untold)
+from rag.answer_kinds import (about_other_times, about_other_years, asked_to_define, asked_type, asks_parties, counted,
+                              counted_in, defined, describing, holds_answer, intent, introduces, referred_people,
+                              role_asked, role_nation, said_about, speaker, subject, times_in, event_untold)
 from rag.reader import Reader
 from rag.text import content_words, holds_words, numbers_in, quoted
 from rag.treaties import AskedTreaties, same_treaty, treaties_in, with_treaty_of
@@ -1368,8 +1368,10 @@ def test_a_follow_up_keeps_the_topic_but_asks_its_own_question(sample_rag):
     first = chat.ask(EXAMPLE)
     follow_up = chat.ask("And who did sign it?")
     assert "Rusland en Oekraïne zelf" in first.text
-    assert "Duitsland, Frankrijk, Nederland" in follow_up.text
+    # the signers first: countries answer who signed a treaty, not the place it was opened for signing
+    assert "Duitsland, Frankrijk, Nederland" in first_quote(follow_up.text), follow_up.text
     assert "staan echter buiten het verdrag" not in follow_up.text
+    assert asks_parties("And who did sign it?", EXAMPLE) and not asks_parties("Who signed the law?")
     # a second follow-up that names nothing is still about the treaty; one that names another changes topic
     assert "in mei 2008 in Dublin aangenomen" in chat.ask("When was it adopted?").text
     ottawa = chat.ask("What about the Ottawa treaty?")
