@@ -308,6 +308,11 @@ _ONE_TO_FOUR = r"\s+(?:\S+\s+){0,4}?"
 # the members of a treaty or an alliance, not of a parliament ("consulted allies and members of Congress")
 _LEGISLATURE = r"(?:the\s+|de\s+|het\s+)?(?:congres|congress|parliament|parlement|senate|senaat|house|kamer)\b"
 _MEMBERS = rf"(?:members?|lid|leden)(?!\s+(?:of|van)\s+{_LEGISLATURE})"
+# a country ratified, signed or joined a treaty
+_RATIFIED = r"ratif\w*|geratificeerd|bekrachtig\w*"
+_SIGNED = r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*"
+_JOINED = (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
+           rf"|sl(?:oot|oten|uit|uiten){_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van")
 _EVENTS = [
     # who came after or before someone ("if the offensive succeeded" asks no one)
     (rf"succeed\w*|replac\w*|successors?|predecessors?|took over from|opvolg\w*|opgevolgd|voorgangers?|vervang\w*"
@@ -322,11 +327,9 @@ _EVENTS = [
     (r"arrived|did\s+(?:\S+\s+){0,6}?arrive|aangekomen|arriveerde\w*|kw(?:am|amen)\s+(?:\S+\s+){0,6}?aan",
      r"|arriv\w*|delivered|landed|geland", ""),
     # what happens to a treaty: a member, a party or a signature tells that a country joined or signed
-    (r"ratif\w*|geratificeerd|bekrachtig\w*", "", "treaty"),
-    (r"sign(?:s|ed|ing)?|ondertek\w*|getekend|tekende\w*", r"|signature\w*|signator\w*|handtekening\w*", "treaty"),
-    (r"join\w*|accede\w*|toetred\w*|toegetreden|tr(?:ad|eedt|aden)\s+(?:\S+\s+){0,6}?toe|aangesloten|aansluit\w*"
-     rf"|sl(?:oot|oten|uit|uiten){_ONE_TO_FOUR}aan|(?:a\s+)?member of|lid van",
-     rf"|accession|{_MEMBERS}|membership|part(?:y|ies)|partij|verdragsstat\w*", "treaty"),
+    (_RATIFIED, "", "treaty"),
+    (_SIGNED, r"|signature\w*|signator\w*|handtekening\w*", "treaty"),
+    (_JOINED, rf"|accession|{_MEMBERS}|membership|part(?:y|ies)|partij|verdragsstat\w*", "treaty"),
     (rf"withdr\w*|pull(?:s|ed|ing)? out|terugtr\w*|teruggetrokken|trok\s+(?:\S+\s+){{0,6}}?terug|opgez\w*"
      rf"|zegde{_ONE_TO_FOUR}op",
      r"|left\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:treaty|deal|agreement|accord|convention|initiative|pact)"
@@ -344,10 +347,9 @@ _EVENTS = [
 ]
 _EVENT_WORDS = [(re.compile(rf"\b(?:{asked})\b", re.I), re.compile(rf"\b(?:{asked}{told})\b", re.I), applies)
                 for asked, told, applies in _EVENTS]
-# (not "since when", which asks)
 _WHO_DID = re.compile(r"\W*(?:(?:and|en)\s+)?(?:who|wie)\b", re.I)
-_PARTY_EVENT = re.compile(r"\b(?:sign(?:s|ed)?|ondertek\w*|getekend|tekende\w*|ratif\w*|geratificeerd|join\w*"
-                          r"|aangesloten|toegetreden)\b", re.I)
+_PARTY_EVENT = re.compile(rf"\b(?:{_RATIFIED}|{_SIGNED}|{_JOINED})\b", re.I)  # who did so: its parties
+# (not "since when", which asks)
 _DATING = re.compile(r"\b(?:after|before|since|once|nadat|voordat|sinds|toen)\b(?!\s+(?:when|wanneer)\b)"
                      r"(?:\s+\S+){0,5}\s+$", re.I)
 _TREATY = re.compile(r"\b(?:treat(?:y|ies)|conventions?|agreements?|accords?|pacts?|deals?|\w*verdrag\w*"
