@@ -43,10 +43,10 @@ from typing import Callable
 import numpy as np
 
 from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
-                              asks_parties, asks_person, asks_yes_or_no, counted, counted_in_context, counts_back, defined,
-                              describing, event_clauses, event_untold, holds_answer, intent, introduces, located,
-                              measured, opening_subject, role_asked, role_nation, said_about, speaker, subject,
-                              surnames_in, times_in)
+                              asks_parties, asks_person, asks_yes_or_no, counted, counted_in_context, counts_back,
+                              defined, describing, event_clauses, event_untold, holds_answer, intent, introduces,
+                              located, measured, opening_subject, role_asked, role_nation, said_about, speaker,
+                              subject, surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
 from rag.names import NameMatcher, beside_names, is_country, known_name, names_in, spelled_out
 from rag.same_words import SAME_WORD, alike, alike_or_parts
@@ -59,6 +59,7 @@ from rag.vector_cache import cache_for
 MIN_ASKED_WORDS = 2  # the question's words beside its names that its words signal needs (ReaderWeights.words)
 MIN_SPOKEN = 0.4  # the share of a topic's names, and of its other words, that a text speaking of it holds
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
+SPEAKER_REACH = 60  # characters before or after a verb of saying where the name of who says it is looked for
 OFFICE_SPAN = 4  # words from an office to its country ("Spain's defence minister", "minister van Defensie van Spanje")
 HEADING_WORDS = 6  # a "sentence" this short with no closing punctuation is a heading ("A treaty signed in Prague")
 _CLOSED = re.compile(r"""[.!?:;"'”’)\]]$""")
@@ -536,8 +537,27 @@ def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i
         return False
     # news names a person in full once, then by surname ("at the G7 summit in Hiroshima, Sullivan told reporters")
     surname = said_by.split()[-1]
-    return max(matcher.coverage([said_by], said)) >= 1.0 or (
-        surname != said_by and max(matcher.coverage([surname], said, translations=False)) >= 1.0)
+
+    def is_them(texts: list[str]) -> bool:
+        return max(matcher.coverage([said_by], texts)) >= 1.0 or (
+            surname != said_by and max(matcher.coverage([surname], texts, translations=False)) >= 1.0)
+
+    # whose words they are is told by the name beside the verb of saying, where one is: "Defence Minister Boris
+    # Pistorius announced ..., a day before President Volodymyr Zelensky arrived" gives Pistorius's, not Zelensky's
+    beside = [_speaker_beside(m, sentences[i].text) for m in GIVES_WORDS.finditer(sentences[i].text)]
+    if beside and all(beside) and not any(is_them([name]) for name in beside):
+        return False
+    return is_them(said)
+
+
+def _speaker_beside(verb: re.Match, text: str) -> str:
+    """The name right before a verb of saying ("Pistorius announced") or right after it ("said Sullivan", "zei
+    Poetin"), not a country's; or ""."""
+    before = [n for n in names_in(text[max(0, verb.start() - SPEAKER_REACH):verb.start()]) if not is_country(n)]
+    if before and text[:verb.start()].rstrip().endswith(before[-1].split()[-1]):
+        return before[-1]
+    after = [n for n in names_in(text[verb.end():verb.end() + SPEAKER_REACH]) if not is_country(n)]
+    return after[0] if after and text[verb.end():].lstrip().startswith(after[0].split()[0]) else ""
 
 
 def speaks_of(topic: str, text: str, matcher: NameMatcher, embedder) -> bool:

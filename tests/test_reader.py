@@ -1467,7 +1467,11 @@ def test_whose_words_are_asked_is_the_first_of_two_names_no_article_writes_toget
                                                ("Wie is Jake Sullivan?", "Wat zei hij over clustermunitie?",
                                                 "Sullivan acknowledged"),
                                                ("Wanneer kwam Zelensky na de invasie voor het eerst naar Berlijn?",
-                                                "Hoe noemde hij Duitsland?", "reliable ally")])
+                                                "Hoe noemde hij Duitsland?", "reliable ally"),
+                                               # not a sentence with another's verb of saying ("Pistorius announced
+                                               # ..., a day before President Volodymyr Zelensky arrived")
+                                               ("When did Zelensky first visit Berlin after the invasion?",
+                                                "What did he call Germany?", "reliable ally")])
 def test_a_follow_up_asks_what_the_person_named_before_said(sample_rag, first, then, said):
     """"he" is the person the question before named: his words, not a sentence about him ("Medvedev verloor ...")."""
     assert speaker("What did he say?", "Who is Dmitry Medvedev?") == "Dmitry Medvedev"
