@@ -210,18 +210,22 @@ SHORT_FORMS = {"RU": ["Russia"], "GB": ["Britain", "Great Britain", "Groot-Britt
 def is_country(name: str) -> bool:
     """Whether the name is a country's ("Duitsland", "the Netherlands", "Ukraine's"), not a person's, a title
     ("President") or an alliance ("NAVO")."""
-    return spelling(_POSSESSIVE.sub("", name)) in _countries()
+    return _key(name) in _countries()
+
+
+def _key(name: str) -> str:
+    """A name as its country's names are looked up: spelled, without a possessive ("Denmark's": denmark)."""
+    return spelling(_POSSESSIVE.sub("", name))
 
 
 def of_country(word: str) -> bool:
     """Whether the word names a country or its people ("Spain", "Spaanse", "Denmark's")."""
-    key = spelling(_POSSESSIVE.sub("", word))
-    return key in _aliases() and key not in _listed()
+    return known_name(word) and _key(word) not in _listed()
 
 
 def capital_of(name: str) -> frozenset[str]:
     """The names of the capital of the country a name or a word for its people names ("Amerikaanse": Washington)."""
-    return _capitals().get(spelling(_POSSESSIVE.sub("", name)), frozenset())
+    return _capitals().get(_key(name), frozenset())
 
 
 def is_capital(name: str) -> bool:
@@ -242,7 +246,7 @@ def _capitals() -> dict[str, frozenset[str]]:
 
 def known_name(word: str) -> bool:
     """Whether the word names a country, its people or a body with known aliases ("Spaanse", "UN", "NAVO")."""
-    return spelling(_POSSESSIVE.sub("", word)) in _aliases()
+    return _key(word) in _aliases()
 
 
 @lru_cache(maxsize=1)
