@@ -555,7 +555,7 @@ def speaker(question: str, topic: str = "") -> str:
     if topic and _PRONOUN_SPEAKER.search(question):  # a person, not a place ("naar Berlijn", "visit Berlin")
         places = _places(topic)
         return next((n for n in reversed(names_in(topic))
-                     if not (is_country(n) or n in places or is_capital(n))), "")
+                     if not (of_country(n) or n in places or is_capital(n))), "")
     found = _SPEAKER.search(question)
     if not found:
         return ""

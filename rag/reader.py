@@ -48,7 +48,7 @@ from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years,
                               located, measured, opening_subject, role_asked, role_nation, said_about, speaker,
                               subject, surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
-from rag.names import NameMatcher, beside_names, is_country, known_name, names_in, spelled_out
+from rag.names import NameMatcher, beside_names, is_capital, is_country, known_name, names_in, spelled_out
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
 from rag.text import WORD, content_words, fold, holds_words, quoted, shared_rare, terms
@@ -552,12 +552,18 @@ def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i
 
 def _speaker_beside(verb: re.Match, text: str) -> str:
     """The name right before a verb of saying ("Pistorius announced") or right after it ("said Sullivan", "zei
-    Poetin"), not a country's; or ""."""
+    Poetin"), not a country's; else the words that name the sentence's subject; or ""."""
     before = [n for n in names_in(text[max(0, verb.start() - SPEAKER_REACH):verb.start()]) if not is_country(n)]
     if before and text[:verb.start()].rstrip().endswith(before[-1].split()[-1]):
         return before[-1]
     after = [n for n in names_in(text[verb.end():verb.end() + SPEAKER_REACH]) if not is_country(n)]
-    return after[0] if after and text[verb.end():].lstrip().startswith(after[0].split()[0]) else ""
+    if after and text[verb.end():].lstrip().startswith(after[0].split()[0]):
+        return after[0]
+    # else the sentence's subject, up to its first person: "President Volodymyr Zelensky bedankte Scholz, maar
+    # benadrukte dat ...", "Spain's defence minister, Margarita Robles, was blunter, saying ..."
+    before = text[:verb.start()]
+    person = next((n for n in names_in(before) if not is_country(n) and not is_capital(n)), "")
+    return before[:before.find(person) + len(person)] if person else ""
 
 
 def speaks_of(topic: str, text: str, matcher: NameMatcher, embedder) -> bool:

@@ -1485,6 +1485,22 @@ def test_a_follow_up_asks_what_the_person_named_before_said(sample_rag, first, t
     assert answer.citations and said in first_quote(answer.text), answer.text
 
 
+@pytest.mark.parametrize("question", ["Wat zei Scholz over snelheid en aantallen?",
+                                      "What did Scholz stress about speed and numbers?"])
+def test_the_words_after_a_second_verb_are_those_of_the_sentence_s_subject(sample_rag, question):
+    """"President Volodymyr Zelensky bedankte Scholz, maar benadrukte dat ..." gives Zelensky's words, not Scholz's:
+    with no name beside its verb of saying, the sentence's first person says it."""
+    answer = sample_rag.ask(question, use_llm=False)
+    assert not answer.citations and answer.refusal == "topic", answer.text
+    answer = sample_rag.ask("Wat zei Zelensky over snelheid en aantallen?", use_llm=False)
+    assert "snelheid en aantallen" in first_quote(answer.text), answer.text
+
+
+def test_he_is_not_the_people_of_a_country_the_question_before_named():
+    assert speaker("Waarvoor waarschuwde hij?", "Welke Cambodjaanse leider riep op tot terughoudendheid?") == ""
+    assert speaker("What did he warn of?", "Which Cambodian leader urged restraint?") == ""
+
+
 def test_a_follow_up_that_only_names_another_speaker_asks_for_their_words_on_the_same(sample_rag):
     chat = sample_rag.chat(use_llm=False)
     chat.ask("What did Sunak say about cluster munitions?")
