@@ -165,6 +165,7 @@ _COUNTRIES = re.compile(r"(?:^|-)(?:country|countries|land|landen|state|states|s
                         re.I)
 _SETTLEMENT = re.compile(r"\b(?:city|cities|town|towns|village|villages|stad|steden|dorp|dorpen)\b", re.I)
 # offices, which someone holds ("the Russian ambassador", "Denmark's defence minister")
+OFFICE_QUALIFIERS = frozenset({"prime", "vice"})  # words before an office that make it another ("Prime Minister")
 _OFFICES = (rf"{_TITLES}|diplomat|diplomaat|ambassador|ambassadeur|commander|commandant|spokesperson|senators?"
             r"|senatoren|governor|gouverneur|mayor|burgemeester|congressman|congreslid|kamerlid|parlementslid|judge"
             r"|rechter|king|koning|queen|koningin|pope|paus")
@@ -423,10 +424,14 @@ def asks_person(question: str) -> bool:
 
 def role_asked(question: str) -> str:
     """What the person a question asks the name of is ("What is the name of the Russian ambassador ...?",
-    "Who was Denmark's defence minister ...?", "Welke Russische generaal ...?": ambassador, minister, generaal), or
-    "": not an office that is part of the name asked about ("Who is Chancellor Olaf Scholz?")."""
+    "Who was Denmark's defence minister ...?", "Welke Russische generaal ...?": ambassador, minister, generaal; "Which
+    British prime minister ...?": prime minister), or "": not an office that is part of the name asked about ("Who
+    is Chancellor Olaf Scholz?")."""
     found = _role(question)
-    return found.group("role") if found else ""
+    if not found:
+        return ""
+    qualifier = [w for w in found.group("by").split()[-1:] if fold(w) in OFFICE_QUALIFIERS]
+    return " ".join([*qualifier, found.group("role")])
 
 
 def role_nation(question: str) -> str:

@@ -42,11 +42,11 @@ from typing import Callable
 
 import numpy as np
 
-from rag.answer_kinds import (GIVES_WORDS, about_other_times, about_other_years, asked_to_define, asked_type,
-                              asks_parties, asks_person, asks_yes_or_no, counted, counted_in_context, counts_back,
-                              defined, describing, event_clauses, event_untold, holds_answer, intent, introduces,
-                              located, measured, opening_subject, role_asked, role_nation, said_about, speaker,
-                              subject, surnames_in, times_in)
+from rag.answer_kinds import (GIVES_WORDS, OFFICE_QUALIFIERS, about_other_times, about_other_years, asked_to_define,
+                              asked_type, asks_parties, asks_person, asks_yes_or_no, counted, counted_in_context,
+                              counts_back, defined, describing, event_clauses, event_untold, holds_answer, intent,
+                              introduces, located, measured, opening_subject, role_asked, role_nation, said_about,
+                              speaker, subject, surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
 from rag.names import NameMatcher, beside_names, is_capital, is_country, known_name, names_in, spelled_out
 from rag.same_words import SAME_WORD, alike, alike_or_parts
@@ -506,11 +506,20 @@ def office_of(nation: str, role: str, sentence: str, matcher: NameMatcher, embed
     """Whether the sentence names the office `role` (or a word meaning it) of the country `nation`: True where it
     names that country within OFFICE_SPAN words of it ("Spain's defence minister", "minister van Defensie van
     Spanje"), False where it names the office after another country or body ("British Prime Minister", "UN secretary
-    general"), None where it names neither ("president Donald Trump")."""
+    general"), None where it names neither ("president Donald Trump"). A word before an office that makes it another
+    is not it ("Prime Minister" for a minister)."""
     tokens = WORD.findall(sentence)
     folded = [fold(t) for t in tokens]
     close = cache_for(embedder).cosines([role], folded)[0] >= SAME_WORD if tokens else []
-    offices = [at for at, word in enumerate(folded) if word.endswith(role) or close[at]]
+    qualifier, _, head = role.rpartition(" ")
+
+    def office(at: int) -> bool:  # "British Prime Minister" is not a British minister, nor a "minister" a prime one
+        before = folded[at - 1] if at else ""
+        if before in OFFICE_QUALIFIERS and before != qualifier:
+            return False
+        return bool(close[at]) or (folded[at].endswith(head) and before == qualifier)
+
+    offices = [at for at in range(len(tokens)) if office(at)]
     if any(matcher.coverage([nation], [" ".join(tokens[max(0, at - OFFICE_SPAN):at + OFFICE_SPAN + 1])])[0] >= 1.0
            for at in offices):
         return True

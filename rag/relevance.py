@@ -182,7 +182,8 @@ def covered(question: str, reading: Reading, embedder, topic: str = "", answered
     role, told = fold(role_asked(question)), f"{passage.article.title} {reading.best.context}"
     if role:
         words = content_words(told)
-        if not (any(w.endswith(role) for w in words) or alike([role], words, embedder).any()):  # "onderminister"
+        if not (any(w.endswith(role.split()[-1]) for w in words)  # "onderminister"
+                or alike([role], words, embedder).any()):
             return Decision(False, "kind")
     # and of the country it names: a quote that names the office beside that country, or else names the country
     # ("president Donald Trump ... dat Washington zijn handtekening intrekt"), not another's ("Which Canadian minister

@@ -352,6 +352,16 @@ def test_someone_asked_for_by_office_and_country_is_of_that_country(use_embedder
     question = "Who is the president of France?"
     text = "French and British missiles had been delivered before. President Putin called the delivery a mistake."
     assert covered(question, read_text(use_embedder, question, text), use_embedder).reason == "kind"
+    # a prime minister is not the minister asked for, nor a vice president the president
+    assert [role_asked(q) for q in ("Which British prime minister said that?", "Who is the US vice president?",
+                                    "Which British minister said that?")] == ["prime minister", "vice president",
+                                                                             "minister"]
+    text = ("British Prime Minister Tom Hale said Britain is a party to the treaty. In parliament, minister of "
+            "defence Ann Reed confirmed that Britain is sending long-range missiles.")
+    question = "Which British minister told parliament that Britain is sending long-range missiles?"
+    assert "Reed" in read_text(use_embedder, question, text).best.text
+    question = "Which British prime minister said Britain is a party to the treaty?"
+    assert "Hale" in read_text(use_embedder, question, text).best.text
     question = "Welke Amerikaanse president trok de handtekening onder het verdrag in?"
     text = ("De Verenigde Staten tekenden het verdrag in 2013. "
             "In 2019 kondigde president Donald Trump aan dat Washington zijn handtekening onder het verdrag intrekt.")
