@@ -56,7 +56,8 @@ _MEASURES = [
      re.compile(r"\d\s*(?:km|kilomet\w*|mijl|miles?|met(?:er|re)s?)\b", re.I)),
     (re.compile(r"\b(?:calibre|caliber|kaliber)\b", re.I),
      re.compile(r"\d\s*(?:mm|millimet\w*|inch\w*)\b|\d-millimet", re.I)),
-    (re.compile(r"\b(?:percentage|rate|share|percent|procent|aandeel)\b", re.I),
+    (re.compile(r"\b(?:percentage|rate|share|proportion|fraction|percent|procent|aandeel|"
+                r"welk (?:deel|gedeelte))\b", re.I),
      re.compile(r"\d\s*(?:%|procent|percent|per cent)", re.I)),
     # how often, by a frequency: "jaarlijks", "every year", "twice", "three times" (not by "two bases", nor by "once"
     # as in "once its demands are met")
@@ -89,8 +90,8 @@ INTENTS = [
                           r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar|hulp|steun)\b))\b", re.I)),
     ("number", re.compile(rf"\b(?:how many|how long|how often|how old|how high|how far|how big|how large|hoeveel|"
                           rf"hoe ?lang|hoe ?vaak|hoe dikwijls|hoe oud|hoe hoog|hoe ver|hoe groot|aantal|"
-                          rf"(?:{_WHICH}|wat)(?: \w+){{0,3}} (?:percentage|share|rate|calibre|caliber|kaliber|range"
-                          rf"|bereik|number|size|distance))\b", re.I)),
+                          rf"(?:{_WHICH}|wat)(?: \w+){{0,3}} (?:percentage|share|proportion|fraction|rate|aandeel|calibre"
+                          rf"|caliber|kaliber|range|bereik|number|size|distance)|welk (?:deel|gedeelte))\b", re.I)),
     ("date", re.compile(rf"\b(?:when|since when|wanneer|sinds wanneer|{_WHICH} (?:year|date|day|month|jaar|datum|"
                         rf"dag|maand)|on {_WHICH} day|op {_WHICH} dag|in {_WHICH} (?:year|jaar))\b", re.I)),
     ("reason", re.compile(r"\b(?:why|for what reason|waarom|om welke reden)\b", re.I)),

@@ -49,6 +49,9 @@ would cut the ride to the station by ten minutes. Residents on the east bank had
     ("Hoelang duurde de vernietiging van de chemische wapens?", "number"),  # "hoelang", "hoevaak" as one word too
     ("Hoevaak dreigde Medvedev met kernwapens?", "number"),
     ("What dud rate did the Pentagon give?", "number"),
+    ("Welk deel van de slachtoffers waren kinderen?", "number"),  # a share, told by a percentage
+    ("What proportion of the victims were children?", "number"),
+    ("Wat is het grootste deel van het pakket?", ""),
     ("What is the range of the ATACMS version Ukraine first used?", "number"),
     ("Wat is het bereik van de ATACMS?", "number"),  # "wat" too, as "what" does
     ("When did the Chemical Weapons Convention enter into force?", "date"),
@@ -150,6 +153,8 @@ def test_an_answer_holds_what_is_asked_beyond_the_question():
     assert holds_answer("number", "Een versie met een bereik van 165 kilometer.", "What is the range?")
     assert not holds_answer("number", "Raketten op twee luchtmachtbases.", "What is the range?")
     assert holds_answer("number", "The dud rate was below 2.35 percent.", "What dud rate did they give?")
+    assert not holds_answer("number", "Children make up a large share of the victims.",
+                            "Welk deel van de slachtoffers waren kinderen?")
     # what something is worth is a sum of money, not a share
     assert holds_answer("amount", "Het pakket is 800 miljoen dollar waard.", "How much was the package worth?")
     assert not holds_answer("amount", "Burgers waren 95 procent van de doden.", "How much was the package worth?")
