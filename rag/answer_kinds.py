@@ -90,8 +90,9 @@ INTENTS = [
                           r"hoeveel(?=.*\b(?:waard|kost\w*|geld|euro|dollar|hulp|steun)\b))\b", re.I)),
     ("number", re.compile(rf"\b(?:how many|how long|how often|how old|how high|how far|how big|how large|hoeveel|"
                           rf"hoe ?lang|hoe ?vaak|hoe dikwijls|hoe oud|hoe hoog|hoe ver|hoe groot|aantal|"
-                          rf"(?:{_WHICH}|wat)(?: \w+){{0,3}} (?:percentage|share|proportion|fraction|rate|aandeel|calibre"
-                          rf"|caliber|kaliber|range|bereik|number|size|distance)|welk (?:deel|gedeelte))\b", re.I)),
+                          rf"(?:{_WHICH}|wat)(?: \w+){{0,3}} (?:percentage|share|proportion|fraction|rate|aandeel"
+                          rf"|calibre|caliber|kaliber|range|bereik|number|size|distance)|welk (?:deel|gedeelte))\b",
+                          re.I)),
     ("date", re.compile(rf"\b(?:when|since when|wanneer|sinds wanneer|{_WHICH} (?:year|date|day|month|jaar|datum|"
                         rf"dag|maand)|on {_WHICH} day|op {_WHICH} dag|in {_WHICH} (?:year|jaar))\b", re.I)),
     ("reason", re.compile(r"\b(?:why|for what reason|waarom|om welke reden)\b", re.I)),
