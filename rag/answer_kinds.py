@@ -329,6 +329,13 @@ _EVENTS = [
     # something arrived, which a promise or an announcement does not tell ("gaat leveren"); not one still to come
     (r"arrived|did\s+(?:\S+\s+){0,6}?arrive|aangekomen|arriveerde\w*|kw(?:am|amen)\s+(?:\S+\s+){0,6}?aan",
      r"|arriv\w*|delivered|landed|geland", ""),
+    # someone died, which their last act does not tell ("the mercenary leader ... had demanded")
+    (r"died|dies|dying|did\s+(?:\S+\s+){0,10}?die\b|overl(?:eed|eden|ijden)|stierf|stierven|gestorven|omgekomen"
+     r"|om het leven",
+     r"|death|dead|killed|gedood|doden|dood|crash\w*|neergestort|casualt\w*|slachtoffer\w*", ""),
+    # something opened, which its being planned or promised does not tell
+    (r"opened|opens|did\s+(?:\S+\s+){0,10}?open\b|geopend|opende\w*|opengesteld|ging\s+(?:\S+\s+){0,6}?open",
+     r"|open\w*|in gebruik|operational|launched", ""),
     # what happens to a treaty: a member, a party or a signature tells that a country joined or signed
     (_RATIFIED, "", "treaty"),
     (_SIGNED, r"|signature\w*|signator\w*|handtekening\w*", "treaty"),

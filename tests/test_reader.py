@@ -239,6 +239,14 @@ def test_an_event_asked_about_is_told_by_a_sentence_that_speaks_of_it(use_embedd
     assert not event_untold("Wanneer kwamen de eerste drones in Oekraïne aan?",
                             "De eerste drones zijn in juni in Oekraïne aangekomen.")
     assert not event_untold("How many of them are to arrive in 2024?", promised)
+    # someone who died, which their last act does not tell; "die" in Dutch is no death
+    assert event_untold("When did he die?", "The general Pavel Orlov had demanded that the minister be removed.")
+    assert not event_untold("Wanneer overleed Orlov?", "Orlov kwam op 23 augustus om het leven bij een vliegtuigcrash.")
+    assert not event_untold("Wie is de minister die in Kyiv sprak?", in_office)
+    # something that opened, which its being planned does not tell
+    planned = "Premier Jan Visser maakte zondag bekend dat Nederland toestellen levert aan een centrum in Roemenië."
+    assert event_untold("When did the training centre for pilots in Romania open?", planned)
+    assert not event_untold("Wanneer werd het opleidingscentrum geopend?", "Het centrum opende op 13 november.")
     # why someone stepped down
     assert event_untold("Why did Pavel Orlov step down?", in_office)
     assert not event_untold("Why did Pavel Orlov step down?", "Orlov trad in augustus af omdat hij ziek was.")
@@ -358,9 +366,8 @@ def test_someone_asked_for_by_office_and_country_is_of_that_country(use_embedder
     text = "French and British missiles had been delivered before. President Putin called the delivery a mistake."
     assert covered(question, read_text(use_embedder, question, text), use_embedder).reason == "kind"
     # a prime minister is not the minister asked for, nor a vice president the president
-    assert [role_asked(q) for q in ("Which British prime minister said that?", "Who is the US vice president?",
-                                    "Which British minister said that?")] == ["prime minister", "vice president",
-                                                                             "minister"]
+    asked = ("Which British prime minister said that?", "Who is the US vice president?", "Which British minister?")
+    assert [role_asked(q) for q in asked] == ["prime minister", "vice president", "minister"]
     text = ("British Prime Minister Tom Hale said Britain is a party to the treaty. In parliament, minister of "
             "defence Ann Reed confirmed that Britain is sending long-range missiles.")
     question = "Which British minister told parliament that Britain is sending long-range missiles?"
