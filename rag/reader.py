@@ -59,6 +59,8 @@ from rag.vector_cache import cache_for
 MIN_ASKED_WORDS = 2  # the question's words beside its names that its words signal needs (ReaderWeights.words)
 MIN_SPOKEN = 0.4  # the share of a topic's names, and of its other words, that a text speaking of it holds
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
+# a follow-up that ends on what the answer before it told: "... make that promise?", "Hoe noemde Biden dat besluit?"
+_POINTS_BACK = re.compile(r"\b(?:that|this|dat|dit|die|deze)(?:\s+[\w-]+)?\W*$", re.I)
 SPEAKER_REACH = 60  # characters before or after a verb of saying where the name of who says it is looked for
 OFFICE_SPAN = 4  # words from an office to its country ("Spain's defence minister", "minister van Defensie van Spanje")
 HEADING_WORDS = 6  # a "sentence" this short with no closing punctuation is a heading ("A treaty signed in Prague")
@@ -329,7 +331,7 @@ class Reader:
         # a follow-up that says nothing of its own but what it asks for asks it of what the answer before it quoted,
         # where a sentence of that holds it ("Which country started talks outside the CCW?", "When did it do that?":
         # "nam Noorwegen in februari 2007 het initiatief ...", not another date of the CCW's)
-        if answered and not own_words and not own_names:
+        if answered and ((not own_words and not own_names) or _POINTS_BACK.search(question)):
             allowed = [i for i in allowed if found[i].has_answer and found[i].text in answered] or allowed
         said_by = asked_speaker(question, topic, passages)
         if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them

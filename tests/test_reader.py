@@ -1467,6 +1467,15 @@ def test_a_follow_up_that_says_nothing_of_its_own_asks_more_of_the_answer_before
     assert answer.citations and "februari 2007" in first_quote(answer.text), answer.text
 
 
+def test_a_follow_up_that_ends_on_what_the_answer_before_told_asks_more_of_it(sample_rag):
+    """"Op welke dag deed Sunak die toezegging?" asks the day of the promise the answer before quoted, not of another
+    sentence on Sunak's promises."""
+    chat = sample_rag.chat(use_llm=False)
+    assert "Challenger 2" in chat.ask("Welke tanks beloofde Groot-Brittannië Oekraïne in januari?").text
+    answer = chat.ask("Op welke dag deed Sunak die toezegging?")
+    assert answer.citations and "14 januari" in first_quote(answer.text), answer.text
+
+
 def test_what_something_has_is_a_value_not_a_definition(sample_rag):
     """"Wat is hun bereik?" after the missiles Britain sends asks their range, not what a range is."""
     assert [asked_to_define(q) for q in ("Wat is hun bereik?", "What is its aim?", "Wat is het bereik van de raket?",
