@@ -114,7 +114,7 @@ _ABOUT_WHAT = re.compile(r"\b(?:about|over)\s+$", re.I)  # "What did Reznikov sa
 # "What did X say / predict", "How did X describe", "Wat zei X", "Hoe noemde X", "Hoe beschreef X": X is the speaker
 _SAY = (r"say|said|says|call|called|describe|predict|warn|claim|zei|zegt|zeggen|noemde|noemden|noemt|voorspelde|"
         r"waarschuwde|beschreef|beschreven|omschreef|omschreven|bestempelde|bestempelden|think|thought|dacht|denkt|"
-        r"oordeelde|oordeelt|stress|stressed|emphasi[sz]e|emphasi[sz]ed|announce|react|respond|benadrukte|benadrukt"
+        r"oordeelde|oordeelt|stress|stressed|emphasi[sz]e|emphasi[sz]ed|announce|kondigde|kondigden|kondigt|react|respond|benadrukte|benadrukt"
         r"|reageerde|reageert|threaten|threatened|dreigde|dreigt|dreigen")
 _SAYING = re.compile(rf"\b(?:{_SAY})\b", re.I)
 # and a sentence with one of these, or another form of saying, asking or calling on, gives someone's words ("Hij deed
@@ -123,11 +123,12 @@ GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|saying|tell|tells|told|write|writes|wrot
                          r"|stated?|added|argued|confirm\w*|acknowledg\w*|announc\w*|insist\w*|according|describ\w*"
                          r"|accus\w*|threat\w*|zeiden|gezegd|noem\w*|genoemd|verklaar\w*|schreef|schrijft|waarschuw\w*"
                          r"|voorspel\w*|benadruk\w*|bevestig\w*|meld\w*|vindt|vond|aldus|volgens|beschuldig\w*|kondigde"
+                         r"|l(?:iet|ieten|aat|aten)\s+(?:\S+\s+){0,6}?weten"
                          r"|bekendgemaakt|bekend|dreig\w*|sprak|spreekt|roept|riep|vroeg|vraagt)\b", re.I)
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
-_SPEAKING = (r"did|does|do|zei|zegt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven|omschreef"
+_SPEAKING = (r"did|does|do|zei|zegt|kondigde|kondigt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven|omschreef"
              r"|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte|reageerde|dreigde|dreigt")
 _SPEAKER = re.compile(rf"\b(?i:{_SPEAKING})\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:{_SPEAKING})\s+(?:he|she|hij|zij|ze)\b", re.I)  # "What did he say?"

@@ -48,7 +48,7 @@ from rag.answer_kinds import (GIVES_WORDS, OFFICE_QUALIFIERS, about_other_times,
                               introduces, located, measured, opening_subject, role_asked, role_nation, said_about,
                               speaker, subject, surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
-from rag.names import NameMatcher, beside_names, is_capital, is_country, known_name, names_in, spelled_out
+from rag.names import NameMatcher, beside_names, capital_of, is_capital, is_country, known_name, names_in, spelled_out
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
 from rag.text import WORD, content_words, fold, holds_words, quoted, shared_rare, terms
@@ -61,6 +61,9 @@ MIN_SPOKEN = 0.4  # the share of a topic's names, and of its other words, that a
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
 # a follow-up that ends on what the answer before it told: "... make that promise?", "Hoe noemde Biden dat besluit?"
 _POINTS_BACK = re.compile(r"\b(?:that|this|dat|dit|die|deze)(?:\s+[\w-]+)?\W*$", re.I)
+_SUBJECT_PRONOUN = r"(?:hij|zij|ze|he|she|they)"  # beside a verb of saying: "waarschuwde hij", "he said"
+_PRONOUN_AFTER, _PRONOUN_BEFORE = (re.compile(rf"\s*{_SUBJECT_PRONOUN}\b", re.I),
+                                   re.compile(rf"\b{_SUBJECT_PRONOUN}\s*$", re.I))
 SPEAKER_REACH = 60  # characters before or after a verb of saying where the name of who says it is looked for
 OFFICE_SPAN = 4  # words from an office to its country ("Spain's defence minister", "minister van Defensie van Spanje")
 HEADING_WORDS = 6  # a "sentence" this short with no closing punctuation is a heading ("A treaty signed in Prague")
@@ -334,8 +337,12 @@ class Reader:
         if answered and ((not own_words and not own_names) or _POINTS_BACK.search(question)):
             allowed = [i for i in allowed if found[i].has_answer and found[i].text in answered] or allowed
         said_by = asked_speaker(question, topic, passages)
-        if said_by and not reading.intent:  # "Hoe noemde Poetin ...?": his words, where a sentence gives them
-            allowed = [i for i in allowed if gives_words(self.matcher, said_by, found, i)] or allowed
+        # "Hoe noemde Poetin ...?": his words, where a sentence gives them; "Wanneer kondigde Poetin aan ...?": a date
+        # among his words, where a sentence gives both
+        if said_by:
+            allowed = [i for i in allowed if (found[i].has_answer or not reading.intent)
+                       and gives_words(self.matcher, said_by, found, i)] or allowed
+        if said_by and not reading.intent:
             # and, for what they said about something, words of theirs that speak of it, where some do ("What did
             # Zelensky say about NATO?": not his gratitude, in an article on British aid)
             about_what = said_about(question, topic)
@@ -549,9 +556,10 @@ def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i
     # news names a person in full once, then by surname ("at the G7 summit in Hiroshima, Sullivan told reporters")
     surname = said_by.split()[-1]
 
-    def is_them(texts: list[str]) -> bool:
+    def is_them(texts: list[str]) -> bool:  # a country speaks by its capital too ("kondigde Moskou aan")
         return max(matcher.coverage([said_by], texts)) >= 1.0 or (
-            surname != said_by and max(matcher.coverage([surname], texts, translations=False)) >= 1.0)
+            surname != said_by and max(matcher.coverage([surname], texts, translations=False)) >= 1.0) or any(
+            spelled_out(capital, text) for capital in capital_of(said_by) for text in texts)
 
     # whose words they are is told by the name beside the verb of saying, where one is: "Defence Minister Boris
     # Pistorius announced ..., a day before President Volodymyr Zelensky arrived" gives Pistorius's, not Zelensky's
@@ -570,6 +578,8 @@ def _speaker_beside(verb: re.Match, text: str) -> str:
     after = [n for n in names_in(text[verb.end():verb.end() + SPEAKER_REACH]) if not is_country(n)]
     if after and text[verb.end():].lstrip().startswith(after[0].split()[0]):
         return after[0]
+    if _PRONOUN_AFTER.match(text[verb.end():]) or _PRONOUN_BEFORE.search(text[:verb.start()]):
+        return ""  # "waarschuwde hij", "he said": who is told by the sentence it refers back to
     # else the sentence's subject, up to its first person: "President Volodymyr Zelensky bedankte Scholz, maar
     # benadrukte dat ...", "Spain's defence minister, Margarita Robles, was blunter, saying ..."
     before = text[:verb.start()]

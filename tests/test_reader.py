@@ -1467,6 +1467,30 @@ def test_a_follow_up_that_says_nothing_of_its_own_asks_more_of_the_answer_before
     assert answer.citations and "februari 2007" in first_quote(answer.text), answer.text
 
 
+@pytest.mark.parametrize("question", ["Wanneer kondigde Poetin aan dat Rusland New START opschort?",
+                                      "When did Putin announce that Russia was suspending New START?"])
+def test_when_someone_said_something_is_told_by_a_sentence_with_their_words(sample_rag, question):
+    """Not by Biden's reaction a day later, a date with someone else's words."""
+    answer = sample_rag.ask(question, use_llm=False)
+    assert answer.citations and "21 February 2023" in first_quote(answer.text), answer.text
+    # "..., waarschuwde hij al dat ...": his words, the sentence before named him
+    answer = sample_rag.ask("When did Medvedev warn that a nuclear power losing a conventional war could lead to "
+                            "nuclear war?", use_llm=False)
+    assert answer.citations and "19 januari" in first_quote(answer.text), answer.text
+
+
+def test_a_country_says_something_by_its_capital_and_lets_it_be_known(use_embedder):
+    assert speaker("Wanneer kondigde Poetin aan dat Rusland het verdrag opschort?") == "Poetin"
+    question = "Wanneer zei Rusland dat het raketten in Belarus zou plaatsen?"
+    text = ("Op 2 mei zei de Russische minister Ivan Petrov dat Rusland niet zal aarzelen om terug te slaan. "
+            "Moskou kondigde in maart aan dat het raketten in Belarus zou plaatsen.")
+    assert "maart" in read_text(use_embedder, question, text, lang="nl", asked_in="nl").best.text
+    question = "Wanneer zei Rusland dat het zijn laatste raketten had vernietigd?"
+    text = ("Op 2 mei zei de Russische minister Ivan Petrov dat Rusland niet zal aarzelen om terug te slaan. "
+            "Rusland liet in september weten dat het zijn laatste raketten had vernietigd.")
+    assert "september" in read_text(use_embedder, question, text, lang="nl", asked_in="nl").best.text
+
+
 def test_a_follow_up_that_ends_on_what_the_answer_before_told_asks_more_of_it(sample_rag):
     """"Op welke dag deed Sunak die toezegging?" asks the day of the promise the answer before quoted, not of another
     sentence on Sunak's promises."""
