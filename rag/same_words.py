@@ -13,6 +13,7 @@ from rag.vector_cache import cache_for
 SAME_WORD = 0.6  # cosine above which two single words are taken as translations ("signature" ~ "ondertekening")
 COMPOUND = 8  # a word this long may be a Dutch compound of two ("graandeal", "verdragsstaten")
 PART = 4  # the shortest part of a compound
+COMPOUND_PHRASE = 0.7  # cosine of two or three words together to a compound they make ("air defence systems")
 
 
 def alike(asked: list[str], held: list[str], embedder=None, threshold: float = SAME_WORD) -> np.ndarray:
@@ -57,7 +58,24 @@ def alike_or_parts(asked: list[str], held: list[str], embedder) -> np.ndarray:
         beside = sorted({half for w in asked if same_name(w) != same_name(word)
                          for half in halves.get(same_name(w), ())})
         found[j] = found[j] or (bool(beside) and bool(alike([word], beside, embedder)[0]))
-    return found
+    return found | _as_compound(asked, held, found, embedder)
+
+
+def _as_compound(asked: list[str], held: list[str], found: np.ndarray, embedder) -> np.ndarray:
+    """The asked words that, with the one or two beside them, mean a held compound as a whole: "air defence systems",
+    "luchtverdedigingssystemen" (COMPOUND_PHRASE; a compound of three parts none of which is spelled as an asked
+    word)."""
+    compounds = [w for w in held if len(w) >= COMPOUND]
+    runs = [(start, length) for length in (2, 3) for start in range(len(asked) - length + 1)
+            if not found[start:start + length].all()]
+    matched = np.zeros(len(asked), dtype=bool)
+    if not compounds or not runs:
+        return matched
+    phrases = [" ".join(asked[start:start + length]) for start, length in runs]
+    close = (cache_for(embedder).cosines(phrases, compounds) >= COMPOUND_PHRASE).any(axis=1)
+    for (start, length), near in zip(runs, close):
+        matched[start:start + length] |= near
+    return matched
 
 
 def _parts(word: str) -> list[tuple[str, str]]:

@@ -1374,6 +1374,11 @@ def test_a_passage_that_does_not_speak_to_the_question_is_no_answer(use_embedder
     # happens to be near ("moeite" ~ "roemenie")
     assert alike_or_parts(["moeite", "spaanse", "roemeense"], ["roemenie", "spain"], use_embedder).tolist() == [
         False, True, True]
+    # and a compound of three parts, none spelled as a word asked, by the words beside each other it is made of
+    assert alike_or_parts(["air", "defence", "systems", "bought"], ["nasams", "luchtverdedigingssystemen",
+                                                                     "aangeschaft"], use_embedder).tolist()[:3] == [
+        True, True, True]
+    assert not alike_or_parts(["training", "centre"], ["luchtverdedigingssystemen"], use_embedder).any()
 
 
 def test_a_refusal_does_not_call_the_model(sample_index):
