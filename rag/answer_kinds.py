@@ -125,6 +125,7 @@ GIVES_WORDS = re.compile(rf"\b(?:{_SAY}|saying|tell|tells|told|write|writes|wrot
                          r"|voorspel\w*|benadruk\w*|bevestig\w*|meld\w*|vindt|vond|aldus|volgens|beschuldig\w*|kondigde"
                          r"|l(?:iet|ieten|aat|aten)\s+(?:\S+\s+){0,6}?weten"
                          r"|bekendgemaakt|bekend|dreig\w*|sprak|spreekt|roept|riep|vroeg|vraagt)\b", re.I)
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")  # a body's initials: "OPCW", "NAVO", "HRW"
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
@@ -776,6 +777,8 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
         if asks_person(question):
             names = [" ".join(_person_words(n)) for n in _people(sentence, is_country)]
             names += [w for w in _TOKEN.findall(sentence) if w in surnames]
+            if GIVES_WORDS.search(question):  # a body says, confirms, announces too ("Who confirmed ...?": the OPCW)
+                names += _ACRONYM.findall(sentence)
         elif kind == "place":
             where = sentence if _ASKS_ORIGIN.search(question) else _FROM_PLACE.sub(" ", sentence)
             at_place = _places(where)
