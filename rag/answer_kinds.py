@@ -114,8 +114,8 @@ _ABOUT_WHAT = re.compile(r"\b(?:about|over)\s+$", re.I)  # "What did Reznikov sa
 # "What did X say / predict", "How did X describe", "Wat zei X", "Hoe noemde X", "Hoe beschreef X": X is the speaker
 _SAY = (r"say|said|says|call|called|describe|predict|warn|claim|zei|zegt|zeggen|noemde|noemden|noemt|voorspelde|"
         r"waarschuwde|beschreef|beschreven|omschreef|omschreven|bestempelde|bestempelden|think|thought|dacht|denkt|"
-        r"oordeelde|oordeelt|stress|stressed|emphasi[sz]e|emphasi[sz]ed|announce|kondigde|kondigden|kondigt|react|respond|benadrukte|benadrukt"
-        r"|reageerde|reageert|threaten|threatened|dreigde|dreigt|dreigen")
+        r"oordeelde|oordeelt|stress|stressed|emphasi[sz]e|emphasi[sz]ed|announce|kondigde|kondigden|kondigt|react"
+        r"|respond|benadrukte|benadrukt|reageerde|reageert|threaten|threatened|dreigde|dreigt|dreigen")
 _SAYING = re.compile(rf"\b(?:{_SAY})\b", re.I)
 # and a sentence with one of these, or another form of saying, asking or calling on, gives someone's words ("Hij deed
 # dat samen met president Volodymyr Zelensky" names him, but gives none; "HRW roept beide landen op" gives HRW's)
@@ -129,8 +129,9 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")  # a body's initials: "OPCW", "NAVO", "H
 _TITLES = (r"minister|president|premier|woordvoerder|spokesman|spokeswoman|secretary|chancellor|kanselier|director|"
            r"directeur|coordinator|leider|leader|generaal|general|adviser|adviseur")
 _NAME_RUN = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"  # capitalised words in a row: "Jens Stoltenberg"
-_SPEAKING = (r"did|does|do|zei|zegt|kondigde|kondigt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef|beschreven|omschreef"
-             r"|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte|reageerde|dreigde|dreigt")
+_SPEAKING = (r"did|does|do|zei|zegt|kondigde|kondigt|noemde|noemden|noemt|voorspelde|waarschuwde|beschreef"
+             r"|beschreven|omschreef|omschreven|bestempelde|bestempelden|dacht|denkt|oordeelde|oordeelt|benadrukte"
+             r"|reageerde|dreigde|dreigt")
 _SPEAKER = re.compile(rf"\b(?i:{_SPEAKING})\s+((?i:the|de|het)\s+)?(?:(?i:{_TITLES})\s+)?{_NAME_RUN}")
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:{_SPEAKING})\s+(?:he|she|hij|zij|ze)\b", re.I)  # "What did he say?"
 _POSSESSIVE_PRONOUN = re.compile(r"(?:its|their|his|her|hun|zijn|haar)\s", re.I)
