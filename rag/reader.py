@@ -68,8 +68,9 @@ SPEAKER_REACH = 60  # characters before or after a verb of saying where the name
 OFFICE_SPAN = 4  # words from an office to its country ("Spain's defence minister", "minister van Defensie van Spanje")
 HEADING_WORDS = 6  # a "sentence" this short with no closing punctuation is a heading ("A treaty signed in Prague")
 _CLOSED = re.compile(r"""[.!?:;"'”’)\]]$""")
-# What a number counts is told from what was asked by a looser cosine than translations: it only has to
-# tell "civilians" ~ "burgers" (0.46) from "burgers" ~ "tonnes" (0.2) or "systems" ~ "miljard" (0.27).
+# What a number counts is told from what was asked, in the other language, by a looser cosine than translations: it
+# only has to tell "civilians" ~ "burgers" (0.46) from "burgers" ~ "tonnes" (0.2) or "systems" ~ "miljard" (0.27). In
+# the question's own language it is the same word or one that means it (SAME_WORD): "ships" is not "ports" (0.57).
 COUNTED_ALIKE = 0.4
 SECOND_MARGIN = 0.3  # a second sentence of the answering passage is quoted when it scores this close (dev set)
 
@@ -289,7 +290,7 @@ class Reader:
                                               about, is_country, surnames.get(p.article.id, frozenset()))
                                  or (gives_quoted and all(holds_words(s.text, q) for q in phrases)))
                                 and (not things or alike(things, counted_in_context(s.text, contexts[i]),
-                                                         by_meaning, COUNTED_ALIKE).any())),
+                                                         by_meaning, SAME_WORD if same else COUNTED_ALIKE).any())),
                 # of the clause that tells the treaty event asked about, where one does ("did not sign": not "signed
                 # in 2013, but never ratified")
                 "negation": float(any_answer or bool(NEGATION.search(event_clauses(question, s.text))) == negated),
