@@ -179,6 +179,9 @@ class Reading:
     # one is no answer
     needs_kind: bool = False
     country: str = ""  # the question's subject, when a country: what it did is asked ("How many tanks did Poland..?")
+    said_by: str = ""  # whose words the question asks about ("Hoe noemde Poetin ...?"): asked_speaker
+    role: str = ""  # the office of the person it asks for by it, folded ("Welke Spaanse minister ...?": minister)
+    nation: str = ""  # and the country of that office, as the question names it ("Spaanse")
     quoted: list[Sentence] = field(default_factory=list)
     best: Sentence | None = None
     sentences: list[Sentence] = field(default_factory=list)  # every candidate, scored
@@ -337,7 +340,7 @@ class Reader:
         # "nam Noorwegen in februari 2007 het initiatief ...", not another date of the CCW's)
         if answered and ((not own_words and not own_names) or _POINTS_BACK.search(question)):
             allowed = [i for i in allowed if found[i].has_answer and found[i].text in answered] or allowed
-        said_by = asked_speaker(question, topic, passages)
+        said_by = reading.said_by = asked_speaker(question, topic, passages)
         # "Hoe noemde Poetin ...?": his words, where a sentence gives them; "Wanneer kondigde Poetin aan ...?": a date
         # among his words, where a sentence gives both
         if said_by:
@@ -369,7 +372,7 @@ class Reader:
         # the person asked for by office and country ("de Spaanse minister van Defensie"): a sentence that names that
         # country beside the office, where one does ("Spain's defence minister, Margarita Robles", not "British Prime
         # Minister Rishi Sunak", nor "UN secretary general António Guterres ... Russia's decision")
-        nation, role = role_nation(question), fold(role_asked(question))
+        nation, role = reading.nation, reading.role = role_nation(question), fold(role_asked(question))
         if nation:
             allowed = [i for i in allowed
                        if office_of(nation, role, found[i].text, self.matcher, self.embedder)] or allowed

@@ -55,13 +55,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_kinds import (asked_to_define, asks_count, asks_person, counted, defined, event_untold,
-                              referred_people, role_asked, role_nation, said_about)
+                              referred_people, said_about)
 from rag.dates import MONTH_NUMBERS, months_in, numbers_and_days, without_days, written_days
 from rag.names import NameMatcher, beside_names, capital_of, is_country, names_in, spelled_out
-from rag.reader import Reading, article_texts, asked_speaker, gives_words, numbers_held, office_of, speaks_of
+from rag.reader import Reading, article_texts, gives_words, numbers_held, office_of, speaks_of
 from rag.retrieval import FAR, says_little
 from rag.same_words import alike, alike_or_parts
-from rag.text import content_words, fold, holds_words, quoted
+from rag.text import content_words, holds_words, quoted
 from rag.treaties import AskedTreaties
 from rag.types import Passage
 
@@ -179,7 +179,7 @@ def covered(question: str, reading: Reading, embedder, topic: str = "", answered
         return Decision(False, "kind")
     # and the person whose name is asked for by what they are or their office is told by a quote that says so ("the
     # Russian ambassador" is not "Minister van Defensie Kajsa Ollongren", "Denmark's defence minister" not "Premier")
-    role, told = fold(role_asked(question)), f"{passage.article.title} {reading.best.context}"
+    role, told = reading.role, f"{passage.article.title} {reading.best.context}"
     if role:
         words = content_words(told)
         if not (any(w.endswith(role.split()[-1]) for w in words)  # "onderminister"
@@ -189,12 +189,12 @@ def covered(question: str, reading: Reading, embedder, topic: str = "", answered
     # ("president Donald Trump ... dat Washington zijn handtekening intrekt"), not another's ("Which Canadian minister
     # ...?" is not answered by "British Prime Minister ...", nor "Welke Russische generaal ...?" by "UN secretary
     # general António Guterres ... Russia's decision")
-    nation = role_nation(question)
+    nation = reading.nation
     if nation:
         office = office_of(nation, role, reading.best.context, matcher, embedder)
         if office is False or (office is None and not _names_country(nation, reading.best.text, matcher)):
             return Decision(False, "kind")
-    said_by = asked_speaker(question, topic, reading.passages)
+    said_by = reading.said_by
     if said_by and matcher.coverage([said_by], [passage.text])[0] < 1.0:
         return Decision(False, "speaker", {"who": said_by})
     # the person a follow-up's "she" or "hij" is ("Who is Kajsa Ollongren?", "Which party does she belong to?"), or
