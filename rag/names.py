@@ -44,7 +44,9 @@ _BREAK = re.compile(r"[,;()\[\]\"“”]")  # punctuation between two capitalise
 # which starts names ("New Zealand", "New START").
 NOT_NAMES = (STOPWORDS - {"new"}) | frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split())
+    "monday tuesday wednesday thursday friday saturday sunday "
+    # a preposition that opens a sentence: "Volgens Amerikaanse functionarissen ...", "Volgens Human Rights Watch ..."
+    "volgens according namens tijdens during".split())
 
 
 def spelling(name: str) -> str:

@@ -207,6 +207,10 @@ def test_who_is_answered_by_a_person_not_a_country():
     # a sentence's first word before a country is no first name
     assert not holds_answer("name", "Mocht Oekraïne ermee schieten, dan slaat Moskou terug, aldus de president.",
                             "Who said Moscow would strike back?", is_country)
+    # a preposition that opens a sentence is no first name ("Volgens Human Rights Watch", "Volgens Amerikaanse ...")
+    assert names_in("Volgens Human Rights Watch kwamen burgers om.") == ["Human Rights Watch"]
+    assert not holds_answer("name", "Volgens Amerikaanse functionarissen speelde de voorraad mee.",
+                            "Wie bevestigde dat de granaten waren aangekomen?", is_country)
     # a body by its initials confirms, says or announces something too; it does not object or command
     confirmed = "De Organisatie tegen Landmijnen (OTL) in Genève bevestigde op 3 mei dat de voorraad is vernietigd."
     assert holds_answer("name", confirmed, "Who confirmed that the stockpile had been destroyed?", is_country)
