@@ -107,11 +107,12 @@ NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|nobody|nothing|withou
 # A sentence starting with these refers back to the one before it.
 # ("het", "die", "this" are mostly articles and determiners, so they do not count.)
 # "Dat meldt Maljar." and "That is what the ministry says." attribute the sentence before.
-_ANAPHOR = re.compile(r"^(?:he|she|they|it|his|her|their|its|there|also|ze|zij|hij|daar\w*|hun|ook"
+_ANAPHOR = re.compile(r"^[\"“‘']?(?:he|she|they|it|his|her|their|its|there|also|ze|zij|hij|daar\w*|hun|ook"
                       r"|volgens (?:hem|haar|hen)|according to (?:him|her|them)"
                       r"|dat (?:zegt|zei|vindt|vond|meldt|meldde|schrijft|schreef|stelt|stelde|concludeert|concludeerde"
                       r"|verklaart|verklaarde|bevestigt|bevestigde|beweert|beweerde)"
-                      r"|(?:that|this) (?:is|was) what)\b", re.I)
+                      r"|(?:that|this) (?:is|was) (?:what|why|how)|that['’]s (?:what|why|how)|dat is (?:waarom|hoe))\b",
+                      re.I)
 
 # A sentence starting so tells whose words the one before it gives ("Dat heeft president Vladimir Poetin gezegd ...")
 _ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus)\b", re.I)

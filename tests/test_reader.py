@@ -672,6 +672,14 @@ def test_a_why_question_is_answered_by_the_reason_that_follows(use_embedder):
     assert "Het weer was slecht." not in quoted
 
 
+def test_that_is_why_is_quoted_after_the_reason_it_refers_back_to(use_embedder):
+    question = "Why did the White House wait so long, according to the adviser?"
+    text = ("The adviser said the White House feared that bomblets which fail to explode would hurt civilians for "
+            "years. \"That's why we waited as long as we could,\" he said. The shells arrived a week later.")
+    quoted = " ".join(s.text for s in read_text(use_embedder, question, text).quoted)
+    assert "fail to explode" in quoted and "That's why" in quoted, quoted
+
+
 def test_how_often_is_answered_by_a_frequency():
     question = "How often do member states have to report?"
     assert intent(question) == intent("Hoe vaak werd de deal verlengd?") == "number"
