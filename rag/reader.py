@@ -48,7 +48,8 @@ from rag.answer_kinds import (GIVES_WORDS, OFFICE_QUALIFIERS, about_other_times,
                               introduces, located, measured, opening_subject, role_asked, role_nation, said_about,
                               speaker, subject, surnames_in, times_in)
 from rag.dates import days_in, numbers_and_days, years_in
-from rag.names import NameMatcher, beside_names, capital_of, is_capital, is_country, known_name, names_in, spelled_out
+from rag.names import (NameMatcher, beside_names, capital_of, is_capital, is_country, known_name, names_in, of_country,
+                       spelled_out)
 from rag.same_words import SAME_WORD, alike, alike_or_parts
 from rag.sentences import passage_sentences
 from rag.text import WORD, content_words, fold, holds_words, quoted, shared_rare, terms
@@ -64,6 +65,9 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|dat|dit|die|deze)(?:\s+[\w-]+)?\W*$",
 _SUBJECT_PRONOUN = r"(?:hij|zij|ze|he|she|they)"  # beside a verb of saying: "waarschuwde hij", "he said"
 _PRONOUN_AFTER, _PRONOUN_BEFORE = (re.compile(rf"\s*{_SUBJECT_PRONOUN}\b", re.I),
                                    re.compile(rf"\b{_SUBJECT_PRONOUN}\s*$", re.I))
+_INVERTED_SUBJECT = re.compile(r"\s+(?:de|het|the)\s+(?:(?!(?:of|van|in|op|at|bij|by|to|naar|for|voor|met|with|over|about"
+                               r"|from|uit)\s)[a-zà-ÿ-]+\s+|[A-Z]\w*(?:se|sche|an|sh|ch)\s+){0,3}"
+                               r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 SPEAKER_REACH = 60  # characters before or after a verb of saying where the name of who says it is looked for
 OFFICE_SPAN = 4  # words from an office to its country ("Spain's defence minister", "minister van Defensie van Spanje")
 HEADING_WORDS = 6  # a "sentence" this short with no closing punctuation is a heading ("A treaty signed in Prague")
@@ -585,6 +589,12 @@ def _speaker_beside(verb: re.Match, text: str) -> str:
         return after[0]
     if _PRONOUN_AFTER.match(text[verb.end():]) or _PRONOUN_BEFORE.search(text[:verb.start()]):
         return ""  # "waarschuwde hij", "he said": who is told by the sentence it refers back to
+    # Dutch puts the subject after the verb where a clause opens the sentence, an article and an office between them:
+    # "Hoewel Maljar ..., bestempelde de Russische president Poetin ..." (not an object: "announced the liberation of
+    # Urozhaine", "told reporters in Washington")
+    inverted = _INVERTED_SUBJECT.match(text, verb.end())
+    if inverted and not of_country(inverted.group(1)):
+        return inverted.group(1)
     # else the sentence's subject, up to its first person: "President Volodymyr Zelensky bedankte Scholz, maar
     # benadrukte dat ...", "Spain's defence minister, Margarita Robles, was blunter, saying ..."
     before = text[:verb.start()]

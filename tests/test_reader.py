@@ -1590,6 +1590,15 @@ def test_the_words_after_a_second_verb_are_those_of_the_sentence_s_subject(sampl
     assert "snelheid en aantallen" in first_quote(answer.text), answer.text
 
 
+def test_the_subject_after_the_verb_of_saying_says_it(use_embedder):
+    """Dutch puts the subject after the verb where a clause opens the sentence: these are Orlov's words."""
+    text = ("President Oleg Orlov zei in juni dat het leger sterk is. Hoewel Ivan Petrov de kleine winst van het leger "
+            "een succes noemt, bestempelde de Russische president Orlov de tegenaanvallen vandaag als mislukt.")
+    question = "How did Orlov describe the counterattacks?"
+    reading = read_text(use_embedder, question, text, lang="nl")
+    assert covered(question, reading, use_embedder).answerable and "mislukt" in reading.best.text
+
+
 def test_he_is_not_the_people_of_a_country_the_question_before_named():
     assert speaker("Waarvoor waarschuwde hij?", "Welke Cambodjaanse leider riep op tot terughoudendheid?") == ""
     assert speaker("What did he warn of?", "Which Cambodian leader urged restraint?") == ""
