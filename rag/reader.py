@@ -65,8 +65,8 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|dat|dit|die|deze)(?:\s+[\w-]+)?\W*$",
 _SUBJECT_PRONOUN = r"(?:hij|zij|ze|he|she|they)"  # beside a verb of saying: "waarschuwde hij", "he said"
 _PRONOUN_AFTER, _PRONOUN_BEFORE = (re.compile(rf"\s*{_SUBJECT_PRONOUN}\b", re.I),
                                    re.compile(rf"\b{_SUBJECT_PRONOUN}\s*$", re.I))
-_INVERTED_SUBJECT = re.compile(r"\s+(?:de|het|the)\s+(?:(?!(?:of|van|in|op|at|bij|by|to|naar|for|voor|met|with|over|about"
-                               r"|from|uit)\s)[a-zà-ÿ-]+\s+|[A-Z]\w*(?:se|sche|an|sh|ch)\s+){0,3}"
+_INVERTED_SUBJECT = re.compile(r"\s+(?:de|het|the)\s+(?:(?!(?:of|van|in|op|at|bij|by|to|naar|for|voor|met|with|over"
+                               r"|about|from|uit)\s)[a-zà-ÿ-]+\s+|[A-Z]\w*(?:se|sche|an|sh|ch)\s+){0,3}"
                                r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 SPEAKER_REACH = 60  # characters before or after a verb of saying where the name of who says it is looked for
 OFFICE_SPAN = 4  # words from an office to its country ("Spain's defence minister", "minister van Defensie van Spanje")
@@ -579,8 +579,9 @@ def gives_words(matcher: NameMatcher, said_by: str, sentences: list[Sentence], i
 
 
 def _speaker_beside(verb: re.Match, text: str) -> str:
-    """The name right before a verb of saying ("Pistorius announced") or right after it ("said Sullivan", "zei
-    Poetin"), not a country's; else the words that name the sentence's subject; or ""."""
+    """Who says what a verb of saying introduces: the name right before it ("Pistorius announced") or right after it
+    ("said Sullivan", "zei Poetin", "bestempelde de Russische president Poetin"), not a country's; else the words
+    that name the sentence's subject; or "" where a pronoun says it ("zei hij") or the sentence names no one."""
     before = [n for n in names_in(text[max(0, verb.start() - SPEAKER_REACH):verb.start()]) if not is_country(n)]
     if before and text[:verb.start()].rstrip().endswith(before[-1].split()[-1]):
         return before[-1]
