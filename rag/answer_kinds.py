@@ -50,6 +50,11 @@ ANSWER_SHAPES = {
 _WORDED_AMOUNT = re.compile(rf"\b(?:{_NUMBER_WORDS}|een|a|one)\s+(?:of\s+)?"
                             rf"(?:miljoen|miljard|miljarden|millions?|billions?)(?:\s+of)?\s+"
                             rf"(?:dollars?|euros?|pond|pounds?|roebels?)\b", re.I)
+# the price of one thing ("How much does one of the shells cost?", "Wat kost één raket?"), which a sum for many does
+# not tell ("een pakket ... met een waarde van 800 miljoen dollar"); the sentence gives it for each
+_ONE_PRICED = re.compile(r"\b(?:one|each|één|elke?)\b(?=.*\b(?:cost\w*|kost\w*|price\w*|prijs)\b)"
+                         r"|\b(?:cost\w*|kost\w*|price\w*|prijs)\b.*\b(?:one|each|één|elke?|apiece|per stuk)\b", re.I)
+_EACH = re.compile(r"\b(?:each|apiece|a piece|per|stuk|elk|elke|per stuk)\b", re.I)
 # A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").
 _MEASURES = [
     (re.compile(r"\b(?:range|bereik|distance|afstand|how far|hoe ver)\b", re.I),
@@ -799,7 +804,8 @@ def holds_answer(kind: str, sentence: str, question: str, is_country: Callable[[
             not m.group().isdigit() for m in ANSWER_SHAPES["date"].finditer(sentence))
     if kind == "amount":
         return ((new_numbers and bool(ANSWER_SHAPES["amount"].search(sentence)))
-                or bool(_WORDED_AMOUNT.search(sentence)))
+                or bool(_WORDED_AMOUNT.search(sentence))) and (
+            not _ONE_PRICED.search(question) or bool(_EACH.search(sentence)))
     units = _units(question)
     if units:
         return any(unit.search(sentence) for unit in units)

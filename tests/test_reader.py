@@ -680,6 +680,15 @@ def test_that_is_why_is_quoted_after_the_reason_it_refers_back_to(use_embedder):
     assert "fail to explode" in quoted and "That's why" in quoted, quoted
 
 
+def test_the_price_of_one_is_told_by_a_price_for_each():
+    """"How much does one of the shells cost?" is not answered by the sum of a package that holds them."""
+    question = "How much does one of the shells cost?"
+    assert not holds_answer("amount", "De granaten maken deel uit van een pakket van 800 miljoen dollar.", question)
+    assert holds_answer("amount", "Each shell costs about 2,000 dollars.", question)
+    assert holds_answer("amount", "Een raket kost zo'n 1,5 miljoen dollar per stuk.", "Wat kost één raket?")
+    assert holds_answer("amount", "Germany gave 2.7 billion euros.", "How much did each country give?")
+
+
 def test_how_often_is_answered_by_a_frequency():
     question = "How often do member states have to report?"
     assert intent(question) == intent("Hoe vaak werd de deal verlengd?") == "number"
