@@ -37,6 +37,7 @@ class Question:
     split: str = ""  # "dev" (tuned on), "test" (held out, its failures read) or "blind" (written without the code)
     kind: str = ""  # of an unanswerable question: "off-topic", "near-topic", ...
     history: list[str] = field(default_factory=list)  # the questions asked before it in its conversation, in order
+    id: str = ""  # the set's name for it, which a miss carries ("a007"): two questions may share their wording
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -56,7 +57,8 @@ def load_questions(path: Path) -> list[Question]:
                 str(record["question"]), str(record["lang"]), str(record["source"]) if answerable else "",
                 str(record["passage"]) if answerable else "", [str(a) for a in record.get("answers", [])],
                 [str(w) for w in record.get("wrong", [])], answerable, str(record.get("split", "")),
-                str(record.get("kind", "")) if not answerable else "", [str(h) for h in record.get("history", [])]))
+                str(record.get("kind", "")) if not answerable else "", [str(h) for h in record.get("history", [])],
+                str(record.get("id", ""))))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise RagError(f"{path}:{number}: each line needs question, lang, and either source and passage "
                            f"or \"answerable\": false ({exc})") from None
@@ -225,7 +227,7 @@ def first_quote(text: str) -> str:
 
 def _miss(q: Question, kind: str, **details) -> dict:
     """A question the report lists as missed ("answered", "refused", "wrong", "retrieval"), with what shows why."""
-    return {"question": q.question, "split": q.split, "kind": kind, **details}
+    return {"question": q.question, **({"id": q.id} if q.id else {}), "split": q.split, "kind": kind, **details}
 
 
 def format_scores(report: dict) -> str:

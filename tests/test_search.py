@@ -142,15 +142,18 @@ def test_a_blind_question_s_misses_are_counted_not_shown(sample_index, tmp_path)
     questions = tmp_path / "blind.jsonl"
     asked = {"dev": "Which city hosted the 2031 Winter Olympics?", "blind": "Which river flows through Oslo in 2031?"}
     questions.write_text("".join(json.dumps({
-        "question": question, "lang": "en", "source": "05_verdrag-clustermunitie-2008.txt", "passage": "2008",
-        "answers": ["nowhere to be found"], "split": split}) + "\n" for split, question in asked.items()),
-        encoding="utf-8")
+        "id": f"{split}-1", "question": question, "lang": "en", "source": "05_verdrag-clustermunitie-2008.txt",
+        "passage": "2008", "answers": ["nowhere to be found"], "split": split}) + "\n"
+        for split, question in asked.items()), encoding="utf-8")
     table = run_rag("eval", str(questions), "--index", str(sample_index))
     assert table.returncode == 0, table.stderr
     assert asked["dev"] in table.stdout and asked["blind"] not in table.stdout
     assert "misses of blind questions, not listed" in table.stdout
     report = json.loads(run_rag("eval", str(questions), "--json", "--index", str(sample_index)).stdout)
     assert asked["blind"] not in json.dumps(report) and report["blind_misses"] >= 1
+    assert "blind-1" not in json.dumps(report)
+    # a dev miss carries the set's id for it, as two questions may share their wording
+    assert [(m["id"], m["question"]) for m in report["misses"] if m["kind"] != "retrieval"] == [("dev-1", asked["dev"])]
     assert [r["question"] for r in report["ranks"]] == [asked["dev"]]  # nor its rank, question by question
     assert report["scores"]["all"]["questions"] == 2  # still counted in the figures
 
