@@ -54,7 +54,7 @@ _WORDED_AMOUNT = re.compile(rf"\b(?:{_NUMBER_WORDS}|een|a|one)\s+(?:of\s+)?"
 # not tell ("een pakket ... met een waarde van 800 miljoen dollar"); the sentence gives it for each
 _ONE_PRICED = re.compile(r"\b(?:one|each|één|elke?)\b(?=.*\b(?:cost\w*|kost\w*|price\w*|prijs)\b)"
                          r"|\b(?:cost\w*|kost\w*|price\w*|prijs)\b.*\b(?:one|each|één|elke?|apiece|per stuk)\b", re.I)
-_EACH = re.compile(r"\b(?:each|apiece|a piece|per|stuk|elk|elke|per stuk)\b", re.I)
+_EACH = re.compile(r"\b(?:each|apiece|a piece|per|stuk|elk|elke)\b", re.I)
 # A question about a measure is answered by a number in its unit ("the range" by kilometres, not "two bases").
 _MEASURES = [
     (re.compile(r"\b(?:range|bereik|distance|afstand|how far|hoe ver)\b", re.I),

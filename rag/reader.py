@@ -62,9 +62,6 @@ MIN_SPOKEN = 0.4  # the share of a topic's names, and of its other words, that a
 MIN_WORDS = 3  # shorter "sentences" are mostly datelines and headings
 # a follow-up that ends on what the answer before it told: "... make that promise?", "Hoe noemde Biden dat besluit?"
 _POINTS_BACK = re.compile(r"\b(?:that|this|dat|dit|die|deze)(?:\s+[\w-]+)?\W*$", re.I)
-_SUBJECT_PRONOUN = r"(?:hij|zij|ze|he|she|they)"  # beside a verb of saying: "waarschuwde hij", "he said"
-_PRONOUN_AFTER, _PRONOUN_BEFORE = (re.compile(rf"\s*{_SUBJECT_PRONOUN}\b", re.I),
-                                   re.compile(rf"\b{_SUBJECT_PRONOUN}\s*$", re.I))
 _INVERTED_SUBJECT = re.compile(r"\s+(?:de|het|the)\s+(?:(?!(?:of|van|in|op|at|bij|by|to|naar|for|voor|met|with|over"
                                r"|about|from|uit)\s)[a-zà-ÿ-]+\s+|[A-Z]\w*(?:se|sche|an|sh|ch)\s+){0,3}"
                                r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
@@ -123,10 +120,14 @@ _ATTRIBUTES = re.compile(r"^(?:dat|that|this|aldus)\b", re.I)
 # A pronoun that says something, after a few opening words, refers back as well: "Op 12 juli zei hij ...",
 # "On 12 July she said ..." (Dutch puts the subject after the verb when something else opens the sentence)
 _SAYS = r"(?:zei|zegt|zeiden|verklaarde|schreef|noemde|waarschuwde|benadrukte|said|told|wrote|warned|called)"
-_PRONOUN_SAYS = rf"(?:{_SAYS}\s+(?:hij|zij|ze)|(?:he|she|they)\s+{_SAYS})\b"
+_DUTCH_SUBJECT, _ENGLISH_SUBJECT = r"(?:hij|zij|ze)", r"(?:he|she|they)"
+_PRONOUN_SAYS = rf"(?:{_SAYS}\s+{_DUTCH_SUBJECT}|{_ENGLISH_SUBJECT}\s+{_SAYS})\b"
 _SAID_BY_PRONOUN = re.compile(rf"^(?:\S+\s+){{1,4}}?{_PRONOUN_SAYS}", re.I)
 # or after a comma, telling whose the words before it are: "..., zei hij op 8 juli", "..., she said"
 _PRONOUN_SAID_AFTER = re.compile(rf",\s+{_PRONOUN_SAYS}", re.I)
+# beside any verb of saying, in either order: "waarschuwde hij", "he said" (_speaker_beside)
+_PRONOUN_AFTER = re.compile(rf"\s*(?:{_DUTCH_SUBJECT}|{_ENGLISH_SUBJECT})\b", re.I)
+_PRONOUN_BEFORE = re.compile(rf"\b(?:{_DUTCH_SUBJECT}|{_ENGLISH_SUBJECT})\s*$", re.I)
 
 
 def article_texts(passages: list[Passage]) -> dict[str, str]:

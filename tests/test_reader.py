@@ -401,20 +401,18 @@ def test_how_many_is_answered_by_a_number_whatever_it_counts(use_embedder):
 def test_a_count_in_the_question_s_language_counts_the_same_thing_by_its_word(use_embedder):
     """In the question's own language what a number counts is the word it asks about, or one that means it
     (SAME_WORD): "three ports" does not count ships; in the other language a looser translation may ("burgers")."""
+    def refusal(question: str, text: str, lang: str, asked_in: str) -> str:
+        return covered(question, read_text(use_embedder, question, text, lang=lang, asked_in=asked_in),
+                       use_embedder).reason
+
     question = "How many ships left the ports of Odesa?"
-    told = [Passage(1, 0.6, text, ArticleMeta("a", "Grain", "2023-07", "en", "a.txt")) for text in (
+    assert [refusal(question, text, "en", "en") for text in (
         "The corridor let ships leave three ports, including Odesa.",
-        "Some 1,000 ships left the ports of Odesa under the corridor.")]
-    assert [covered(question, Reader(use_embedder).read(question, [p], lang="en"), use_embedder).reason
-            for p in told] == ["kind", ""]
-    question = "Hoeveel provincies heeft Nederland?"
-    meta = ArticleMeta("a", "F-16", "2023-08", "nl", "a.txt")
-    told = Passage(1, 0.6, "Nederland leidt een coalitie van elf landen.", meta)
-    assert covered(question, Reader(use_embedder).read(question, [told], lang="nl"), use_embedder).reason == "kind"
-    question = "How many civilians were killed in Izium?"
-    told = Passage(1, 0.6, "Bij beschietingen van Izium kwamen twaalf burgers om het leven.",
-                   ArticleMeta("a", "HRW", "2023-07", "nl", "a.txt"))
-    assert covered(question, Reader(use_embedder).read(question, [told], lang="en"), use_embedder).answerable
+        "Some 1,000 ships left the ports of Odesa under the corridor.")] == ["kind", ""]
+    assert refusal("Hoeveel provincies heeft Nederland?", "Nederland leidt een coalitie van elf landen.", "nl",
+                   "nl") == "kind"
+    assert refusal("How many civilians were killed in Izium?",
+                   "Bij beschietingen van Izium kwamen twaalf burgers om het leven.", "nl", "en") == ""
 
 
 def test_the_person_a_follow_up_calls_she_is_named_by_the_article_quoted(use_embedder):
